@@ -1,0 +1,1 @@
+"""Answering questions about ingested budget disclosures, deterministically and with citations."""

@@ -1,0 +1,76 @@
+"""The answer contract (see DESIGN.md): text, found, values, citations, elapsed_ms."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a number (or a quoted sentence) stands in a disclosure.
+
+    Table citations carry table/page/row/code/column/value; narrative citations carry section and
+    text (the sentence quoted) instead of row/column.
+    """
+
+    document: str
+    page: int
+    table: str | None = None
+    row: str | None = None
+    code: str | None = None
+    column: str | None = None
+    value: str | None = None
+    section: str | None = None
+    text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        if self.section is None and self.text is None:
+            d.pop("section")
+            d.pop("text")
+        return d
+
+
+@dataclass(frozen=True)
+class Value:
+    """A figure the answer states: read from a record or computed from records by code."""
+
+    label: str
+    value: str
+    unit: str
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    found: bool
+    values: list[Value] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    operation: str = ""
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out = {
+            "question": self.question, "answer": self.answer, "found": self.found,
+            "values": [asdict(v) for v in self.values],
+            "citations": [c.to_json() for c in self.citations],
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+        if self.operation:
+            out["operation"] = self.operation
+        if self.candidates:
+            out["candidates"] = self.candidates
+        return out
+
+    def render_text(self) -> str:
+        """The answer for a terminal: text, then one line per citation."""
+        lines = [self.answer]
+        for c in self.citations:
+            if c.section is not None:
+                lines.append(f"  来源：{c.document} › {c.section}（第{c.page}页）「{c.text}」")
+            else:
+                code = f" {c.code}" if c.code else ""
+                lines.append(f"  来源：{c.document} › {c.table}（第{c.page}页）› {c.row}{code} › {c.column} = {c.value}")
+        return "\n".join(lines)

@@ -1,0 +1,106 @@
+"""The `budgetqa` command: a thin layer over `ingest` and `chatbot` (see DESIGN.md for the contract)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from ingest.storage import StorePaths
+
+EPILOG_INGEST = """Example:
+  budgetqa ingest ingest/samples/changsha-gxj-2024.pdf --store ./budgetqa-store
+  budgetqa ingest disclosures/ --store ./budgetqa-store     (every .pdf/.txt/.md below the folder)"""
+EPILOG_EXPORT = """Example:
+  budgetqa export --store ./budgetqa-store > cells.jsonl"""
+EPILOG_ASK = """Example:
+  budgetqa ask "三公经费是多少？"
+  budgetqa ask "公车购置费占三公经费多少？" --json
+  printf '基本支出是多少\\n项目支出是多少\\n' | budgetqa ask --json"""
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", metavar="DIR", default=None,
+                   help="store directory (default: $BUDGETQA_STORE or ./budgetqa-store)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budgetqa", description="Question answering over Chinese budget "
+                                     "disclosures (部门预算/决算公开), citing the table rows.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="read disclosure PDFs (or text form) into the store",
+                       epilog=EPILOG_INGEST, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    _store_arg(p)
+    p = sub.add_parser("export", help="print every table cell as a JSON line", epilog=EPILOG_EXPORT,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _store_arg(p)
+    p = sub.add_parser("ask", help="answer a question (or one per stdin line)", epilog=EPILOG_ASK,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("question", nargs="?")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    _store_arg(p)
+    return parser
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import ingest_paths, print_progress
+
+    summary = ingest_paths(args.paths, StorePaths.at(args.store).root, progress=print_progress)
+    for r in summary.results:
+        if r.status == "error":
+            print(f"error: {r.path}: {r.reason}", file=sys.stderr)
+        elif r.status == "skipped":
+            print(f"skipped: {r.path}: {r.reason}", file=sys.stderr)
+        else:
+            print(f"ingested: {r.path}: {r.title} — {r.tables} tables, {r.records} records, "
+                  f"{r.chunks} chunks ({r.seconds:.1f} s)", file=sys.stderr)
+    print(summary.line(), file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ingest.export import export_lines
+    from ingest.store import Store
+
+    paths = StorePaths.at(args.store)
+    if not paths.sqlite.exists():
+        print(f"error: {paths.root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
+        return 1
+    out = sys.stdout
+    for line in export_lines(Store(paths.sqlite)):
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from chatbot.service import open_service
+
+    service = open_service(StorePaths.at(args.store).root)
+    questions = [args.question] if args.question else (line.strip() for line in sys.stdin)
+    for q in questions:
+        if not q:
+            continue
+        answer = service.ask(q)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(answer.render_text(), flush=True)
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reading budget disclosures (PDF or text form) into a typed model and writing the stores."""

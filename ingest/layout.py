@@ -1,0 +1,32 @@
+"""The table-layout vocabulary (which headers are codes, labels, groups), loaded from data/table_layout.json."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .text import normalize_label
+
+_PATH = Path(__file__).with_name("data") / "table_layout.json"
+
+
+@lru_cache(maxsize=1)
+def layout() -> dict[str, Any]:
+    return json.loads(_PATH.read_text(encoding="utf-8"))
+
+
+def is_subject_code_part(header_leaf: str) -> bool:
+    return normalize_label(header_leaf) in layout()["subject_code_parts"]
+
+
+def is_code_header(header_leaf: str) -> bool:
+    return normalize_label(header_leaf) in layout()["code_headers"]
+
+
+def is_label_header(header_leaf: str) -> bool:
+    return normalize_label(header_leaf) in layout()["label_headers"]
+
+
+def is_performance_title(title: str) -> bool:
+    return any(w in title for w in layout()["performance_title_words"])

@@ -1,0 +1,117 @@
+"""Performance-target tables (绩效目标表): read by meaning, since their grids shift from page to page.
+
+A project (项目支出绩效目标表) is a record of 单位编码, 项目名称 and 资金总额; a unit of the
+部门整体支出绩效目标表 carries 资金总额, its split by source (按收入性质分) and its split into
+基本支出 and 项目支出 (按支出性质分). Both splits add up to 资金总额, which is how the amounts are
+told apart when a page prints them a column off.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .model import Record, Table, TableRow
+from .numbers import is_money, parse_amount
+
+PROJECT_AMOUNT = "资金总额"
+INCOME_COLUMNS = ("一般公共预算", "政府性基金拨款", "财政专户管理资金", "其他资金")
+SPLIT_COLUMNS = ("基本支出", "项目支出")
+
+
+def is_unit_table(table: Table) -> bool:
+    """部门整体支出绩效目标表 (per unit), as opposed to the per-project table."""
+    return "整体" in table.title
+
+
+def row_amounts(row: TableRow, columns: list[str]) -> list[tuple[str, Decimal]]:
+    """Money cells of a row in column order (only the grouped-thousands or two-decimal amounts)."""
+    out = []
+    for column in columns:
+        cell = row.cells.get(column, "")
+        if cell and is_money(cell):
+            value = parse_amount(cell)
+            if value is not None:
+                out.append((column, value))
+    return out
+
+
+def project_amount(row: TableRow, columns: list[str]) -> Decimal | None:
+    """资金总额 of a project row: the first amount right after the name, where the header says so."""
+    for column in columns:
+        if column.split("/")[-1] == PROJECT_AMOUNT:
+            value = parse_amount(row.cells.get(column, ""))
+            if value is not None and is_money(row.cells.get(column, "")):
+                return value
+    return None
+
+
+def unit_split(amounts: list[Decimal]) -> tuple[Decimal, list[Decimal], list[Decimal]] | None:
+    """(资金总额, amounts by source, amounts by nature) from a unit row's amounts in order:
+    the first is the total, then the shortest runs that each add up to it."""
+    if not amounts:
+        return None
+    total, rest = amounts[0], amounts[1:]
+    income, i = _run_to(total, rest)
+    nature, _ = _run_to(total, rest[i:])
+    return total, income, nature
+
+
+def _run_to(total: Decimal, values: list[Decimal]) -> tuple[list[Decimal], int]:
+    run: list[Decimal] = []
+    for i, v in enumerate(values):
+        run.append(v)
+        if sum(run) == total:
+            return run, i + 1
+        if sum(run) > total:
+            break
+    return [], 0
+
+
+def performance_records(table: Table, project_codes: set[str] | None = None) -> list[Record]:
+    """Money records of a performance table, one per project or unit, each cited at its first page."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Record] = []
+    code: str | None = None
+    for number, row in enumerate(table.rows, start=1):
+        code = row.code or code  # the 单位编码 cell spans all the unit's projects
+        if not row.label or row.group:
+            continue
+        for column, value in _row_money(table, row, project_codes or set()):
+            if (row.label, column) in seen:
+                continue
+            seen.add((row.label, column))
+            out.append(Record(table=table.title, table_number=table.number, page=row.page, row=row.label,
+                              code=code, column=column, value=value, text=None, unit=table.unit,
+                              row_number=number))
+    return out
+
+
+def _row_money(table: Table, row: TableRow, project_codes: set[str]) -> list[tuple[str, Decimal]]:
+    columns = list(row.cells)
+    if not is_unit_table(table):
+        value = project_amount(row, columns)
+        return [(PROJECT_AMOUNT, value)] if value is not None else []
+    placed = row_amounts(row, columns)
+    split = unit_split([v for _, v in placed])
+    if split is None:
+        return []
+    total, income, nature = split
+    out = [(PROJECT_AMOUNT, total)]
+    leaf_of = {i: column.split("/")[-1] for i, (column, _) in enumerate(placed)}
+    if len(income) == 1 and leaf_of.get(1) in INCOME_COLUMNS:
+        out.append((leaf_of[1], income[0]))
+    if len(nature) == 2:
+        out += [(SPLIT_COLUMNS[0], nature[0]), (SPLIT_COLUMNS[1], nature[1])]
+    elif len(nature) == 1:
+        out += _single_nature(row, nature[0], leaf_of.get(1 + len(income)), project_codes)
+    return out
+
+
+def _single_nature(row: TableRow, value: Decimal, leaf: str | None,
+                   project_codes: set[str]) -> list[tuple[str, Decimal]]:
+    """A unit with one of 基本支出/项目支出: a unit that has no project in the project table
+    spends it all as 基本支出; otherwise trust the header only when it names one."""
+    if project_codes and row.code and row.code not in project_codes:
+        return [(SPLIT_COLUMNS[0], value)]
+    if project_codes and row.code in project_codes and leaf == SPLIT_COLUMNS[1]:
+        return [(SPLIT_COLUMNS[1], value)]
+    return []

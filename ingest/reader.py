@@ -1,0 +1,23 @@
+"""Pick the reader for a file by its kind: PDF, or the text form (.txt/.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UnsupportedFile
+from .model import Document
+
+TEXT_SUFFIXES = {".txt", ".md"}
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a disclosure from a PDF or its text form into a Document."""
+    path = Path(path)
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        from .text_reader import read_text
+
+        return read_text(path)
+    if path.suffix.lower() == ".pdf" or path.suffix == "":
+        from .pdf_reader import read_pdf
+
+        return read_pdf(path)
+    raise UnsupportedFile(str(path), f"unsupported file type {path.suffix!r} (expected .pdf, .txt or .md)")

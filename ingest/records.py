@@ -1,0 +1,66 @@
+"""Table rows → records, the cells the numeric lookup stores and every answer cites."""
+from __future__ import annotations
+
+from .layout import is_performance_title
+from .model import Document, Record, Table, TableRow
+from .numbers import is_money, parse_amount
+from .performance import is_unit_table, performance_records
+
+
+def document_records(doc: Document) -> list[Record]:
+    """Every record of a document, tables in order."""
+    project_codes = {row.code for t in doc.tables if is_performance_title(t.title) and not is_unit_table(t)
+                     for row in t.rows if row.code}
+    out: list[Record] = []
+    for table in doc.tables:
+        out.extend(table_records(table, project_codes))
+    return out
+
+
+def table_records(table: Table, project_codes: set[str] | None = None) -> list[Record]:
+    """One record per non-blank cell: money cells as Decimal, other cells as text.
+
+    Performance tables (绩效目标表) take their amounts from `performance_records` and keep the
+    other cells as text; a row repeated on every page it spans is kept once.
+    """
+    performance = is_performance_title(table.title)
+    rows = carry_down_labels(table.rows) if performance else table.rows
+    out: list[Record] = performance_records(table, project_codes) if performance else []
+    seen: set[tuple[str, str | None, str, str]] = set()
+    for number, row in enumerate(rows, start=1):
+        for column, cell in row.cells.items():
+            if not cell:
+                continue
+            key = (row.label, row.code, column, cell)
+            if key in seen and performance:
+                continue
+            seen.add(key)
+            money = not performance and (is_money(cell) or (parse_amount(cell) is not None
+                                                            and _money_column(column)))
+            out.append(Record(
+                table=table.title, table_number=table.number, page=row.page, row=row.label,
+                code=row.code, column=column, value=parse_amount(cell) if money else None,
+                text=None if money else cell, unit=table.unit, row_number=number, side=row.side,
+                group=row.group,
+            ))
+    return out
+
+
+def _money_column(column: str) -> bool:
+    leaf = column.split("/")[-1]
+    return any(w in leaf for w in ("金额", "合计", "总计", "小计", "资金总额", "支出", "收入", "预算", "拨款"))
+
+
+def carry_down_labels(rows: list[TableRow]) -> list[TableRow]:
+    """Rows of a performance table whose project/unit cell is blank (the merged cell went on past a
+    page break) belong to the project above them."""
+    out: list[TableRow] = []
+    label, code = "", None
+    for row in rows:
+        if row.label:
+            label, code = row.label, row.code or (code if row.label == label else None)
+            out.append(row)
+            continue
+        out.append(TableRow(label=label, code=row.code or code, page=row.page, cells=row.cells,
+                            side=row.side, group=label or None))
+    return out

@@ -1,0 +1,69 @@
+"""Parse a file in a child process with a time and memory limit, so a hostile file can neither hang
+nor exhaust the caller. The child sends back the Document or the typed error it raised."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import CorruptPdf, IngestError, ParseOutOfMemory, ParseTimeout
+from .model import Document
+from .reader import read_document
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    seconds: float = float(os.environ.get("BUDGETQA_PARSE_SECONDS", "120"))
+    memory_mb: int = int(os.environ.get("BUDGETQA_PARSE_MEMORY_MB", "2048"))
+
+
+def _child(path: str, memory_mb: int, conn: Any) -> None:
+    try:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        conn.send(("ok", read_document(path)))
+    except IngestError as exc:
+        conn.send(("error", exc))
+    except MemoryError:
+        conn.send(("error", ParseOutOfMemory(path, f"parsing needed more than {memory_mb} MB")))
+    except BaseException as exc:  # a parser bug on a strange file: report it, do not crash the caller
+        conn.send(("error", CorruptPdf(path, f"could not be parsed ({type(exc).__name__}: {exc})"
+                                              f"\n{traceback.format_exc(limit=3)}".splitlines()[0])))
+    finally:
+        conn.close()
+
+
+def parse_isolated(path: str | Path, limits: ParseLimits = ParseLimits()) -> Document:
+    """read_document(path) in a forked child; ParseTimeout / ParseOutOfMemory when it oversteps."""
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(str(path), limits.memory_mb, send), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(limits.seconds):
+            raise ParseTimeout(str(path), f"parsing took longer than {limits.seconds:g} s; stopped")
+        try:
+            status, payload = recv.recv()
+        except EOFError:
+            proc.join(5)
+            if proc.exitcode and proc.exitcode < 0:
+                raise ParseOutOfMemory(str(path), f"the parser was killed (signal {-proc.exitcode}); "
+                                                  f"memory limit {limits.memory_mb} MB") from None
+            raise CorruptPdf(str(path), "the parser died without an answer") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        recv.close()
+    if status == "error":
+        raise payload
+    return payload  # type: ignore[no-any-return]
+
+
+def file_name(path: str | Path) -> str:
+    return Path(path).name

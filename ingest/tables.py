@@ -1,0 +1,268 @@
+"""Grid → table: header tree to column paths, rows with full codes, pieces stitched across pages.
+
+The chain, each a pure function: `split_header` → `grid_to_header_paths` → `grid_to_rows`;
+`stitch_continued_tables` joins the per-page pieces (title repeated or not) into whole tables.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .codes import SubjectCodeCursor, split_code_cell
+from .grid import Grid
+from .layout import is_code_header, is_label_header, is_subject_code_part, layout
+from .model import Table, TableRow
+from .numbers import is_money
+from .text import normalize_label
+
+
+@dataclass
+class PageTable:
+    """The piece of a table found on one page, with what was printed around it."""
+
+    grid: Grid
+    page: int
+    title: str | None = None
+    department: str | None = None
+    unit: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ColumnRoles:
+    """Which columns hold codes, labels and values; one entry in `sides` per side-by-side half."""
+
+    paths: list[str]
+    subject_parts: list[int]  # 类, 款, 项 column indexes, in that order
+    code_cols: list[int]
+    sides: list[tuple[str | None, int, list[int]]]  # (side name, label column, value columns)
+
+
+_CODE = re.compile(r"^\d{3,7}$")
+
+
+def is_column_number_row(texts: list[str]) -> bool:
+    """The row under the header that numbers the columns (1 2 3 …) or marks them with **."""
+    filled = [t for t in texts if t]
+    if not filled:
+        return False
+    tokens = layout()["column_number_tokens"]
+    numbers = [t for t in filled if t not in tokens]
+    if not all(re.fullmatch(r"\d{1,2}", t) for t in numbers):
+        return False
+    values = [int(t) for t in numbers]
+    return values == list(range(values[0], values[0] + len(values))) if values else True
+
+
+def is_data_row(texts: list[str]) -> bool:
+    """A row that holds figures or a code, so the header ended above it."""
+    if any(is_money(t) for t in texts):
+        return True
+    first = next((t for t in texts if t), "")
+    return bool(_CODE.match(first.replace(" ", "")))
+
+
+def split_header(grid: Grid) -> tuple[int, int]:
+    """(header rows, first data row): the header ends at the column-number row or the first data row."""
+    for r in range(grid.n_rows):
+        texts = grid.row_texts(r)
+        if is_column_number_row(texts) and r > 0:
+            return r, r + 1
+        if is_data_row(texts):
+            return r, r
+    return grid.n_rows, grid.n_rows
+
+
+def _span(grid: Grid, r: int, origin: tuple[int, int]) -> tuple[int, int]:
+    cols = [c for c in range(grid.n_cols) if grid.cells[r][c].origin == origin]
+    return (min(cols), max(cols)) if cols else (origin[1], origin[1])
+
+
+def grid_to_header_paths(grid: Grid, n_header: int) -> list[str]:
+    """Column paths ("本级财政拨款/金额") read top-down; a lower cell joins a column only if it
+    starts inside the span of the cell above it (PDF rulings sometimes let a cell overhang)."""
+    paths = []
+    for c in range(grid.n_cols):
+        parts: list[str] = []
+        lo, hi = 0, grid.n_cols - 1
+        for r in range(n_header):
+            cell = grid.cells[r][c]
+            if not cell.text or not (lo <= cell.origin[1] <= hi):
+                continue
+            if not parts or parts[-1] != cell.text:
+                parts.append(cell.text)
+            lo, hi = _span(grid, r, cell.origin)
+        paths.append("/".join(normalize_header(p) for p in parts))
+    _repair_group_children(grid, n_header, paths)
+    return _unique(paths)
+
+
+def normalize_header(text: str) -> str:
+    """Header text as a path part: no spaces inside CJK words (「总 计」 → 「总计」)."""
+    return re.sub(r"\s+", "", text)
+
+
+def _repair_group_children(grid: Grid, n_header: int, paths: list[str]) -> None:
+    """A known group (按支出性质分) whose leaf headers came out merged gets its standard children."""
+    children = layout()["group_children"]
+    for r in range(n_header):
+        for c in range(grid.n_cols):
+            if not grid.is_origin(r, c):
+                continue
+            name = normalize_header(grid.text(r, c))
+            if name not in children:
+                continue
+            lo, hi = _span(grid, r, (r, c))
+            kids = children[name]
+            leaves = [paths[j].split("/")[-1] for j in range(lo, hi + 1)]
+            if hi - lo + 1 == len(kids) and leaves != kids:
+                for j, kid in zip(range(lo, hi + 1), kids):
+                    paths[j] = f"{name}/{kid}"
+
+
+def _unique(paths: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, p in enumerate(paths):
+        p = p or f"列{i + 1}"
+        if p in seen:
+            seen[p] += 1
+            p = f"{p}({seen[p]})"
+        else:
+            seen[p] = 1
+        out.append(p)
+    return out
+
+
+def column_roles(paths: list[str]) -> ColumnRoles:
+    """Classify columns by their header leaf: 类/款/项, code, label (one per side), value."""
+    leaves = [p.split("/")[-1] for p in paths]
+    subject = [i for i, leaf in enumerate(leaves) if is_subject_code_part(leaf)]
+    codes = [i for i, leaf in enumerate(leaves) if is_code_header(leaf) and i not in subject]
+    labels = [i for i, leaf in enumerate(leaves) if is_label_header(leaf)]
+    if not labels:
+        labels = [next((i for i in range(len(paths)) if i not in subject and i not in codes), 0)]
+    sides = []
+    for n, label in enumerate(labels):
+        end = labels[n + 1] if n + 1 < len(labels) else len(paths)
+        values = [i for i in range(label + 1, end) if i not in subject and i not in codes]
+        side = _side_name(paths[label])
+        sides.append((side, label, values))
+    return ColumnRoles(paths, subject[:3], codes, sides)
+
+
+def _side_name(path: str) -> str | None:
+    """收入 or 支出 when a label column stands under one half of a side-by-side grid."""
+    top = path.split("/")[0]
+    return layout()["side_names"].get(top) if "/" in path else None
+
+
+def grid_to_rows(grid: Grid, start: int, roles: ColumnRoles, cursor: SubjectCodeCursor) -> list[TableRow]:
+    """Data rows from `start` on; a label spanning many rows is carried to each (as `group`)."""
+    rows = []
+    for r in range(start, grid.n_rows):
+        texts = grid.row_texts(r)
+        if is_column_number_row(texts) or not any(texts):
+            continue
+        code = _row_code(grid, r, roles, cursor)
+        for side, label_col, value_cols in roles.sides:
+            label = grid.text(r, label_col)
+            cells = {roles.paths[c]: grid.text(r, c) for c in value_cols if grid.is_origin(r, c)}
+            spanning = label and not grid.is_origin(r, label_col)
+            if not label and not any(cells.values()):
+                continue
+            rows.append(TableRow(label=label, code=code, page=grid.page, cells=cells, side=side,
+                                 group=label if spanning else None))
+    return rows
+
+
+def _row_code(grid: Grid, r: int, roles: ColumnRoles, cursor: SubjectCodeCursor) -> str | None:
+    if len(roles.subject_parts) == 3:
+        lei, kuan, xiang = (grid.text(r, c) for c in roles.subject_parts)
+        return cursor.read(lei, kuan, xiang)
+    for c in roles.code_cols:
+        code = split_code_cell(grid.text(r, c)) or (grid.text(r, c) if re.fullmatch(r"\d{6,}", grid.text(r, c))
+                                                    else None)
+        if code:
+            return code
+    return None
+
+
+@dataclass
+class _Layout:
+    """What a continuation piece needs from the piece that printed the header."""
+
+    roles: ColumnRoles
+    header_rows: list[str]
+    col_bounds: list[tuple[float, float]] | None
+    cursor: SubjectCodeCursor
+
+
+def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
+    """Join per-page pieces into tables: a piece with no title, or the same title as the table before
+    it, continues that table. A repeated header is re-read (pages may draw it differently); a piece
+    with no header borrows the columns above it, matched by x position when the widths differ."""
+    tables: list[Table] = []
+    layouts: dict[int, _Layout] = {}
+    for piece in pieces:
+        grid = piece.grid
+        last = tables[-1] if tables else None
+        if last is not None and (piece.title is None or piece.title == last.title):
+            prev = layouts[id(last)]
+            start = _repeated_header_end(grid, prev.header_rows)
+            if start == 0 and piece.title is not None:
+                start = split_header(grid)[1]
+            if start and grid.n_cols != len(prev.roles.paths):
+                n_header = start - (1 if is_column_number_row(grid.row_texts(start - 1)) else 0)
+                prev.roles = column_roles(grid_to_header_paths(grid, n_header))
+                prev.col_bounds = grid.col_bounds
+            roles = prev.roles if grid.n_cols == len(prev.roles.paths) else _aligned_roles(grid, prev)
+            last.rows.extend(grid_to_rows(grid, start, roles, prev.cursor))
+            if piece.page not in last.pages:
+                last.pages.append(piece.page)
+            last.notes.extend(piece.notes)
+            continue
+        if piece.title is None:
+            continue  # a grid with no title and nothing to continue: not a disclosure table
+        n_header, start = split_header(grid)
+        roles = column_roles(grid_to_header_paths(grid, n_header))
+        table = Table(title=piece.title, number=len(tables) + 1, pages=[piece.page],
+                      unit=piece.unit or "万元", department=piece.department, columns=roles.paths,
+                      notes=list(piece.notes))
+        layout_ = _Layout(roles, ["\t".join(grid.row_texts(r)) for r in range(start)], grid.col_bounds,
+                          SubjectCodeCursor())
+        table.rows = grid_to_rows(grid, start, roles, layout_.cursor)
+        layouts[id(table)] = layout_
+        tables.append(table)
+    return tables
+
+
+def _aligned_roles(grid: Grid, prev: _Layout) -> ColumnRoles:
+    """Roles for a continuation whose column count differs: each column takes the path of the
+    header column it overlaps most."""
+    old = prev.col_bounds or []
+    new = grid.col_bounds or []
+    if not old or not new:
+        paths = [prev.roles.paths[min(c, len(prev.roles.paths) - 1)] for c in range(grid.n_cols)]
+        return column_roles(_unique(paths))
+    paths = []
+    for x0, x1 in new:
+        overlaps = [max(0.0, min(x1, b1) - max(x0, b0)) for b0, b1 in old]
+        paths.append(prev.roles.paths[overlaps.index(max(overlaps))])
+    return column_roles(_unique(paths))
+
+
+def _repeated_header_end(grid: Grid, header_rows: list[str]) -> int:
+    """Rows at the top of a continuation that repeat the first piece's header (and number row)."""
+    if not header_rows or not grid.n_rows:
+        return 0
+    if _squeeze(grid.row_texts(0)) != _squeeze(header_rows[0].split("\t")):
+        return 0
+    n = min(split_header(grid)[1], grid.n_rows)
+    while n < grid.n_rows and is_column_number_row(grid.row_texts(n)):
+        n += 1
+    return n
+
+
+def _squeeze(texts: list[str]) -> list[str]:
+    return [re.sub(r"\s+", "", t) for t in texts if t.strip()]

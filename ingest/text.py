@@ -1,0 +1,32 @@
+"""Cleaning printed labels: cell text wrapped over lines, spaced-out CJK, ordinal prefixes."""
+from __future__ import annotations
+
+import re
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff（）《》“”、：；，。"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}\d])|(?<=[{_CJK}\d])\s+(?=[{_CJK}])")
+_ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+、|（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\))")
+
+
+def clean_cell(cell: str | None) -> str:
+    """A cell's text on one line: wraps joined, spaces between CJK characters dropped."""
+    if not cell:
+        return ""
+    s = cell.replace("\u3000", " ")
+    s = re.sub(r"\s*\n\s*", "\n", s.strip())
+    s = re.sub(r"(?<=[A-Za-z0-9.,%])\n(?=[A-Za-z])", " ", s)
+    s = s.replace("\n", "")
+    s = _SPACE_BETWEEN_CJK.sub("", s)
+    return re.sub(r"\s{2,}", " ", s).strip()
+
+
+def strip_ordinal(label: str) -> str:
+    """Label without its ordinal prefix: 「一、本级财政拨款收入」 → 「本级财政拨款收入」."""
+    return _ORDINAL.sub("", label).strip()
+
+
+def normalize_label(label: str) -> str:
+    """Key for matching labels: no ordinal, no spaces, full-width brackets, no 「其中：」."""
+    s = strip_ordinal(re.sub(r"\s+", "", label))
+    s = s.replace("(", "（").replace(")", "）")
+    return re.sub(r"^其中[:：]", "", s)

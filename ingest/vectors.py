@@ -1,0 +1,131 @@
+"""The vector index: a persistent Chroma collection, reached through llama-index, holding narrative
+chunks and one node per table row (the row written out as a sentence), with citation metadata."""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from llama_index.core import Settings, VectorStoreIndex
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+from .model import Document, Record
+from .numbers import format_amount
+
+COLLECTION = "budgetqa"
+_EXCLUDED = ["document_id", "doc_sha", "kind", "page", "number", "table_number", "row_number"]
+
+
+def chroma_client(path: str | Path) -> Any:
+    """Persistent Chroma at `path`, or a Chroma server when BUDGETQA_CHROMA_HOST is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    host = os.environ.get("BUDGETQA_CHROMA_HOST")
+    if host:
+        return chromadb.HttpClient(host=host, port=int(os.environ.get("BUDGETQA_CHROMA_PORT", "8000")),
+                                   settings=settings)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class VectorIndex:
+    """Chroma collection + llama-index view over it; nodes carry their document's sha as ref_doc_id."""
+
+    def __init__(self, path: str | Path, embedder: BaseEmbedding) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        Settings.llm = None  # never reach for a hosted model
+        Settings.embed_model = embedder
+        self.embedder = embedder
+        self.client = chroma_client(path)
+        self.collection = self.client.get_or_create_collection(
+            COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._index: VectorStoreIndex | None = None
+
+    @property
+    def index(self) -> VectorStoreIndex:
+        if self._index is None:
+            self._index = VectorStoreIndex.from_vector_store(self.store, embed_model=self.embedder)
+        return self._index
+
+    def add(self, nodes: list[TextNode], embed_texts: list[str]) -> None:
+        """Embed each node by its short form (the CPU model costs ~1 ms a token) and store it."""
+        for node, emb in zip(nodes, self.embedder.get_text_embedding_batch(embed_texts)):
+            node.embedding = emb
+        for i in range(0, len(nodes), 500):
+            self.store.add(nodes[i:i + 500])
+
+    def delete_document(self, sha256: str) -> None:
+        self.store.delete(ref_doc_id=sha256)
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def retrieve(self, query: str, top_k: int = 5, kind: str | None = None) -> list[Any]:
+        """Nodes nearest to the query; `kind` = "chunk" or "row" keeps one sort."""
+        from llama_index.core.vector_stores import ExactMatchFilter, MetadataFilters
+
+        filters = MetadataFilters(filters=[ExactMatchFilter(key="kind", value=kind)]) if kind else None
+        retriever = self.index.as_retriever(similarity_top_k=top_k, filters=filters)
+        return retriever.retrieve(query)
+
+
+EMBED_CHARS = 64
+
+
+def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode], list[str]]:
+    """Narrative chunks and table rows of a document as llama-index nodes with flat metadata, and the
+    short text each is embedded by (section and opening words; table, row label and code)."""
+    source = RelatedNodeInfo(node_id=doc.sha256)
+    base = {"document": doc.title, "department": doc.department, "year": doc.year or 0, "doc_sha": doc.sha256}
+    nodes, embed = [], []
+    for chunk in doc.chunks:
+        embed.append(f"{chunk.section.split(' › ')[-1]}：{chunk.text[:EMBED_CHARS]}")
+        nodes.append(TextNode(
+            id_=f"{doc.sha256[:16]}-c{chunk.number}", text=chunk.text,
+            metadata={**base, "kind": "chunk", "section": chunk.section, "page": chunk.page,
+                      "number": chunk.number},
+            excluded_embed_metadata_keys=_EXCLUDED + ["document", "department", "year"],
+            excluded_llm_metadata_keys=_EXCLUDED,
+            relationships={NodeRelationship.SOURCE: source}))
+    by_row: dict[tuple[int, int], list[Record]] = defaultdict(list)
+    for r in records:
+        by_row[(r.table_number, r.row_number)].append(r)
+    for (table_number, row_number), cells in by_row.items():
+        first = cells[0]
+        if first.value is None and any(n.metadata.get("row") == first.row and n.metadata.get("table") == first.table
+                                       for n in nodes[-3:]):
+            continue  # indicator rows of a project already have the project's node
+        embed.append(f"{_short_title(first.table)} {first.row}{first.code or ''}")
+        nodes.append(TextNode(
+            id_=f"{doc.sha256[:16]}-t{table_number}-r{row_number}", text=row_sentence(cells),
+            metadata={**base, "kind": "row", "table": first.table, "table_number": table_number,
+                      "page": first.page, "row": first.row, "code": first.code or "", "row_number": row_number,
+                      "section": first.table},
+            excluded_embed_metadata_keys=_EXCLUDED + ["document", "department", "year", "table", "row",
+                                                      "code", "section"],
+            excluded_llm_metadata_keys=_EXCLUDED,
+            relationships={NodeRelationship.SOURCE: source}))
+    return nodes, embed
+
+
+def _short_title(title: str) -> str:
+    return title.split("年", 1)[-1].removesuffix("表").removesuffix("情况")
+
+
+def row_sentence(cells: list[Record]) -> str:
+    """「2024年一般公共预算支出情况表：行政运行（2150501）总计2466.28万元，基本支出2466.28万元。」"""
+    first = cells[0]
+    label = first.row + (f"（{first.code}）" if first.code else "")
+    parts = []
+    for r in cells:
+        leaf = r.column.split("/")[-1]
+        if r.value is not None:
+            parts.append(f"{leaf}{format_amount(r.value)}{r.unit}")
+        elif r.text:
+            parts.append(f"{leaf}：{r.text[:80]}")
+    return f"{first.table}：{label}" + ("，".join(parts)[:600] if parts else "") + "。"
