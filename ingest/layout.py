@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,3 +31,11 @@ def is_label_header(header_leaf: str) -> bool:
 
 def is_performance_title(title: str) -> bool:
     return any(w in title for w in layout()["performance_title_words"])
+
+
+_TABLE_TITLE = re.compile(r"^(20\d{2}|\d{4})年.{2,40}表(（续）|\(续\))?$")
+
+
+def is_table_title(text: str) -> bool:
+    """A printed table title: 「2024年一般公共预算支出情况表」, also 「…表（续）」 on a continuation."""
+    return bool(_TABLE_TITLE.match(text.replace(" ", "")))

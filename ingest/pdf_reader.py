@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import CorruptPdf, EmptyFile, EncryptedPdf, NeedsOcr, NoTables, NotAPdf
 from .grid import cells_to_grid, drop_empty_columns
+from .layout import is_table_title
 from .metadata import department_from_line, document_title, read_department, read_kind, read_year
 from .model import Document, Paragraph
 from .narrative import heading_level, paragraphs_to_sections, sections_to_chunks
@@ -21,7 +22,6 @@ TABLE_SETTINGS: dict[str, Any] = {
     "join_tolerance": 3,
     "intersection_tolerance": 3,
 }
-_TITLE = re.compile(r"^(20\d{2}|\d{4})年.{2,40}表(（续）|\(续\))?$")
 _UNIT = re.compile(r"单位[:：]\s*(\S+)")
 _CID = re.compile(r"\(cid:\d+\)")
 _ENDS_SENTENCE = re.compile(r"[。；：:！？!?）)]$")
@@ -47,22 +47,13 @@ def read_pdf(path: str | Path) -> Document:
     data = path.read_bytes()
     check_pdf_bytes(str(path), data)
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise EncryptedPdf(str(path), "encrypted PDF: it needs a password to open") from exc
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on a broken file
-        raise CorruptPdf(str(path), f"corrupt or truncated PDF ({type(exc).__name__})") from exc
-    with pdf:
-        try:
+        with pdf:
             pieces, lines, n_pages = _read_pages(pdf)
-        except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-            raise EncryptedPdf(str(path), "encrypted PDF: it needs a password to open") from exc
-        except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise CorruptPdf(str(path), f"corrupt or truncated PDF ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # pdfminer raises many kinds, wrapped by pdfplumber
+        raise _open_error(str(path), exc) from exc
     if not lines and not pieces:
         raise NeedsOcr(str(path), "no text layer (scanned images?): it needs OCR first")
     garbled = sum(1 for ln in lines if _CID.search(ln.text))
@@ -85,6 +76,16 @@ def read_pdf(path: str | Path) -> Document:
         source=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=n_pages,
         sections=sections, tables=tables, chunks=sections_to_chunks(sections),
     )
+
+
+def _open_error(name: str, exc: Exception) -> Exception:
+    """The typed error for what pdfminer raised: encrypted, or corrupt/truncated."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc.__cause__ or exc
+    if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(inner).lower():
+        return EncryptedPdf(name, "encrypted PDF: it needs a password to open")
+    return CorruptPdf(name, f"corrupt or truncated PDF ({type(inner).__name__})")
 
 
 def check_pdf_bytes(name: str, data: bytes) -> None:
@@ -135,7 +136,7 @@ def _read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
         above = [i for i, ln in enumerate(lines) if ln.top < top and i not in used]
         for i in above:
             text = lines[i].text
-            if _TITLE.match(text.replace(" ", "")):
+            if is_table_title(text):
                 piece.title = text.replace(" ", "")
                 used.add(i)
             elif department_from_line(text):

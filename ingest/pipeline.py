@@ -48,8 +48,11 @@ class IngestSummary:
 Progress = Callable[[int, int, FileResult], None]
 
 
+DEFAULT_LIMITS = ParseLimits()
+
+
 def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: Progress | None = None,
-                 limits: ParseLimits = ParseLimits()) -> IngestSummary:
+                 limits: ParseLimits = DEFAULT_LIMITS) -> IngestSummary:
     """Ingest every file (folders are walked for .pdf/.txt/.md); each file on its own."""
     files = expand_paths(paths)
     summary = IngestSummary()
@@ -75,7 +78,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def ingest_one(path: Path, stores: Stores, limits: ParseLimits = ParseLimits()) -> FileResult:
+def ingest_one(path: Path, stores: Stores, limits: ParseLimits = DEFAULT_LIMITS) -> FileResult:
     """Parse one file and store it atomically; never raises for bad input."""
     started = time.perf_counter()
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import resource
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,15 +29,15 @@ def _child(path: str, memory_mb: int, conn: Any) -> None:
         conn.send(("error", exc))
     except MemoryError:
         conn.send(("error", ParseOutOfMemory(path, f"parsing needed more than {memory_mb} MB")))
-    except BaseException as exc:  # a parser bug on a strange file: report it, do not crash the caller
-        conn.send(("error", CorruptPdf(path, f"could not be parsed ({type(exc).__name__}: {exc})"
-                                              f"\n{traceback.format_exc(limit=3)}".splitlines()[0])))
+    except Exception as exc:  # a parser bug on a strange file must not crash the caller
+        conn.send(("error", CorruptPdf(path, f"could not be parsed ({type(exc).__name__}: {exc})")))
     finally:
         conn.close()
 
 
-def parse_isolated(path: str | Path, limits: ParseLimits = ParseLimits()) -> Document:
+def parse_isolated(path: str | Path, limits: ParseLimits | None = None) -> Document:
     """read_document(path) in a forked child; ParseTimeout / ParseOutOfMemory when it oversteps."""
+    limits = limits or ParseLimits()
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(str(path), limits.memory_mb, send), daemon=True)

@@ -195,8 +195,8 @@ class Store:
             sql += " WHERE document_id=?"
             args = (document_id,)
         rows = self.db.execute(sql + " ORDER BY document_id, number", args).fetchall()
-        return [dict(id=r[0], document_id=r[1], number=r[2], title=r[3], unit=r[4], pages=json.loads(r[5]),
-                     columns=json.loads(r[6]), n_rows=r[7]) for r in rows]
+        keys = ("id", "document_id", "number", "title", "unit", "pages", "columns", "n_rows")
+        return [{**dict(zip(keys, r)), "pages": json.loads(r[5]), "columns": json.loads(r[6])} for r in rows]
 
     def records(self, where: str = "", args: tuple = (), limit: int | None = None) -> list[StoredRecord]:
         """Records matching a SQL condition over `r` (records), `d` (documents), `t` (tables)."""

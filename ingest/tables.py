@@ -13,7 +13,6 @@ from .grid import Grid
 from .layout import is_code_header, is_label_header, is_subject_code_part, layout
 from .model import Table, TableRow
 from .numbers import is_money
-from .text import normalize_label
 
 
 @dataclass
@@ -258,7 +257,7 @@ def _repeated_header_end(grid: Grid, header_rows: list[str]) -> int:
         return 0
     if _squeeze(grid.row_texts(0)) != _squeeze(header_rows[0].split("\t")):
         return 0
-    n = min(split_header(grid)[1], grid.n_rows)
+    n = min(split_header(grid)[1], len(header_rows), grid.n_rows)
     while n < grid.n_rows and is_column_number_row(grid.row_texts(n)):
         n += 1
     return n

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import EmptyFile, NoTables, UnsupportedFile
 from .grid import Grid, GridCell, rows_to_grid
+from .layout import is_table_title
 from .metadata import department_from_line, document_title, read_department, read_kind, read_year
 from .model import Document, Paragraph
 from .narrative import heading_level, paragraphs_to_sections, sections_to_chunks
@@ -27,7 +28,6 @@ from .text import clean_cell
 NARRATIVE_PAGE = 1
 SHORT_LINE_CHARS = 20  # a line this short (chart caption, list entry) is never cut mid-sentence
 
-_TITLE = re.compile(r"^(20\d{2}|\d{4})年.{2,40}表(（续）|\(续\))?$")
 _CONTINUED = re.compile(r"(（续）|\(续\))$")
 _UNIT = re.compile(r"单位[:：]\s*(\S+)")
 _TABLES_PART = re.compile(r"^第[一二三四五六七八九十]+部分.*表$")
@@ -64,6 +64,8 @@ def decode_lines(name: str, data: bytes) -> list[str]:
     """The file's lines as UTF-8 text; EmptyFile for nothing to read, UnsupportedFile for binary data."""
     if not data:
         raise EmptyFile(name, "empty file (0 bytes)")
+    if data.startswith(b"%PDF-"):
+        raise UnsupportedFile(name, "a PDF, not a text disclosure (name it .pdf)")
     if b"\x00" in data:
         raise UnsupportedFile(name, "binary data (NUL bytes), not a text disclosure")
     try:
@@ -80,15 +82,12 @@ def clean_line(raw: str) -> str:
     return clean_cell(_MARKDOWN_HEADING.sub("", raw).replace("**", ""))
 
 
-def is_table_title(text: str) -> bool:
-    return bool(_TITLE.match(text.replace(" ", "")))
-
-
 def tables_part_start(lines: list[str]) -> int:
     """Index of the line where the tables begin: the 「第二部分 … 预算表」 heading above the first
     table title (the table of contents names it too, so only one after the contents counts), else
     the first table title; len(lines) when there is no table title at all."""
-    first_title = next((i for i, ln in enumerate(lines) if is_table_title(clean_line(ln))), len(lines))
+    first_title = next((i for i, ln in enumerate(lines) if "\t" not in ln and is_table_title(clean_line(ln))),
+                       len(lines))
     skipped = contents_lines(lines)
     for i in range(first_title):
         if i not in skipped and _TABLES_PART.match(clean_line(lines[i]).replace(" ", "")):
@@ -237,10 +236,10 @@ def pieces_to_page_tables(pieces: list[TextPiece]) -> list[PageTable]:
     for piece in pieces:
         rows = trim_trailing_empty_columns(piece.rows)
         n_header = split_header(rows_to_grid(rows, piece.page))[0]
-        continues = previous is not None and piece.title in (None, previous[0])
-        if continues and previous is not None and rows and _squeeze(rows[0]) == previous[1]:
-            n_header = min(n_header, previous[2])
-        elif not continues and rows:
+        if previous is not None and piece.title in (None, previous[0]):
+            if rows and _squeeze(rows[0]) == previous[1]:
+                n_header = min(n_header, previous[2])
+        elif rows:
             previous = (piece.title, _squeeze(rows[0]), n_header)
         out.append(PageTable(grid=text_rows_to_grid(rows, piece.page, n_header), page=piece.page,
                              title=piece.title, department=piece.department, unit=piece.unit,

@@ -1,0 +1,30 @@
+"""Shared fixtures: the bundled sample disclosure, read once and ingested once per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_PDF = ROOT / "ingest" / "samples" / "changsha-gxj-2024.pdf"
+SAMPLE_TXT = ROOT / "ingest" / "samples" / "changsha-gxj-2024.txt"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def sample_pdf() -> Path:
+    return SAMPLE_PDF
+
+
+@pytest.fixture(scope="session")
+def sample_doc():
+    from ingest.pdf_reader import read_pdf
+
+    return read_pdf(SAMPLE_PDF)
+
+
+@pytest.fixture(scope="session")
+def sample_records(sample_doc):
+    from ingest.records import document_records
+
+    return document_records(sample_doc)

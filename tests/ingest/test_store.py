@@ -1,0 +1,171 @@
+"""Ingest into a real store (SQLite file + Chroma collection): contents, idempotence, bad input."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import ingest_paths
+from ingest.sandbox import ParseLimits
+from ingest.storage import StorePaths, Stores
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, sample_pdf) -> Path:
+    root = tmp_path_factory.mktemp("store")
+    summary = ingest_paths([sample_pdf], root)
+    assert [r.status for r in summary.results] == ["ingested"], summary.results
+    return root
+
+
+def _snapshot(root: Path) -> tuple[dict[str, int], int, str]:
+    stores = Stores(StorePaths.at(root))
+    try:
+        counts = stores.sql.counts()
+        vectors = stores.vectors.count()
+        digest = hashlib.sha256(json.dumps(
+            stores.sql.db.execute("SELECT * FROM records ORDER BY id").fetchall(), default=str).encode()).hexdigest()
+        return counts, vectors, digest
+    finally:
+        stores.close()
+
+
+def test_sqlite_holds_documents_tables_records_and_exact_money(store_dir):
+    db = sqlite3.connect(StorePaths.at(store_dir).sqlite)
+    (title, dept, year, kind), = db.execute("SELECT title, department, year, kind FROM documents").fetchall()
+    assert (title, dept, year, kind) == ("长沙市工业和信息化局2024年部门预算", "长沙市工业和信息化局", 2024, "预算")
+    assert db.execute("SELECT COUNT(*) FROM tables").fetchone()[0] == 10
+    value, = db.execute("SELECT value FROM records WHERE code='2150501' AND column_path='基本支出' "
+                        "AND table_title='2024年一般公共预算支出情况表'").fetchone()
+    assert value == "2466.28" and Decimal(value) == Decimal("2466.28")
+
+
+def test_chroma_holds_chunks_and_one_node_per_row_with_citation_metadata(store_dir):
+    stores = Stores(StorePaths.at(store_dir))
+    try:
+        got = stores.vectors.collection.get(where={"kind": "row"}, include=["metadatas", "documents"])
+        assert len(got["ids"]) > 100
+        meta = got["metadatas"][0]
+        assert {"document", "table", "page", "row", "code"} <= set(meta)
+        hits = stores.vectors.retrieve("会议费预算是多少", top_k=3, kind="chunk")
+        assert any("会议费预算8.36万元" in h.node.text for h in hits)
+        assert hits[0].node.metadata["section"].endswith("一般性支出情况")
+    finally:
+        stores.close()
+
+
+def test_reingesting_an_unchanged_file_changes_nothing(store_dir, sample_pdf):
+    before = _snapshot(store_dir)
+    summary = ingest_paths([sample_pdf], store_dir)
+    assert [r.status for r in summary.results] == ["skipped"]
+    assert _snapshot(store_dir) == before
+
+
+def _reportlab_pdf(draw, **canvas_kwargs) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, **canvas_kwargs)
+    draw(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _text_only(c) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 720, "这是一份没有表格的说明文字。")
+
+
+def _image_only(c) -> None:
+    c.rect(72, 400, 300, 300, fill=1)  # a scanned page: marks, no text layer
+
+
+def _encrypted(c) -> None:
+    _text_only(c)
+
+
+BAD_INPUTS = {
+    "empty.pdf": (lambda sample: b"", "empty file"),
+    "notes.pdf": (lambda sample: "这不是PDF".encode(), "not a PDF"),
+    "truncated.pdf": (lambda sample: sample[: len(sample) // 3], "corrupt or truncated"),
+    "corrupt.pdf": (lambda sample: b"%PDF-1.7\n" + bytes(range(256)) * 40, "corrupt or truncated"),
+    "encrypted.pdf": (lambda sample: _reportlab_pdf(_encrypted, encrypt="secret"), "encrypted"),
+    "scan.pdf": (lambda sample: _reportlab_pdf(_image_only), "needs OCR"),
+    "prose.pdf": (lambda sample: _reportlab_pdf(_text_only), "no budget tables"),
+    "table.xlsx": (lambda sample: b"PK\x03\x04", "unsupported file type"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_reason_and_loses_nothing(name, store_dir, sample_pdf, tmp_path):
+    make, reason = BAD_INPUTS[name]
+    bad = tmp_path / name
+    bad.write_bytes(make(sample_pdf.read_bytes()))
+    before = _snapshot(store_dir)
+    summary = ingest_paths([bad], store_dir)
+    (result,) = summary.results
+    assert result.status == "error"
+    assert reason in result.reason, result.reason
+    assert _snapshot(store_dir) == before
+
+
+def test_a_parse_that_overruns_its_time_limit_is_stopped(store_dir, sample_pdf, tmp_path):
+    """Stands in for a hostile file that makes the parser spin: the child is killed at the limit."""
+    copy = tmp_path / "slow.pdf"
+    copy.write_bytes(sample_pdf.read_bytes() + b"\n%slow\n")  # new hash, so it is parsed again
+    before = _snapshot(store_dir)
+    summary = ingest_paths([copy], store_dir, limits=ParseLimits(seconds=0.3, memory_mb=2048))
+    assert summary.results[0].status == "error"
+    assert "longer than 0.3 s" in summary.results[0].reason
+    assert _snapshot(store_dir) == before
+
+
+def test_cli_reports_each_bad_file_and_still_ingests_the_good_one(tmp_path, sample_pdf):
+    (tmp_path / "bad.pdf").write_bytes(b"hello")
+    good = tmp_path / "good.txt"
+    shutil.copy(sample_pdf.with_suffix(".txt"), good)
+    store = tmp_path / "store"
+    proc = subprocess.run([sys.executable, "-m", "chatbot.cli", "ingest", str(tmp_path / "bad.pdf"), str(good),
+                           "--store", str(store)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    assert errors == [f"error: {tmp_path / 'bad.pdf'}: not a PDF (no %PDF- header)"]
+    export = subprocess.run([sys.executable, "-m", "chatbot.cli", "export", "--store", str(store)],
+                            capture_output=True, text=True, timeout=120)
+    lines = [json.loads(ln) for ln in export.stdout.splitlines()]
+    row = next(ln for ln in lines if ln["code"] == "2150501" and ln["column"] == "基本支出"
+               and ln["table"] == "2024年一般公共预算支出情况表")
+    assert row == {"document": "长沙市工业和信息化局2024年部门预算", "department": "长沙市工业和信息化局",
+                   "year": 2024, "table": "2024年一般公共预算支出情况表", "page": row["page"], "row": "行政运行",
+                   "code": "2150501", "column": "基本支出", "value": "2466.28", "unit": "万元", "kind": "money"}
+
+
+def test_a_changed_version_of_the_same_file_replaces_the_old_one(tmp_path, sample_pdf):
+    src = sample_pdf.with_suffix(".txt")
+    doc = tmp_path / "dept.txt"
+    doc.write_text(src.read_text("utf-8"), "utf-8")
+    store = tmp_path / "store"
+    ingest_paths([doc], store)
+    doc.write_text(src.read_text("utf-8").replace("2,466.28", "2,466.29", 1), "utf-8")
+    summary = ingest_paths([doc], store)
+    assert summary.results[0].status == "ingested"
+    stores = Stores(StorePaths.at(store))
+    try:
+        assert len(stores.sql.documents()) == 1
+        shas = {m["doc_sha"] for m in stores.vectors.collection.get(include=["metadatas"])["metadatas"]}
+        assert shas == {stores.sql.documents()[0].sha256}
+    finally:
+        stores.close()
