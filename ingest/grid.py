@@ -54,7 +54,7 @@ class Grid:
         """Rows start..stop as a new grid; cells merged from above the cut become their own origin."""
         rows = self.cells[start:stop]
         out = []
-        for i, row in enumerate(rows):
+        for row in rows:
             out.append([
                 GridCell(cell.text, (max(cell.origin[0] - start, 0), cell.origin[1])) for cell in row
             ])
