@@ -11,8 +11,10 @@ from llama_index.core import Settings, VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
+from .layout import is_performance_title
 from .model import Document, Record
 from .numbers import format_amount
+from .text import strip_ordinal
 
 COLLECTION = "budgetqa"
 _EXCLUDED = ["document_id", "doc_sha", "kind", "page", "number", "table_number", "row_number"]
@@ -54,8 +56,10 @@ class VectorIndex:
 
     def add(self, nodes: list[TextNode], embed_texts: list[str]) -> None:
         """Embed each node by its short form (the CPU model costs ~1 ms a token) and store it."""
-        for node, emb in zip(nodes, self.embedder.get_text_embedding_batch(embed_texts)):
-            node.embedding = emb
+        unique = list(dict.fromkeys(embed_texts))  # the same row label recurs across tables
+        by_text = dict(zip(unique, self.embedder.get_text_embedding_batch(unique)))
+        for node, text in zip(nodes, embed_texts):
+            node.embedding = by_text[text]
         for i in range(0, len(nodes), 500):
             self.store.add(nodes[i:i + 500])
 
@@ -79,7 +83,7 @@ EMBED_CHARS = 64
 
 def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode], list[str]]:
     """Narrative chunks and table rows of a document as llama-index nodes with flat metadata, and the
-    short text each is embedded by (section and opening words; table, row label and code)."""
+    short text each is embedded by (section and opening words; the row label)."""
     source = RelatedNodeInfo(node_id=doc.sha256)
     base = {"document": doc.title, "department": doc.department, "year": doc.year or 0, "doc_sha": doc.sha256}
     nodes, embed = [], []
@@ -92,15 +96,9 @@ def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode]
             excluded_embed_metadata_keys=_EXCLUDED + ["document", "department", "year"],
             excluded_llm_metadata_keys=_EXCLUDED,
             relationships={NodeRelationship.SOURCE: source}))
-    by_row: dict[tuple[int, int], list[Record]] = defaultdict(list)
-    for r in records:
-        by_row[(r.table_number, r.row_number)].append(r)
-    for (table_number, row_number), cells in by_row.items():
+    for (table_number, row_number), cells in _rows(records).items():
         first = cells[0]
-        if first.value is None and any(n.metadata.get("row") == first.row and n.metadata.get("table") == first.table
-                                       for n in nodes[-3:]):
-            continue  # indicator rows of a project already have the project's node
-        embed.append(f"{_short_title(first.table)} {first.row}{first.code or ''}")
+        embed.append(strip_ordinal(first.row) or first.table)
         nodes.append(TextNode(
             id_=f"{doc.sha256[:16]}-t{table_number}-r{row_number}", text=row_sentence(cells),
             metadata={**base, "kind": "row", "table": first.table, "table_number": table_number,
@@ -113,8 +111,18 @@ def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode]
     return nodes, embed
 
 
-def _short_title(title: str) -> str:
-    return title.split("年", 1)[-1].removesuffix("表").removesuffix("情况")
+def _rows(records: list[Record]) -> dict[tuple[int, int], list[Record]]:
+    """Records grouped by table row; all rows of one project or unit of a performance table
+    (its amount and its indicators) make one group, keyed by the project's first row."""
+    groups: dict[tuple[int, int], list[Record]] = defaultdict(list)
+    first_row: dict[tuple[int, str], int] = {}
+    for r in records:
+        if is_performance_title(r.table):
+            row = first_row.setdefault((r.table_number, r.row), r.row_number)
+            groups[(r.table_number, row)].append(r)
+        else:
+            groups[(r.table_number, r.row_number)].append(r)
+    return groups
 
 
 def row_sentence(cells: list[Record]) -> str:
