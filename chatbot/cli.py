@@ -13,6 +13,9 @@ EPILOG_INGEST = """Example:
   budgetqa ingest disclosures/ --store ./budgetqa-store     (every .pdf/.txt/.md below the folder)"""
 EPILOG_EXPORT = """Example:
   budgetqa export --store ./budgetqa-store > cells.jsonl"""
+EPILOG_CHECK = """Example:
+  budgetqa check --store ./budgetqa-store
+  budgetqa check --failed --json"""
 EPILOG_ASK = """Example:
   budgetqa ask "三公经费是多少？"
   budgetqa ask "公车购置费占三公经费多少？" --json
@@ -40,7 +43,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="?")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
     _store_arg(p)
+    p = sub.add_parser("check", help="consistency checks (勾稽关系): totals, tables, narrative",
+                       epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--json", action="store_true", help="one JSON object per check")
+    p.add_argument("--failed", action="store_true", help="show only the checks that failed")
+    _store_arg(p)
     return parser
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from ingest.checks import run_checks
+    from ingest.store import Store
+
+    paths = StorePaths.at(args.store)
+    if not paths.sqlite.exists():
+        print(f"error: {paths.root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
+        return 1
+    store = Store(paths.sqlite)
+    failed = 0
+    for doc in store.documents():
+        checks = run_checks(store, doc.id)
+        failed += sum(not c.passed for c in checks)
+        for c in checks:
+            if args.failed and c.passed:
+                continue
+            if args.json:
+                print(json.dumps({"document": doc.title, **c.to_json()}, ensure_ascii=False))
+            else:
+                mark = "✓" if c.passed else "✗"
+                diff = "" if c.passed else f"  (表格 {c.expected:f}，计算/陈述 {c.actual:f}，差额 {c.difference:f})"
+                print(f"{mark} [{c.category}] {c.name}{diff}")
+        if not args.json:
+            print(f"{doc.title}: {len(checks)} 项检查，{sum(c.passed for c in checks)} 项通过，"
+                  f"{sum(not c.passed for c in checks)} 项不一致")
+    return 1 if failed else 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -89,7 +125,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask}
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask, "check": cmd_check}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
