@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="read disclosure PDFs (or text form) into the store",
                        epilog=EPILOG_INGEST, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--workers", type=int, default=1, help="parse this many files at once (default 1)")
     _store_arg(p)
     p = sub.add_parser("export", help="print every table cell as a JSON line", epilog=EPILOG_EXPORT,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per check")
     p.add_argument("--failed", action="store_true", help="show only the checks that failed")
     _store_arg(p)
+    add_eval_parser(sub)
     return parser
 
 
@@ -82,7 +84,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import ingest_paths, print_progress
 
-    summary = ingest_paths(args.paths, StorePaths.at(args.store).root, progress=print_progress)
+    summary = ingest_paths(args.paths, StorePaths.at(args.store).root, progress=print_progress,
+                           workers=args.workers)
     for r in summary.results:
         if r.status == "error":
             print(f"error: {r.path}: {r.reason}", file=sys.stderr)
@@ -136,6 +139,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+EPILOG_EVAL = """Example:
+  budgetqa eval                     (an empty store gets the bundled sample ingested first)
+  budgetqa eval --store ./budgetqa-store --questions eval/questions/sample.jsonl --out /tmp/reports
+  budgetqa eval --min-accuracy 0.8 --json"""
+
+
+def add_eval_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("eval", help="score budgetqa and a naive RAG baseline on a question set",
+                       epilog=EPILOG_EVAL, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--questions", metavar="FILE", help="JSON-lines questions (default: eval/questions/sample.jsonl)")
+    p.add_argument("--json", action="store_true", help="print the per-category summary as JSON")
+    p.add_argument("--min-accuracy", type=float, metavar="X", help="exit 1 if budgetqa's accuracy is below X (0–1)")
+    p.add_argument("--out", metavar="DIR", help="where the Markdown and JSON reports go (default: eval/reports/)")
+    _store_arg(p)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.report import eval_progress, headline, summary_json, summary_table, write_reports
+    from eval.runner import DEFAULT_QUESTIONS, ensure_store, run_eval
+    from eval.score import QuestionError
+
+    root = StorePaths.at(args.store).root
+    try:
+        if ensure_store(root):
+            print(f"ingested the bundled sample into {root}", file=sys.stderr)
+        report = run_eval(root, args.questions or DEFAULT_QUESTIONS, progress=eval_progress)
+    except (QuestionError, OSError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    md, js = write_reports(report, args.out)
+    print(json.dumps(summary_json(report), ensure_ascii=False, indent=1) if args.json
+          else f"{headline(report)}\n\n{summary_table(report)}")
+    print(f"reports: {md} {js}", file=sys.stderr)
+    accuracy = report.accuracy()
+    if args.min_accuracy is not None and (accuracy is None or accuracy < args.min_accuracy):
+        print(f"error: budgetqa accuracy {accuracy if accuracy is None else round(accuracy, 4)} is below "
+              f"--min-accuracy {args.min_accuracy}", file=sys.stderr)
+        return 1
+    return 0
+
+
+COMMANDS["eval"] = cmd_eval
 
 
 if __name__ == "__main__":

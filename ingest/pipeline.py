@@ -6,10 +6,12 @@ import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import IngestError
+from .model import Document
 from .records import document_records
 from .sandbox import ParseLimits, parse_isolated
 from .storage import StorePaths, Stores, open_stores
@@ -52,20 +54,75 @@ DEFAULT_LIMITS = ParseLimits()
 
 
 def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: Progress | None = None,
-                 limits: ParseLimits = DEFAULT_LIMITS) -> IngestSummary:
-    """Ingest every file (folders are walked for .pdf/.txt/.md); each file on its own."""
+                 limits: ParseLimits = DEFAULT_LIMITS, workers: int = 1) -> IngestSummary:
+    """Ingest every file (folders are walked for .pdf/.txt/.md); each file on its own.
+
+    Files are parsed by up to `workers` child processes at once; one writer (this process) stores
+    them in the order given, so SQLite and Chroma never see two writers.
+    """
     files = expand_paths(paths)
     summary = IngestSummary()
     stores = open_stores(StorePaths.at(store_dir))
     try:
-        for i, path in enumerate(files, start=1):
-            result = ingest_one(path, stores, limits)
-            summary.results.append(result)
-            if progress:
-                progress(i, len(files), result)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            jobs = [(path, _submit(pool, path, stores, limits)) for path in files]
+            for i, (path, job) in enumerate(jobs, start=1):
+                result = job if isinstance(job, FileResult) else _store_parsed(path, job, stores)
+                summary.results.append(result)
+                if progress:
+                    progress(i, len(files), result)
     finally:
         stores.close()
     return summary
+
+
+@dataclass
+class _Parsed:
+    """What a parse job hands the writer: the document, or the reason it failed."""
+
+    document: Document | None
+    error: str
+    seconds: float
+
+
+def _submit(pool: ThreadPoolExecutor, path: Path, stores: Stores, limits: ParseLimits) -> FileResult | Future:
+    """A skipped/failed FileResult at once, or the future of the file's isolated parse."""
+    started = time.perf_counter()
+    try:
+        if not path.is_file():
+            raise IngestError(str(path), "no such file")
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except IngestError as exc:
+        return FileResult(str(path), "error", reason=exc.reason)
+    except OSError as exc:
+        return FileResult(str(path), "error", reason=f"cannot read file ({exc.strerror or exc})")
+    if stores.sql.has_sha(sha):
+        return FileResult(str(path), "skipped", reason="unchanged (same content already ingested)",
+                          seconds=time.perf_counter() - started)
+    return pool.submit(_parse, path, limits)
+
+
+def _parse(path: Path, limits: ParseLimits) -> _Parsed:
+    started = time.perf_counter()
+    try:
+        return _Parsed(parse_isolated(path, limits), "", time.perf_counter() - started)
+    except IngestError as exc:
+        return _Parsed(None, exc.reason, time.perf_counter() - started)
+
+
+def _store_parsed(path: Path, job: Future, stores: Stores) -> FileResult:
+    parsed: _Parsed = job.result()
+    doc = parsed.document
+    if doc is None:
+        return FileResult(str(path), "error", reason=parsed.error, seconds=parsed.seconds)
+    if stores.sql.has_sha(doc.sha256):  # the same content twice in one batch
+        return FileResult(str(path), "skipped", reason="unchanged (same content already ingested)")
+    started = time.perf_counter()
+    records = document_records(doc)
+    nodes, embed_texts = document_nodes(doc, records)
+    stores.replace_document(doc, records, nodes, embed_texts)
+    return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
+                      seconds=parsed.seconds + time.perf_counter() - started)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -76,29 +133,6 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-def ingest_one(path: Path, stores: Stores, limits: ParseLimits = DEFAULT_LIMITS) -> FileResult:
-    """Parse one file and store it atomically; never raises for bad input."""
-    started = time.perf_counter()
-    try:
-        if not path.is_file():
-            raise IngestError(str(path), "no such file")
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        if stores.sql.has_sha(sha):
-            return FileResult(str(path), "skipped", reason="unchanged (same content already ingested)",
-                              seconds=time.perf_counter() - started)
-        doc = parse_isolated(path, limits)
-        records = document_records(doc)
-        nodes, embed_texts = document_nodes(doc, records)
-        stores.replace_document(doc, records, nodes, embed_texts)
-        return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
-                          seconds=time.perf_counter() - started)
-    except IngestError as exc:
-        return FileResult(str(path), "error", reason=exc.reason, seconds=time.perf_counter() - started)
-    except OSError as exc:
-        return FileResult(str(path), "error", reason=f"cannot read file ({exc.strerror or exc})",
-                          seconds=time.perf_counter() - started)
 
 
 def print_progress(i: int, n: int, result: FileResult) -> None:

@@ -169,3 +169,16 @@ def test_a_changed_version_of_the_same_file_replaces_the_old_one(tmp_path, sampl
         assert shas == {stores.sql.documents()[0].sha256}
     finally:
         stores.close()
+
+
+def test_parallel_workers_parse_at_once_and_store_in_order(tmp_path, sample_pdf):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf")
+    files = [sample_pdf, sample_pdf.with_suffix(".txt"), bad, sample_pdf]
+    summary = ingest_paths(files, tmp_path / "store", workers=2)
+    assert [r.status for r in summary.results] == ["ingested", "ingested", "error", "skipped"]
+    stores = Stores(StorePaths.at(tmp_path / "store"))
+    try:
+        assert sorted(d.source for d in stores.sql.documents()) == ["changsha-gxj-2024.pdf", "changsha-gxj-2024.txt"]
+    finally:
+        stores.close()
