@@ -30,6 +30,10 @@ class CorruptPdf(IngestError):
     pass
 
 
+class CorruptWorkbook(IngestError):
+    pass
+
+
 class NeedsOcr(IngestError):
     pass
 

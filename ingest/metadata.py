@@ -7,7 +7,7 @@ from collections import Counter
 from .model import Table
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_DEPARTMENT_LINE = re.compile(r"部门名称[:：]\s*(\S.*)$")
+_DEPARTMENT_LINE = re.compile(r"部门(?:（单位）)?名称[:：]\s*(\S.*?)\s*(?:单位[:：].*)?$")
 _ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|厅|院|中心|部|署|馆|所|站|会|处|政府|集团|大学|学校)$")
 
 

@@ -55,7 +55,7 @@ DEFAULT_LIMITS = ParseLimits()
 
 def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: Progress | None = None,
                  limits: ParseLimits = DEFAULT_LIMITS, workers: int = 1) -> IngestSummary:
-    """Ingest every file (folders are walked for .pdf/.txt/.md); each file on its own.
+    """Ingest every file (folders are walked for .pdf/.xlsx/.txt/.md); each file on its own.
 
     Files are parsed by up to `workers` child processes at once; one writer (this process) stores
     them in the order given, so SQLite and Chroma never see two writers.
@@ -129,7 +129,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in {".pdf", ".txt", ".md"}))
+            out.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in {".pdf", ".xlsx", ".txt", ".md"}))
         else:
             out.append(p)
     return out

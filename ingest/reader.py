@@ -16,8 +16,12 @@ def read_document(path: str | Path) -> Document:
         from .text_reader import read_text
 
         return read_text(path)
+    if path.suffix.lower() == ".xlsx":
+        from .xlsx_reader import read_xlsx
+
+        return read_xlsx(path)
     if path.suffix.lower() == ".pdf" or path.suffix == "":
         from .pdf_reader import read_pdf
 
         return read_pdf(path)
-    raise UnsupportedFile(str(path), f"unsupported file type {path.suffix!r} (expected .pdf, .txt or .md)")
+    raise UnsupportedFile(str(path), f"unsupported file type {path.suffix!r} (expected .pdf, .xlsx, .txt or .md)")

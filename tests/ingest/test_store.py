@@ -105,7 +105,8 @@ BAD_INPUTS = {
     "encrypted.pdf": (lambda sample: _reportlab_pdf(_encrypted, encrypt="secret"), "encrypted"),
     "scan.pdf": (lambda sample: _reportlab_pdf(_image_only), "needs OCR"),
     "prose.pdf": (lambda sample: _reportlab_pdf(_text_only), "no budget tables"),
-    "table.xlsx": (lambda sample: b"PK\x03\x04", "unsupported file type"),
+    "table.xlsx": (lambda sample: b"PK\x03\x04", "corrupt workbook"),
+    "table.doc": (lambda sample: b"\xd0\xcf\x11\xe0", "unsupported file type"),
 }
 
 
