@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from llama_index.core import Settings, VectorStoreIndex
+from llama_index.core.llms import MockLLM
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
@@ -39,7 +40,7 @@ class VectorIndex:
     def __init__(self, path: str | Path, embedder: BaseEmbedding) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        Settings.llm = None  # never reach for a hosted model
+        Settings.llm = MockLLM()  # never reach for a hosted model (None would print a notice to stdout)
         Settings.embed_model = embedder
         self.embedder = embedder
         self.client = chroma_client(path)

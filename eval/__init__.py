@@ -1,0 +1,1 @@
+"""Evaluating budgetqa: question sets (JSON lines), a naive RAG baseline, the scorer and the report."""

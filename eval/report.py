@@ -1,0 +1,130 @@
+"""The evaluation report: a Markdown summary (budgetqa and baseline side by side, per category) and
+the full JSON, written to eval/reports/ (gitignored) or a chosen folder."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .runner import EvalReport, QuestionResult
+
+REPORTS_DIR = Path(__file__).resolve().parent / "reports"
+FAILURES_PER_CATEGORY = 5
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _ms(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0f}"
+
+
+def _cell(report: EvalReport, system: str, category: str, metric: str) -> str:
+    run = report.runs.get(system)
+    if run is None or run.error:
+        return "n/a"
+    m = run.summary.get(category)
+    if m is None:
+        return "–"
+    if metric == "citations":
+        return f"{_pct(m['citation_precision'])} / {_pct(m['citation_recall'])}"
+    if metric == "latency":
+        return f"{_ms(m['latency_p50_ms'])} / {_ms(m['latency_p95_ms'])}"
+    return _pct(m[metric])
+
+
+METRICS = [("accuracy", "accuracy"), ("citations", "citation P / R"), ("hit_at_3", "hit@3"),
+           ("latency", "p50 / p95 ms")]
+
+
+def summary_table(report: EvalReport) -> str:
+    """One row per category (and overall): n, then each metric for every system side by side."""
+    systems = list(report.runs)
+    head = ["category", "n"] + [f"{s} {label}" for key, label in METRICS for s in systems]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for category in report.categories():
+        n = next((r.summary[category]["n"] for r in report.runs.values() if category in r.summary), 0)
+        row = [f"**{category}**" if category == "overall" else category, str(n)]
+        row += [_cell(report, s, category, key) for key, _ in METRICS for s in systems]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def headline(report: EvalReport) -> str:
+    """Overall figures per system in one line each, with refusal figures."""
+    lines = []
+    for name, run in report.runs.items():
+        if run.error:
+            lines.append(f"- {name}: not run — {run.error}")
+            continue
+        m = run.summary["overall"]
+        lines.append(f"- {name}: accuracy {_pct(m['accuracy'])}, refusal accuracy {_pct(m['refusal_accuracy'])}, "
+                     f"false refusals {_pct(m['false_refusal_rate'])}, citations P {_pct(m['citation_precision'])}"
+                     f" / R {_pct(m['citation_recall'])}, hit@3 {_pct(m['hit_at_3'])}, latency p50 "
+                     f"{_ms(m['latency_p50_ms'])} ms / p95 {_ms(m['latency_p95_ms'])} ms")
+    return "\n".join(lines)
+
+
+def failures(report: EvalReport, system: str = "budgetqa", per_category: int = FAILURES_PER_CATEGORY
+             ) -> dict[str, list[QuestionResult]]:
+    """Up to `per_category` wrong answers of a system, per category."""
+    run = report.runs.get(system)
+    out: dict[str, list[QuestionResult]] = {}
+    if run is None:
+        return out
+    for r in run.results:
+        if not r.scored.correct and len(out.setdefault(r.category, [])) < per_category:
+            out[r.category].append(r)
+    return {c: rs for c, rs in out.items() if rs}
+
+
+def _one_line(text: str, width: int = 90) -> str:
+    s = " ".join(str(text).split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def render_markdown(report: EvalReport) -> str:
+    gold = {q.id: q.expected for q in report.questions}
+    parts = [f"# budgetqa evaluation — {Path(report.questions_path).name}", "",
+             f"{len(report.questions)} questions over store `{report.store}`, run {report.started_at} "
+             f"({report.seconds:.0f} s).", "", headline(report), "", summary_table(report), ""]
+    for system in report.runs:
+        fails = failures(report, system)
+        if not fails:
+            continue
+        parts += [f"## {system}: failing examples", ""]
+        for category, results in fails.items():
+            parts.append(f"### {category}")
+            for r in results:
+                exp = gold[r.id]
+                want = ", ".join(exp.values) or ("not found" if not exp.found else "")
+                parts.append(f"- `{r.id}` {r.question} — expected {want}; got "
+                             f"「{_one_line(r.answer.get('answer', ''))}」 ({'; '.join(r.scored.reasons)})")
+            parts.append("")
+    return "\n".join(parts)
+
+
+def write_reports(report: EvalReport, out_dir: str | Path | None = None) -> tuple[Path, Path]:
+    """Write <questions>-<timestamp>.md and .json into out_dir (default eval/reports/)."""
+    out = Path(out_dir) if out_dir else REPORTS_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{Path(report.questions_path).stem}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    md, js = out / f"{stem}.md", out / f"{stem}.json"
+    md.write_text(render_markdown(report), encoding="utf-8")
+    js.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return md, js
+
+
+def summary_json(report: EvalReport) -> dict[str, Any]:
+    """The per-category summaries of every system, without the answers (for `budgetqa eval --json`)."""
+    return {"questions": report.questions_path, "n_questions": len(report.questions),
+            "systems": {name: {"error": run.error, "summary": run.summary} for name, run in report.runs.items()}}
+
+
+def eval_progress(system: str, i: int, n: int) -> None:
+    """「budgetqa 120/242」 on one line of stderr, when stderr is a terminal."""
+    if sys.stderr.isatty():
+        print(f"\r{system} {i}/{n}", end="\n" if i == n else "", file=sys.stderr, flush=True)

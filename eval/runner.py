@@ -1,0 +1,232 @@
+"""Running a question set against budgetqa and the baseline over one store, scoring every answer."""
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import ingest
+from ingest.storage import StorePaths
+
+from . import score
+from .score import Outcome, Question, QuestionError, Scored
+
+QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
+DEFAULT_QUESTIONS = QUESTIONS_DIR / "sample.jsonl"
+SAMPLE_PDF = Path(ingest.__file__).resolve().parent / "samples" / "changsha-gxj-2024.pdf"
+SYSTEMS = ("budgetqa", "baseline")
+
+
+class System(Protocol):
+    """Something that answers questions; `retrieved_texts` gives the narrative passages it used."""
+
+    name: str
+
+    def ask(self, question: str) -> Any: ...
+
+    def retrieved_texts(self, question: str, answer: Any) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+class Budgetqa:
+    """The chatbot under test, through its service; retrieval is its own when the service exposes
+    `retrieve_chunks(question, k)`, else the passages its narrative citations quote."""
+
+    name = "budgetqa"
+
+    def __init__(self, store_dir: str | Path) -> None:
+        from chatbot.service import open_service
+
+        self.service = open_service(Path(store_dir))
+
+    def ask(self, question: str) -> Any:
+        return self.service.ask(question)
+
+    def retrieved_texts(self, question: str, answer: Any) -> list[str]:
+        retrieve = getattr(self.service, "retrieve_chunks", None)
+        if callable(retrieve):
+            return [_node_text(c) for c in retrieve(question, 3)]
+        return [c.text or "" for c in answer.citations if getattr(c, "section", None) is not None]
+
+    def close(self) -> None:
+        close = getattr(self.service, "close", None)
+        if callable(close):
+            close()
+
+
+def _node_text(item: Any) -> str:
+    if isinstance(item, str):
+        return item
+    node = getattr(item, "node", item)
+    get = getattr(node, "get_content", None)
+    return get() if callable(get) else str(getattr(node, "text", item))
+
+
+@dataclass
+class QuestionResult:
+    """One system's answer to one question, with its score."""
+
+    id: str
+    category: str
+    question: str
+    answer: dict[str, Any]
+    scored: Scored
+    latency_ms: float
+    retrieved: list[str] = field(default_factory=list)
+
+    def outcome(self, expected_found: bool) -> Outcome:
+        return Outcome(self.category, expected_found, bool(self.answer.get("found")), self.scored,
+                       self.latency_ms)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "category": self.category, "question": self.question, "answer": self.answer,
+                **asdict(self.scored), "latency_ms": round(self.latency_ms, 1),
+                "retrieved": [t[:120] for t in self.retrieved]}
+
+
+@dataclass
+class SystemRun:
+    """All answers of one system; `error` says why it could not run (then results is empty)."""
+
+    name: str
+    results: list[QuestionResult] = field(default_factory=list)
+    error: str | None = None
+    summary: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class EvalReport:
+    questions_path: str
+    store: str
+    questions: list[Question]
+    runs: dict[str, SystemRun]
+    started_at: str = ""
+    seconds: float = 0.0
+
+    def accuracy(self, system: str = "budgetqa") -> float | None:
+        run = self.runs.get(system)
+        if run is None or run.error or not run.summary:
+            return None
+        return run.summary["overall"]["accuracy"]
+
+    def categories(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for run in self.runs.values():
+            for c in run.summary:
+                seen.setdefault(c, None)
+        return list(seen)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "questions": self.questions_path, "store": self.store, "started_at": self.started_at,
+            "seconds": round(self.seconds, 1), "n_questions": len(self.questions),
+            "systems": {name: {"error": run.error, "summary": run.summary,
+                               "results": [r.to_json() for r in run.results]}
+                        for name, run in self.runs.items()},
+        }
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    """Questions of a JSON-lines file (blank lines and lines starting with # skipped); ids unique."""
+    questions, ids = [], set()
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            q = score.parse_question(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise QuestionError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+        except QuestionError as exc:
+            raise QuestionError(f"{path}:{n}: {exc}") from exc
+        if q.id in ids:
+            raise QuestionError(f"{path}:{n}: duplicate id {q.id}")
+        ids.add(q.id)
+        questions.append(q)
+    return questions
+
+
+def store_is_empty(store_dir: str | Path) -> bool:
+    from ingest.store import Store
+
+    paths = StorePaths.at(store_dir)
+    if not paths.sqlite.exists():
+        return True
+    store = Store(paths.sqlite)
+    try:
+        return not store.documents()
+    finally:
+        store.close()
+
+
+def ensure_store(store_dir: str | Path) -> bool:
+    """Ingest the bundled sample disclosure if the store holds no document; True if it did."""
+    if not store_is_empty(store_dir):
+        return False
+    from ingest.pipeline import ingest_paths
+
+    summary = ingest_paths([SAMPLE_PDF], store_dir)
+    if summary.failed:
+        raise RuntimeError(f"could not ingest the bundled sample: {summary.failed[0].reason}")
+    return True
+
+
+def open_system(name: str, store_dir: str | Path) -> System:
+    if name == "budgetqa":
+        return Budgetqa(store_dir)
+    if name == "baseline":
+        from .baseline import Baseline
+
+        return Baseline(store_dir)
+    raise ValueError(f"unknown system {name!r} (choose from {', '.join(SYSTEMS)})")
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def run_system(system: System, questions: Sequence[Question], progress: Progress | None = None) -> SystemRun:
+    """Ask every question, time it, score it."""
+    run = SystemRun(system.name)
+    for i, q in enumerate(questions, start=1):
+        started = time.perf_counter()
+        answer = system.ask(q.question)
+        latency = (time.perf_counter() - started) * 1000
+        retrieved = system.retrieved_texts(q.question, answer) if q.expected.chunk_contains else []
+        payload = answer.to_json() if hasattr(answer, "to_json") else dict(answer)
+        run.results.append(QuestionResult(q.id, q.category, q.question, payload,
+                                          score.score_answer(q, answer, retrieved), latency, retrieved))
+        if progress:
+            progress(system.name, i, len(questions))
+    expected = {q.id: q.expected.found for q in questions}
+    run.summary = score.summarize_by_category([r.outcome(expected[r.id]) for r in run.results])
+    return run
+
+
+def run_eval(store_dir: str | Path, questions_path: str | Path = DEFAULT_QUESTIONS,
+             systems: Sequence[str] = SYSTEMS, limit: int | None = None,
+             progress: Progress | None = None) -> EvalReport:
+    """Score each system on the question set over the store. A system that cannot be opened (the
+    chatbot service missing, say) is reported with its error instead of stopping the run."""
+    questions = load_questions(questions_path)[:limit]
+    started, t0 = datetime.now(UTC).isoformat(timespec="seconds"), time.perf_counter()
+    runs = {}
+    for name in systems:
+        # llama-index prints notices on stdout; keep stdout for the report (`budgetqa eval --json`)
+        with contextlib.redirect_stdout(sys.stderr):
+            try:
+                system = open_system(name, store_dir)
+            except ImportError as exc:
+                runs[name] = SystemRun(name, error=f"cannot open {name}: {exc}")
+                continue
+            try:
+                runs[name] = run_system(system, questions, progress)
+            finally:
+                system.close()
+    return EvalReport(str(questions_path), str(store_dir), questions, runs, started,
+                      time.perf_counter() - t0)
