@@ -56,6 +56,7 @@ class Stores:
         transaction commits only after Chroma took the nodes; on failure the new nodes are removed."""
         old = self.sql.replaced_by(doc)
         old_shas = [d.sha256 for d in self.sql.documents() if d.id in old]
+        self.vectors.delete_document(doc.sha256)  # nodes left by a run killed before its commit
         self.vectors.add(nodes, embed_texts)
         try:
             with self.sql.transaction() as conn:
