@@ -68,7 +68,7 @@ def _run_to(total: Decimal, values: list[Decimal]) -> tuple[list[Decimal], int]:
 
 def performance_records(table: Table, project_codes: set[str] | None = None) -> list[Record]:
     """Money records of a performance table, one per project or unit, each cited at its first page."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str | None, str, str]] = set()
     out: list[Record] = []
     code: str | None = None
     for number, row in enumerate(table.rows, start=1):
@@ -76,9 +76,9 @@ def performance_records(table: Table, project_codes: set[str] | None = None) -> 
         if not row.label or row.group:
             continue
         for column, value in _row_money(table, row, project_codes or set()):
-            if (row.label, column) in seen:
+            if (code, row.label, column) in seen:
                 continue
-            seen.add((row.label, column))
+            seen.add((code, row.label, column))
             out.append(Record(table=table.title, table_number=table.number, page=row.page, row=row.label,
                               code=code, column=column, value=value, text=None, unit=table.unit,
                               row_number=number))
@@ -97,8 +97,9 @@ def _row_money(table: Table, row: TableRow, project_codes: set[str]) -> list[tup
     total, income, nature = split
     out = [(PROJECT_AMOUNT, total)]
     leaf_of = {i: column.split("/")[-1] for i, (column, _) in enumerate(placed)}
-    if len(income) == 1 and leaf_of.get(1) in INCOME_COLUMNS:
-        out.append((leaf_of[1], income[0]))
+    by_source = [(leaf_of.get(1 + i), v) for i, v in enumerate(income)]
+    if len({leaf for leaf, _ in by_source}) == len(by_source) and all(leaf in INCOME_COLUMNS for leaf, _ in by_source):
+        out += [(leaf, v) for leaf, v in by_source if leaf]
     if len(nature) == 2:
         out += [(SPLIT_COLUMNS[0], nature[0]), (SPLIT_COLUMNS[1], nature[1])]
     elif len(nature) == 1:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from llama_index.core import Settings, VectorStoreIndex
-from llama_index.core.llms import MockLLM
 from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.llms import MockLLM
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from .layout import is_performance_title
