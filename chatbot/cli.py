@@ -113,9 +113,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from chatbot.service import open_service
+    from chatbot.service import StoreMissing, open_service
 
-    service = open_service(StorePaths.at(args.store).root)
+    try:
+        service = open_service(StorePaths.at(args.store).root)
+    except StoreMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     questions = [args.question] if args.question else (line.strip() for line in sys.stdin)
     for q in questions:
         if not q:

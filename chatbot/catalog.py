@@ -1,0 +1,149 @@
+"""The store's tables held in memory, indexed for question words: rows by printed label and code,
+columns by their last header, tables by kind. Built once per Service from `Store.records()`."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ingest.store import Store, StoredDocument, StoredRecord
+from ingest.text import normalize_label
+
+from .lexicon import Lexicon
+
+_PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{1,3}?省)?(?:[\u4e00-\u9fff]{1,3}?市)?(?:[\u4e00-\u9fff]{1,3}?[县区])?")
+_QUOTES = re.compile(r"[“”\"‘’'「」]")
+
+
+def label_key(label: str) -> str:
+    """Matching key of a printed label or header: no ordinal, 其中, quotes or spaces."""
+    return _QUOTES.sub("", normalize_label(label))
+
+
+def column_leaf(column: str) -> str:
+    """Last header of a column path, as a key: 「三公经费预（决）算数（财政拨款）/小计」 → 「小计」."""
+    return label_key(column.split("/")[-1])
+
+
+def strip_place(name: str) -> str:
+    """Name without its leading place (「长沙市制造业发展促进中心」 → 「制造业发展促进中心」)."""
+    rest = _PLACE.sub("", name)
+    return rest if len(rest) >= 2 else name
+
+
+@dataclass
+class Row:
+    """One printed row of a table with its money cells by column path."""
+
+    document_id: int
+    table: str
+    kind: str | None
+    label: str
+    key: str
+    code: str | None
+    row_number: int
+    cells: dict[str, StoredRecord] = field(default_factory=dict)
+    is_total: bool = False
+    is_subtotal: bool = False
+
+    @property
+    def page(self) -> int:
+        return next(iter(self.cells.values())).page
+
+
+@dataclass
+class TableInfo:
+    document_id: int
+    document: str
+    title: str
+    kind: str | None
+    page: int
+    rows: list[Row] = field(default_factory=list)
+
+    def total_row(self, side: str | None = None) -> Row | None:
+        """The table's 合计/总计 row (of one side for 收入|支出 tables)."""
+        totals = [r for r in self.rows if r.is_total and (side is None or _side(r) == side)]
+        return totals[0] if totals else None
+
+
+def _side(row: Row) -> str | None:
+    return next(iter(row.cells.values())).side
+
+
+class Catalog:
+    """Rows, columns and tables of every stored document, indexed for matching question words."""
+
+    def __init__(self, documents: list[StoredDocument], records: list[StoredRecord],
+                 tables: list[dict], lexicon: Lexicon) -> None:
+        self.documents = documents
+        self.lexicon = lexicon
+        self.tables: dict[tuple[int, str], TableInfo] = {}
+        for t in tables:
+            doc = next((d for d in documents if d.id == t["document_id"]), None)
+            self.tables[(t["document_id"], t["title"])] = TableInfo(
+                t["document_id"], doc.title if doc else "", t["title"], lexicon.table_key(t["title"]),
+                t["pages"][0] if t["pages"] else 0)
+        self.rows: list[Row] = []
+        by_key: dict[tuple, Row] = {}
+        for r in records:
+            if r.value is None:
+                continue
+            k = (r.document_id, r.table, r.row_number, r.row)
+            row = by_key.get(k)
+            if row is None:
+                info = self.tables.get((r.document_id, r.table))
+                row = Row(r.document_id, r.table, info.kind if info else None, r.row, label_key(r.row), r.code,
+                          r.row_number, is_total=label_key(r.row) in lexicon.total_labels)
+                by_key[k] = row
+                self.rows.append(row)
+                if info:
+                    info.rows.append(row)
+            row.cells.setdefault(r.column, r)
+        self._mark_subtotals()
+        self.by_label: dict[str, list[Row]] = defaultdict(list)
+        self.by_code: dict[str, list[Row]] = defaultdict(list)
+        self.by_column: dict[str, list[tuple[TableInfo, str]]] = defaultdict(list)
+        for row in self.rows:
+            self.by_label[row.key].append(row)
+            if row.code:
+                self.by_code[row.code].append(row)
+        for info in self.tables.values():
+            if info.total_row() is None:
+                continue
+            for col in dict.fromkeys(c for row in info.rows for c in row.cells):
+                self.by_column[column_leaf(col)].append((info, col))
+        self.phrases = frozenset(k for k in [*self.by_label, *self.by_column] if len(k) >= 2)
+
+    @classmethod
+    def from_store(cls, store: Store, lexicon: Lexicon) -> Catalog:
+        return cls(store.documents(), store.records("r.value IS NOT NULL"), store.tables(), lexicon)
+
+    def _mark_subtotals(self) -> None:
+        """A row whose amount is the sum of the other rows with its code is a unit's subtotal
+        (the unit line above its projects in a 项目支出绩效目标表), not a project."""
+        groups: dict[tuple, list[Row]] = defaultdict(list)
+        for row in self.rows:
+            if row.code and row.kind == "项目绩效表":
+                groups[(row.document_id, row.table, row.code)].append(row)
+        for rows in groups.values():
+            for row in rows:
+                others = [o for o in rows if o is not row]
+                if others and _amount(row) == sum((_amount(o) for o in others), Decimal(0)):
+                    row.is_subtotal = True
+
+    def table_of(self, row: Row) -> TableInfo:
+        return self.tables[(row.document_id, row.table)]
+
+    def tables_of_kind(self, kind: str, document_ids: set[int] | None = None) -> list[TableInfo]:
+        return [t for t in self.tables.values() if t.kind == kind
+                and (document_ids is None or t.document_id in document_ids)]
+
+    def names(self) -> list[str]:
+        """Every department, unit and row label: what an organisation named in a question may be."""
+        return [d.department for d in self.documents] + [r.label for r in self.rows]
+
+
+def _amount(row: Row) -> Decimal:
+    values = [c.value for c in row.cells.values() if c.value is not None]
+    return values[0] if values else Decimal(0)

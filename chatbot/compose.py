@@ -1,0 +1,92 @@
+"""Wording answers and building their citations: every number in the text comes from a record or
+from a computation over records, and every record used is cited."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from ingest.numbers import format_amount
+from ingest.store import StoredRecord
+
+from .answer import Answer, Citation, Value
+from .narrative import Sentence
+from .resolve import Figure
+
+
+def cite(rec: StoredRecord) -> Citation:
+    """A table citation: document, table title, page, row, code, column (its last header), value."""
+    return Citation(document=rec.document, page=rec.page, table=rec.table, row=rec.row, code=rec.code,
+                    column=rec.column.split("/")[-1],
+                    value=None if rec.value is None else format_amount(rec.value))
+
+
+def cite_sentence(s: Sentence) -> Citation:
+    return Citation(document=s.document, page=s.page, section=s.section, text=s.text)
+
+
+def citations(figures: Sequence[Figure], extra: Sequence[StoredRecord] = ()) -> list[Citation]:
+    """One citation per record used, in order of use."""
+    seen: dict[int, Citation] = {}
+    for rec in [r for f in figures for r in f.records] + list(extra):
+        seen.setdefault(rec.id, cite(rec))
+    return list(seen.values())
+
+
+def where(f: Figure) -> str:
+    """「2024年一般公共预算支出情况表，第15页」"""
+    return f"{f.table}，第{f.page}页"
+
+
+def figure_text(f: Figure) -> str:
+    """「行政运行（2150501）2466.28万元」, 「长沙市企业服务中心（501009）基本支出1003.01万元」"""
+    return f"{name(f)}{format_amount(f.value)}{f.unit}"
+
+
+def name(f: Figure) -> str:
+    code = f.row.code if f.row and f.row.code and f.row.code not in f.label else None
+    return f"{f.label}{f'（{code}）' if code else ''}{f.qualifier}"
+
+
+def value(f: Figure) -> Value:
+    return Value(f.label + f.qualifier, format_amount(f.value), f.unit)
+
+
+def candidate(f: Figure) -> dict[str, Any]:
+    rec = f.records[0]
+    return {"label": f.label, "value": format_amount(f.value), "unit": f.unit, "table": f.table,
+            "row": rec.row, "code": rec.code, "column": rec.column.split("/")[-1], "page": rec.page}
+
+
+def alternatives_note(figures: Sequence[Figure]) -> tuple[str, list[dict[str, Any]]]:
+    """A sentence naming the other tables' figures for the same words, and the candidates list."""
+    notes, cands = [], []
+    used = {rec.id for f in figures for rec in f.records}
+    for f in figures:
+        alts = [a for a in f.alternatives if not {r.id for r in a.records} <= used]
+        if not alts:
+            continue
+        cands.append(candidate(f))
+        for alt in alts:
+            cands.append(candidate(alt))
+            notes.append(f"另：{alt.table}中{figure_text(alt)}（第{alt.page}页）")
+    if not notes:
+        return "", []
+    chosen = "；".join(dict.fromkeys(f"「{f.label}」取自{f.table}" for f in figures if f.alternatives))
+    return f"（{chosen}。{'；'.join(notes)}。）", cands
+
+
+def table_answer(question: str, text: str, figures: Sequence[Figure], operation: str,
+                 extra_values: Sequence[Value] = (), extra_records: Sequence[StoredRecord] = ()) -> Answer:
+    note, cands = alternatives_note(figures)
+    cites = citations(figures, extra_records)
+    return Answer(question, text + note, True, [value(f) for f in figures] + list(extra_values), cites,
+                  operation=operation, candidates=cands)
+
+
+def not_found(question: str, text: str, operation: str = "", cites: Sequence[Citation] = ()) -> Answer:
+    return Answer(question, text, False, [], list(cites), operation=operation)
+
+
+def amount(d: Decimal) -> str:
+    return format_amount(d)

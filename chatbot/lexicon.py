@@ -1,0 +1,125 @@
+"""The budget-domain vocabulary, loaded from data: aliases, concepts, table kinds and column synonyms.
+
+Pure functions over strings, so every phrasing the lexicon knows is testable without a store.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class TableKind:
+    """A kind of disclosure table (三公表, 基本支出表 …): how its title reads and how people name it."""
+
+    key: str
+    title: re.Pattern[str]
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    aliases: dict[str, str]                 # alias -> canonical term
+    concepts: dict[str, dict[str, Any]]     # canonical term -> what it means in the tables
+    tables: tuple[TableKind, ...]           # in default preference order
+    columns: dict[str, str]                 # column synonym -> canonical column
+    total_labels: frozenset[str]
+    dictionary: tuple[str, ...]
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bare_totals: frozenset[str] = frozenset()
+    _alias_lengths: tuple[int, ...] = field(default=(), repr=False)
+
+    def canonical(self, text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
+        """Rewrite the ways people say budget terms into the printed terms, longest match first.
+
+        `keep` holds phrases that must stay as they are (printed row labels such as
+        「公务用车运行维护费」 that contain an alias)."""
+        out: list[str] = []
+        i = 0
+        lengths = sorted(set(self._alias_lengths) | {len(k) for k in keep}, reverse=True)
+        while i < len(text):
+            for n in lengths:
+                piece = text[i:i + n]
+                if len(piece) < n:
+                    continue
+                if piece in keep:
+                    out.append(piece)
+                    break
+                if piece in self.aliases:
+                    out.append(self.aliases[piece])
+                    break
+            else:
+                out.append(text[i])
+                n = 1
+            i += n
+        return "".join(out)
+
+    def table_key(self, title: str) -> str | None:
+        """The kind of a table from its printed title (the first kind whose title pattern fits)."""
+        for kind in self.tables:
+            if kind.title.search(title):
+                return kind.key
+        return None
+
+    def table_hints(self, text: str) -> list[tuple[str, int, int]]:
+        """Table kinds a question names (三公表, 经济科目 → 基本支出表 …) as (key, start, end), longest first."""
+        found: list[tuple[str, int, int]] = []
+        taken = [False] * len(text)
+        pairs = sorted(((s, k.key) for k in self.tables for s in k.synonyms), key=lambda p: -len(p[0]))
+        for syn, key in pairs:
+            for m in re.finditer(re.escape(syn), text):
+                if not any(taken[m.start():m.end()]):
+                    found.append((key, m.start(), m.end()))
+                    for j in range(m.start(), m.end()):
+                        taken[j] = True
+        return sorted(found, key=lambda f: f[1])
+
+    def preference(self, key: str | None) -> int:
+        """Rank of a table kind in the default order for a bare term (lower is preferred)."""
+        for i, kind in enumerate(self.tables):
+            if kind.key == key:
+                return i
+        return len(self.tables)
+
+    def column(self, word: str) -> str:
+        """Canonical column for a column word (合计/小计/资金总额 → 总计)."""
+        return self.columns.get(word, word)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    """The lexicon from `chatbot/data/lexicon.json` (or `path`)."""
+    data = json.loads(Path(path or DATA / "lexicon.json").read_text(encoding="utf-8"))
+    aliases: dict[str, str] = {}
+    for canon, words in data["aliases"].items():
+        aliases[canon] = canon
+        for w in words:
+            if w in aliases and aliases[w] != canon and w not in data["aliases"]:
+                raise ValueError(f"lexicon: alias {w!r} given for both {aliases[w]!r} and {canon!r}")
+            aliases.setdefault(w, canon)
+    for canon in data["concepts"]:
+        aliases.setdefault(canon, canon)
+    tables = tuple(TableKind(t["key"], re.compile(t["title"]), tuple(t["synonyms"])) for t in data["tables"])
+    columns = {w: canon for canon, words in data["columns"].items() for w in [canon, *words]}
+    return Lexicon(aliases=aliases, concepts=data["concepts"], tables=tables, columns=columns,
+                   total_labels=frozenset(data["total_labels"]), dictionary=tuple(data["dictionary"]),
+                   related={k: tuple(v) for k, v in data.get("related", {}).items() if not k.startswith("_")},
+                   bare_totals=frozenset(data.get("bare_totals", ())),
+                   _alias_lengths=tuple(sorted({len(a) for a in aliases}, reverse=True)))
+
+
+@lru_cache(maxsize=4)
+def load_patterns(path: str | None = None) -> dict[str, Any]:
+    """Question patterns from `chatbot/data/patterns.json` (or `path`), regexes compiled."""
+    data = json.loads(Path(path or DATA / "patterns.json").read_text(encoding="utf-8"))
+    data["operations"] = [(o["op"], [re.compile(p) for p in o["patterns"]]) for o in data["operations"]]
+    scope = data["scope"]
+    scope["year"] = re.compile(scope["year"])
+    scope["org"] = re.compile(scope["org"])
+    return data

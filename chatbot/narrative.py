@@ -1,0 +1,244 @@
+"""Narrative questions: hybrid retrieval over the explanation chunks (BM25 over jieba tokens fused by
+reciprocal rank with the vector index) and an extractive answer — the best sentence(s), quoted."""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.store import StoredChunk
+
+from .understand import Query
+
+RRF_K = 60
+TOP_CHUNKS = 8
+MIN_COVERAGE = 0.5           # share of the question's content weight a sentence must contain
+_SPLIT = re.compile(r"(?<=[。；;])")
+_NUMBER = r"\d+(?:\.\d+)?"
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_QUOTES = re.compile(r"[“”\"‘’'「」『』\s]")
+
+
+def plain(text: str) -> str:
+    """Text for matching: no quotes or spaces (「“三公”经费」 → 「三公经费」)."""
+    return _QUOTES.sub("", text)
+
+
+class BudgetTokenizer:
+    """A dedicated, quiet jieba tokenizer knowing budget terms (a user dictionary kept as data)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for w in dict.fromkeys(words):
+            if len(w) >= 2:
+                self._jieba.add_word(w, freq=20000)
+
+    def tokens(self, text: str) -> list[str]:
+        """Search-mode tokens (words and their sub-words), punctuation and spaces dropped."""
+        return [t for t in self._jieba.lcut_for_search(text) if t.strip() and _TOKEN_OK.search(t)]
+
+
+@dataclass
+class Sentence:
+    """A sentence of the narrative with where it stands (section, page) and the chunks it overlaps."""
+
+    document_id: int
+    document: str
+    section: str
+    page: int
+    text: str
+    chunk_ids: set[int] = field(default_factory=set)
+    index: int = 0       # position within its section
+
+
+def sections_to_sentences(chunks: Sequence[StoredChunk]) -> list[Sentence]:
+    """Join each section's chunks (a chunk may end mid-sentence) and split on 。；, keeping the page
+    and chunk of each sentence's start."""
+    out: list[Sentence] = []
+    groups: dict[tuple[int, str], list[StoredChunk]] = {}
+    for c in chunks:
+        groups.setdefault((c.document_id, c.section), []).append(c)
+    for (_, section), cs in groups.items():
+        text, spans = "", []
+        for c in cs:
+            spans.append((len(text), len(text) + len(c.text), c))
+            text += c.text
+        pos = 0
+        for i, piece in enumerate(p for p in _SPLIT.split(text)):
+            start, end = pos, pos + len(piece)
+            pos = end
+            if not piece.strip():
+                continue
+            ids = {c.id for s, e, c in spans if s < end and e > start}
+            first = next(c for s, e, c in spans if s <= start < e or (start >= s and e == len(text)))
+            out.append(Sentence(first.document_id, first.document, section, first.page, piece.strip(), ids, i))
+    return out
+
+
+class NarrativeIndex:
+    """BM25 over the chunks (jieba tokens, `bm25s`), the sentences for extraction, and the fusion with
+    vector hits. Built once per Service."""
+
+    def __init__(self, chunks: Sequence[StoredChunk], tokenizer: BudgetTokenizer,
+                 stopwords: Iterable[str]) -> None:
+        import bm25s
+
+        self.chunks = list(chunks)
+        self.tokenizer = tokenizer
+        self.stopwords = set(stopwords)
+        self.by_text = {c.text: c.id for c in self.chunks}
+        self.by_id = {c.id: c for c in self.chunks}
+        corpus = [tokenizer.tokens(plain(f"{_leaf(c.section)}{c.text}")) or ["∅"] for c in self.chunks]
+        self.bm25 = bm25s.BM25()
+        if self.chunks:
+            self.bm25.index(corpus, show_progress=False)
+        self.sentences = sections_to_sentences(self.chunks)
+        self.haystacks = [plain(f"{_leaf(s.section)}{s.text}") for s in self.sentences]
+        self.sentence_tokens = [set(tokenizer.tokens(h)) for h in self.haystacks]
+        n = len(self.sentences) or 1
+        df: dict[str, int] = {}
+        for toks in self.sentence_tokens:
+            for t in toks:
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+        self.max_idf = math.log((n + 1) / 0.5)
+
+    def content_tokens(self, *texts: str) -> list[str]:
+        """Words of the question that carry meaning (stopwords and single characters dropped)."""
+        out: dict[str, None] = {}
+        for text in texts:
+            for t in self.tokenizer.tokens(plain(text)):
+                if len(t) >= 2 and t not in self.stopwords and not t.isdigit() and "几" not in t \
+                        and "多少" not in t:
+                    out[t] = None
+        return list(out)
+
+    def bm25_ranking(self, tokens: list[str], k: int = TOP_CHUNKS) -> list[int]:
+        """Chunk ids by BM25 score (only chunks sharing a token with the question)."""
+        if not self.chunks or not tokens:
+            return []
+        scores = self.bm25.get_scores(tokens)
+        order = sorted(range(len(self.chunks)), key=lambda i: -scores[i])
+        return [self.chunks[i].id for i in order[:k] if scores[i] > 0]
+
+    def vector_ranking(self, nodes: Sequence[Any]) -> list[int]:
+        """Chunk ids of vector hits (llama-index NodeWithScore), matched by their text."""
+        ids = []
+        for n in nodes:
+            node = getattr(n, "node", n)
+            cid = self.by_text.get(getattr(node, "text", ""))
+            if cid is not None and cid not in ids:
+                ids.append(cid)
+        return ids
+
+    def fuse(self, *rankings: Sequence[int]) -> list[int]:
+        """Reciprocal rank fusion of chunk rankings."""
+        score: dict[int, float] = {}
+        for ranking in rankings:
+            for rank, cid in enumerate(ranking):
+                score[cid] = score.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        return sorted(score, key=lambda c: -score[c])
+
+    def retrieve(self, query: Query, vector_search: Callable[[str, int], Sequence[Any]] | None = None,
+                 k: int = TOP_CHUNKS) -> list[int]:
+        """Fused chunk ids for a question (BM25 alone when there is no vector search)."""
+        tokens = self.content_tokens(query.text, query.canonical) or self.tokenizer.tokens(query.text)
+        rankings = [self.bm25_ranking(tokens, k)]
+        if vector_search is not None:
+            try:
+                rankings.append(self.vector_ranking(vector_search(query.text, k)))
+            except Exception as exc:  # the vector index is a help, not a need: log and go on
+                logging.getLogger(__name__).warning("vector search failed: %s", exc)
+        return self.fuse(*rankings)[:k]
+
+    def best(self, query: Query, chunk_ids: Sequence[int], patterns: dict[str, Any]) -> list[Scored]:
+        """Sentences of the retrieved chunks, best first, with how much of the question each holds.
+        Coverage counts the user's own words; the lexicon's rewriting of them only adds to the score."""
+        tokens = self.content_tokens(query.text)
+        extra = [t for t in self.content_tokens(query.canonical) if t not in tokens]
+        if not tokens:
+            tokens, extra = extra, []
+        if not tokens:
+            return []
+        weight = {t: self.idf.get(t, self.max_idf) for t in tokens + extra}
+        total = sum(weight[t] for t in tokens)
+        rank = {cid: i for i, cid in enumerate(chunk_ids)}
+        out = []
+        for s, toks, haystack in zip(self.sentences, self.sentence_tokens, self.haystacks):
+            hit = [cid for cid in s.chunk_ids if cid in rank]
+            if not hit:
+                continue
+            matched = [t for t in tokens if t in toks or t in haystack]
+            matched_extra = [t for t in extra if t in toks or t in haystack]
+            coverage = sum(weight[t] for t in matched) / total
+            score = coverage * 10 + sum(weight[t] for t in matched_extra) / total
+            score += 1.0 / (1 + min(rank[c] for c in hit)) + _bonuses(query, s.text, patterns)
+            out.append(Scored(s, score, coverage, matched + matched_extra))
+        return sorted(out, key=lambda x: -x.score)
+
+
+@dataclass
+class Scored:
+    sentence: Sentence
+    score: float
+    coverage: float
+    matched: list[str]
+
+
+def _leaf(section: str) -> str:
+    return section.split(" › ")[-1]
+
+
+def _bonuses(query: Query, text: str, patterns: dict[str, Any]) -> float:
+    """What the question's form asks of a sentence: a number, a change, a reason, a definition, a count."""
+    bonus = 0.0
+    has_number = re.search(_NUMBER, text) is not None
+    if query.asks_number and has_number:
+        bonus += 1.0
+    if query.operation == "change" and any(w in text for w in patterns["change_words"]) and \
+            re.search(r"[较比]", text):
+        bonus += 3.0
+    if any(w in query.text for w in ("为什么", "为何", "原因")) and any(w in text for w in patterns["reason_words"]):
+        bonus += 2.0
+    if any(w in query.text for w in ("什么是", "是什么", "什么叫", "含义", "是指")) and "是指" in text:
+        bonus += 2.0
+    if query.measure and re.search(rf"{_NUMBER}\s*个?{re.escape(query.measure)}", text):
+        bonus += 4.0
+    return bonus
+
+
+def extract_values(query: Query, text: str, focus: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(label, number, unit) the sentence states for the question: the change figures after
+    增加/减少/上升/下降, the count before the asked measure word, or the amount stated right after the
+    asked term (「会议费预算8.36万元」) — never a number from elsewhere in the sentence."""
+    if query.operation == "change":
+        found = re.findall(rf"(增加|减少|增长|下降|上升|降低)了?({_NUMBER})(万元|亿元|元|%)", text)
+        if found:
+            return [(word, num, unit) for word, num, unit in found]
+    label = focus[0] if focus else ""
+    for term, after in _after_focus(text, focus):
+        if query.measure:
+            m = re.match(rf"[^。；]{{0,12}}?({_NUMBER})\s*(个?{re.escape(query.measure)}|个)", after)
+        elif query.operation == "count":
+            m = re.match(rf"[^。；]{{0,12}}?({_NUMBER})\s*(个|家|项|辆|人|次|台)", after)
+        else:
+            m = re.match(rf"[^。；，]{{0,12}}?({_NUMBER})\s*(万元|亿元|元|%)", after)
+        if m:
+            return [(term or label, m.group(1), m.group(2))]
+    return []
+
+
+def _after_focus(text: str, focus: Sequence[str]) -> list[tuple[str, str]]:
+    """(term, text after it) for each occurrence of the question's terms, longest terms first."""
+    out = []
+    for term in sorted(focus, key=len, reverse=True):
+        for m in re.finditer(re.escape(term), text):
+            out.append((term, text[m.end():]))
+    return out

@@ -1,0 +1,196 @@
+"""The table operations — lookup, sum, difference, share, ranking, count, check — over resolved
+figures, each returning a worded, cited Answer (or None when the figures do not fit the operation)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from .answer import Answer, Value
+from .catalog import Row, column_leaf
+from .compose import amount, figure_text, name, table_answer, value, where
+from .compute import percent, ranked, share, total
+from .resolve import Figure, Resolver
+from .understand import Query
+
+DOMAIN_OF_TABLE = {"基本支出表": "economic", "一般公共预算支出表": "function", "支出表": "function",
+                   "收入表": "function", "项目绩效表": "project", "整体绩效表": "unit"}
+DOMAIN_NAMES = {"project": "项目", "unit": "预算单位", "economic": "经济科目", "function": "功能科目"}
+
+
+def answer_lookup(q: Query, figures: Sequence[Figure]) -> Answer:
+    if len(figures) == 1:
+        f = figures[0]
+        text = f"{figure_text(f)}（{where(f)}）。"
+    else:
+        text = "；".join(f"{figure_text(f)}（{where(f)}）" for f in figures) + "。"
+    return table_answer(q.question, text, figures, "lookup")
+
+
+def answer_sum(q: Query, figures: Sequence[Figure]) -> Answer:
+    result = total([f.value for f in figures])
+    working = " + ".join(figure_text(f) for f in figures)
+    unit = figures[0].unit
+    text = f"{working} = {amount(result)}{unit}（{_tables(figures)}）。"
+    return table_answer(q.question, text, figures, "sum", [Value("合计", amount(result), unit)])
+
+
+def answer_difference(q: Query, figures: Sequence[Figure]) -> Answer:
+    a, b = figures[0], figures[1]
+    diff = a.value - b.value
+    unit = a.unit
+    relation = "多" if diff >= 0 else "少"
+    text = (f"{figure_text(a)} − {figure_text(b)} = {amount(diff)}{unit}，"
+            f"{name(a)}比{name(b)}{relation}{amount(abs(diff))}{unit}（{_tables(figures[:2])}）。")
+    return table_answer(q.question, text, figures[:2], "difference", [Value("差额", amount(diff), unit)])
+
+
+def answer_share(q: Query, parts: Sequence[Figure], whole: Figure) -> Answer | None:
+    part = total([f.value for f in parts])
+    pct = share(part, whole.value)
+    if pct is None:
+        return None
+    label = "、".join(name(f) for f in parts)
+    nums = " + ".join(amount(f.value) for f in parts)
+    lead = f"({nums})" if len(parts) > 1 else nums
+    text = (f"{label}{amount(part)}{parts[0].unit}占{name(whole)}{amount(whole.value)}{whole.unit}的"
+            f"{percent(pct)}：{lead} ÷ {amount(whole.value)} = {percent(pct)}（{_tables([*parts, whole])}）。")
+    return table_answer(q.question, text, [*parts, whole], "share", [Value("占比", f"{pct:f}", "%")])
+
+
+def answer_check(q: Query, parts: Sequence[Figure], whole: Figure, parts_label: str = "") -> Answer:
+    if len(parts) == 1:
+        return answer_compare(q, parts[0], whole)
+    s = total([f.value for f in parts])
+    equal = s == whole.value
+    working = " + ".join(amount(f.value) for f in parts)
+    head = parts_label or "、".join(name(f) for f in parts)
+    verdict = (f"一致：{head}之和等于{name(whole)}。" if equal else
+               f"不一致：{head}之和与{name(whole)}相差{amount(s - whole.value)}{whole.unit}。")
+    text = (f"{working} = {amount(s)}{whole.unit}，{name(whole)}为{amount(whole.value)}{whole.unit}，"
+            f"{verdict}（{_tables([*parts, whole])}）")
+    return table_answer(q.question, text, [*parts, whole], "check",
+                        [Value(f"{head}之和", amount(s), whole.unit), Value("一致", "1" if equal else "0", "")])
+
+
+def answer_claim(q: Query, f: Figure, claimed: Decimal, unit: str) -> Answer:
+    """A figure the question states (「基本支出是不是7000万」): is it what the table says?"""
+    equal = f.value == claimed
+    verdict = "一致" if equal else f"不一致，表中为{amount(f.value)}{f.unit}，相差{amount(abs(f.value - claimed))}{f.unit}"
+    text = f"{figure_text(f)}（{where(f)}），与所说的{claimed}{unit}{verdict}。"
+    return table_answer(q.question, text, [f], "check", [Value("一致", "1" if equal else "0", "")])
+
+
+def answer_compare(q: Query, a: Figure, b: Figure) -> Answer:
+    """Two figures said to be equal: are they?"""
+    equal = a.value == b.value
+    verdict = "一致" if equal else f"不一致，相差{amount(abs(a.value - b.value))}{a.unit}"
+    text = f"{figure_text(a)}（{where(a)}）与{figure_text(b)}（{where(b)}）{verdict}。"
+    return table_answer(q.question, text, [a, b], "check", [Value("一致", "1" if equal else "0", "")])
+
+
+def answer_rank(q: Query, items: Sequence[Figure], scope_label: str) -> Answer | None:
+    if not items:
+        return None
+    n = q.n or (1 if not any(w in q.text for w in ("排名", "排序", "到")) else len(items))
+    top = ranked(items, key=lambda f: f.value, n=n, ascending=q.ascending)
+    word = "最少" if q.ascending else "最多"
+    if len(top) == 1:
+        f = top[0]
+        text = f"{scope_label}中{word}的是{figure_text(f)}（{where(f)}，共{len(items)}项比较）。"
+    else:
+        listed = "；".join(f"{i}. {figure_text(f)}" for i, f in enumerate(top, 1))
+        text = f"{scope_label}按金额{'从低到高' if q.ascending else '从高到低'}前{len(top)}位：{listed}（{where(top[0])}）。"
+    return table_answer(q.question, text, top, "rank")
+
+
+def answer_count(q: Query, rows: Sequence[Row], label: str, resolver: Resolver) -> Answer:
+    figs = [f for f in (resolver.cell_figure(r, []) for r in rows) if f]
+    names = "、".join(r.label for r in rows)
+    table = figs[0].table if figs else ""
+    text = f"共{len(rows)}个{label}：{names}（{table}）。"
+    ans = table_answer(q.question, text, figs, "count")
+    ans.values = [Value(f"{label}个数", str(len(rows)), "个")]
+    return ans
+
+
+def rank_items(q: Query, resolver: Resolver, figures: Sequence[Figure], modifiers: Sequence[str],
+               document_ids: set[int], column_words: Sequence[str] = ()) -> tuple[list[Figure], str] | None:
+    """What to rank: the parts of one named figure (三公经费的各项, 301 的各款), or a domain of rows
+    (projects, units, subjects at a level)."""
+    domain = q.domain or next((DOMAIN_OF_TABLE[k] for k in q.tables if k in DOMAIN_OF_TABLE), None)
+    stated = q.domain is not None or q.level is not None
+    whole_table = len(figures) == 1 and figures[0].row is not None and figures[0].row.is_total
+    if domain in (None, "function", "economic") and len(figures) == 1 and not column_words \
+            and not (whole_table and stated):
+        parts = parts_of(figures[0], resolver, document_ids)
+        if parts:
+            return parts, f"{figures[0].label}各项"
+    unit = next((f.row for f in figures if f.row is not None and f.row.code and
+                 (f.kind == "整体绩效表" or f.row.is_subtotal)), None)
+    if unit is not None and domain in (None, "project"):
+        rows = [r for r in resolver.domain_rows("project", None, document_ids) if r.code == unit.code]
+        items = [f for f in (resolver.cell_figure(r, []) for r in rows) if f]
+        return items, f"{unit.label}的项目"
+    economic_cols = any(resolver.catalog.tables_of_kind("基本支出表", document_ids) and
+                        any(column_leaf(c) == w for t in resolver.catalog.tables_of_kind("基本支出表", document_ids)
+                            for r in t.rows[:1] for c in r.cells)
+                        for w in [*modifiers, *column_words])
+    if domain is None and (q.level or economic_cols):
+        domain = "economic" if economic_cols else "function"
+    if domain is None:
+        return None
+    rows = resolver.domain_rows(domain, q.level, document_ids)
+    cols = list(dict.fromkeys([*modifiers, *column_words]))
+    if not any(resolver.column_of(r, cols) for r in rows):
+        cols = []
+    items = [f for f in (resolver.cell_figure(r, cols, strict=bool(cols)) for r in rows) if f and f.value != 0]
+    level = f"{q.level}级" if q.level else ""
+    return items, f"{level}{DOMAIN_NAMES[domain]}" + (f"（{cols[0]}）" if cols else "")
+
+
+def parts_of(f: Figure, resolver: Resolver, document_ids: set[int]) -> list[Figure]:
+    """The figures a figure is the sum of: a concept's parts (三公经费 = 接待 + 出国 + 公车), the
+    subjects one level below a coded row, or the cells of a concept sum."""
+    spec = resolver.lexicon.concepts.get(f.label, {})
+    if not spec and f.row is not None and f.row.is_total:
+        spec = next((c for c in resolver.lexicon.concepts.values() if c.get("table") == f.kind and "parts" in c), {})
+    if spec.get("parts") and f.row is not None:
+        out = []
+        for p in spec["parts"]:
+            col = resolver.column_of(f.row, [p])
+            if col:
+                out.append(Figure(p, f.row.cells[col].value or Decimal(0), f.unit, [f.row.cells[col]], f.kind,
+                                  f.table, f.row, col))
+        return out
+    if len(f.records) > 1:
+        return [Figure(r.row, r.value or Decimal(0), r.unit, [r], f.kind, f.table) for r in f.records]
+    if f.row is not None:
+        children = resolver.children(f.row)
+        cols = [column_leaf(f.column)] if f.column else []
+        return [x for x in (resolver.cell_figure(r, cols, strict=True) for r in children) if x]
+    return []
+
+
+def whole_of(f: Figure, resolver: Resolver) -> Figure | None:
+    """What a single figure is a share of: its row's total column, its parent subject, or its table's total."""
+    if f.row is None:
+        return None
+    default = resolver.default_column(f.row)
+    if f.column and default and f.column != default:
+        rec = f.row.cells[default]
+        return Figure(f"{f.row.label}{column_leaf(default)}", rec.value or Decimal(0), rec.unit, [rec], f.kind,
+                      f.table, f.row, default)
+    parent = resolver.parent(f.row)
+    if parent is None:
+        return None
+    return resolver.cell_figure(parent, [column_leaf(f.column)] if f.column else [])
+
+
+def _tables(figures: Sequence[Figure]) -> str:
+    tables = list(dict.fromkeys(f.table for f in figures))
+    pages = list(dict.fromkeys(f.page for f in figures))
+    return "、".join(tables) + "，第" + "、".join(str(p) for p in pages) + "页"
+
+
+def values_of(figures: Sequence[Figure]) -> list[Value]:
+    return [value(f) for f in figures]

@@ -1,0 +1,418 @@
+"""Linking question words to the store: mentions (row labels, codes, column headers, concepts, partial
+names) and the figures they stand for, choosing between tables by the wording and keeping the others
+as candidates, never silently."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ingest.store import StoredRecord
+from ingest.text import strip_ordinal
+
+from .catalog import Catalog, Row, TableInfo, column_leaf, strip_place
+from .lexicon import Lexicon
+from .understand import Query
+
+FUZZY_MIN_COVERAGE = 0.6   # share of a long name's character pairs the question must contain
+FUZZY_MIN_PAIRS = 3
+FUZZY_MIN_LENGTH = 5       # names shorter than this are matched exactly (through the lexicon) only
+_CODE = re.compile(r"(?<!\d)\d{3,7}(?!\d)")
+LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
+
+
+def _name_variants(key: str) -> list[str]:
+    """Forms a long name is called by: without its leading place, and the part after an inner place
+    (「湖南省无线电管理委员会办公室长沙市无线电监测站」 → 「无线电监测站」)."""
+    out = [strip_place(key)]
+    inner = re.search(r".*[省市县区](?=[^省市县区]{4,}$)", key)
+    if inner and inner.end() > 0:
+        out.append(key[inner.end():])
+    return [n for n in dict.fromkeys(out) if len(n) >= FUZZY_MIN_LENGTH]
+
+
+@dataclass
+class Mention:
+    """A span of the (canonical) question that names something the store holds."""
+
+    start: int
+    end: int
+    phrase: str
+    exact: bool = True
+    rows: list[Row] = field(default_factory=list)
+    columns: list[tuple[TableInfo, str]] = field(default_factory=list)
+    concept: str | None = None
+    score: float = 1.0
+    size: int = 0            # characters the question shares with the name (span length when exact)
+
+    def __post_init__(self) -> None:
+        self.size = self.size or self.end - self.start
+
+
+@dataclass
+class Figure:
+    """A figure the answer states: one cell, or a sum of cells (a concept such as 社保)."""
+
+    label: str
+    value: Decimal
+    unit: str
+    records: list[StoredRecord]
+    kind: str | None
+    table: str
+    row: Row | None = None
+    column: str | None = None
+    alternatives: list[Figure] = field(default_factory=list)
+    qualifier: str = ""      # the column, when it is not the row's total column (「项目支出」)
+    secondary: bool = False  # a related or longer name: said as an alternative, never chosen alone
+
+    @property
+    def page(self) -> int:
+        return self.records[0].page if self.records else 0
+
+
+@dataclass
+class Resolution:
+    mentions: list[Mention]
+    modifiers: list[str]
+    figures: list[Figure]
+    empty_tables: list[TableInfo]
+
+
+class Resolver:
+    """Finds mentions in a question and turns them into figures, over one Catalog."""
+
+    def __init__(self, catalog: Catalog, lexicon: Lexicon, partial_stop: str = "的") -> None:
+        self.catalog = catalog
+        self.lexicon = lexicon
+        self.partial_stop = re.compile(partial_stop)
+        self.vocab: dict[str, None] = {}
+        for key in catalog.by_label:
+            if len(key) >= 2 and key not in lexicon.bare_totals:
+                self.vocab[key] = None
+        for leaf in catalog.by_column:
+            if len(leaf) >= 2 and lexicon.column(leaf) != "总计":
+                self.vocab[leaf] = None
+        for concept in lexicon.concepts:
+            self.vocab[concept] = None
+        self.lengths = sorted({len(k) for k in self.vocab}, reverse=True)
+        self.fuzzy_rows = [(r, name) for r in catalog.rows if not r.is_total for name in _name_variants(r.key)]
+        df: dict[str, int] = {}
+        for key in {name for _, name in self.fuzzy_rows}:
+            for p in {key[i:i + 2] for i in range(len(key) - 1)}:
+                df[p] = df.get(p, 0) + 1
+        n = max(len(df), 1)
+        self.pair_weight = {p: math.log(1 + n / d) for p, d in df.items()}
+
+    @property
+    def keep(self) -> frozenset[str]:
+        """Printed phrases the lexicon must not rewrite."""
+        return frozenset(self.vocab)
+
+    # -- mentions ------------------------------------------------------------------------------
+    def mentions(self, text: str, blocked: list[tuple[int, int]] = ()) -> list[Mention]:
+        """Non-overlapping mentions, longest first: codes, exact phrases, then partial long names."""
+        cands: list[Mention] = []
+        for m in _CODE.finditer(text):
+            if m.group() in self.catalog.by_code:
+                cands.append(Mention(m.start(), m.end(), m.group(), rows=list(self.catalog.by_code[m.group()])))
+        for i in range(len(text)):
+            for n in self.lengths:
+                piece = text[i:i + n]
+                if len(piece) == n and piece in self.vocab:
+                    cands.append(self._exact(i, piece))
+                    break
+        cands += self._fuzzy(text)
+        exact_phrases = {c.phrase for c in cands if c.exact}
+        cands = [c for c in cands if c.exact or c.phrase not in exact_phrases]
+        cands.sort(key=lambda c: (-c.size, not c.exact, -c.score))
+        taken = [False] * len(text)
+        for s, e in blocked:
+            for j in range(s, min(e, len(text))):
+                taken[j] = True
+        chosen: list[Mention] = []
+        for c in cands:
+            if any(taken[c.start:c.end]):
+                same = next((m for m in chosen if (m.start, m.end) == (c.start, c.end) and not m.exact
+                             and not c.exact and abs(m.score - c.score) < 1e-9), None)
+                if same:
+                    same.rows += [r for r in c.rows if r not in same.rows]
+                continue
+            chosen.append(c)
+            for j in range(c.start, c.end):
+                taken[j] = True
+        return sorted(chosen, key=lambda m: m.start)
+
+    def partial_mentions(self, text: str, mentions: list[Mention], blocked: list[tuple[int, int]]
+                         ) -> list[Mention]:
+        """Words left over that are part of a few printed names (「医疗」 → 职工基本医疗保险缴费,
+        公务员医疗补助缴费): the figures become candidates, to be listed, not silently picked."""
+        covered = [(m.start, m.end) for m in mentions] + list(blocked)
+        rest = "".join("　" if any(s <= i < e for s, e in covered) else ch for i, ch in enumerate(text))
+        out = []
+        for m in re.finditer(r"[\u4e00-\u9fff]{2,}", self.partial_stop.sub(lambda x: "　" * len(x.group()), rest)):
+            word = m.group()
+            keys = [k for k in self.catalog.by_label if word in k and len(k) > len(word)]
+            if 0 < len(keys) <= 4:
+                rows = [r for k in keys for r in self.catalog.by_label[k] if not r.is_total]
+                out.append(Mention(m.start(), m.end(), word, exact=False, rows=rows, score=0.5))
+        return out
+
+    def _exact(self, i: int, phrase: str) -> Mention:
+        cols = [] if self.lexicon.column(phrase) == "总计" else list(self.catalog.by_column.get(phrase, []))
+        return Mention(i, i + len(phrase), phrase, rows=list(self.catalog.by_label.get(phrase, [])),
+                       columns=cols, concept=phrase if phrase in self.lexicon.concepts else None)
+
+    def _fuzzy(self, text: str) -> list[Mention]:
+        pairs: dict[str, int] = {}
+        for i in range(len(text) - 1):
+            pairs.setdefault(text[i:i + 2], i)
+        out: dict[tuple[int, int, str], Mention] = {}
+        for row, name in self.fuzzy_rows:
+            name_pairs = [name[i:i + 2] for i in range(len(name) - 1)]
+            hits = [pairs[p] for p in name_pairs if p in pairs]
+            if len(hits) < FUZZY_MIN_PAIRS:
+                continue
+            # common pairs (经费, 运行, 工作) count little: 「机关运行经费」 is not 「大院运行经费」
+            coverage = sum(self.pair_weight[p] for p in name_pairs if p in pairs) / sum(
+                self.pair_weight[p] for p in name_pairs)
+            if len(hits) < FUZZY_MIN_PAIRS or coverage < FUZZY_MIN_COVERAGE:
+                continue
+            start, end = min(hits), max(hits) + 2
+            if end - start > len(name) + 3:   # pairs scattered over the question: not one name
+                continue
+            key = (start, end, row.key)
+            if key in out:
+                if row not in out[key].rows:
+                    out[key].rows.append(row)
+            else:
+                out[key] = Mention(start, end, row.key, exact=False, rows=[row], score=coverage, size=len(hits) + 1)
+        return list(out.values())
+
+    # -- figures -------------------------------------------------------------------------------
+    def resolve(self, query: Query, document_ids: set[int]) -> Resolution:
+        """Mentions of the question, the column words that qualify them, and one figure per mention
+        (the table chosen by the wording or the default order; other tables' figures as alternatives)."""
+        hints = self.lexicon.table_hints(query.canonical)
+        blocked = [(s, e) for _, s, e in hints if query.canonical[s:e].endswith("表")]
+        mentions = self.mentions(query.canonical, blocked)
+        mentions += self.partial_mentions(query.canonical, mentions, blocked)
+        mentions.sort(key=lambda m: m.start)
+        cut = query.canonical.find("占") if query.operation == "share" else -1
+        segments = [mentions] if cut < 0 else [[m for m in mentions if m.start < cut],
+                                               [m for m in mentions if m.start >= cut]]
+        modifier_of: dict[int, list[str]] = {}
+        for seg in segments:
+            mods = self._modifiers(seg)
+            for m in seg:
+                modifier_of[id(m)] = mods
+        modifiers = list(dict.fromkeys(p for mods in modifier_of.values() for p in mods))
+        figures: list[Figure] = []
+        empty: list[TableInfo] = []
+        previous_end = 0
+        for m in mentions:
+            mods = modifier_of.get(id(m), [])
+            if m.phrase in mods:
+                continue
+            cands, empties = self._candidates(m, mods, document_ids)
+            empty += empties
+            local = tuple(k for k, s, e in hints if previous_end <= s and e <= m.start)
+            previous_end = m.end
+            if query.operation == "check" and len(mentions) == 1 and len(query.tables) >= 2:
+                figures += [f for kind in query.tables if (f := self.choose(cands, query, (kind,)))
+                            and f.kind == kind]
+                continue
+            fig = self.choose(cands, query, local)
+            if fig:
+                figures.append(fig)
+        if not mentions:
+            for kind in query.tables:
+                for info in self.catalog.tables_of_kind(kind, document_ids):
+                    if not info.rows:
+                        empty.append(info)
+                    elif (total := info.total_row()) is not None:
+                        figures.append(self.cell_figure(total, modifiers))
+        return Resolution(mentions, modifiers, figures, empty)
+
+    def _modifiers(self, mentions: list[Mention]) -> list[str]:
+        """Column words that qualify a named row (「行政运行的基本支出」): the row's table has that column."""
+        named = [m for m in mentions if m.rows and not m.columns and m.concept is None]
+        out = []
+        for m in mentions:
+            if not m.columns or m.concept is not None:
+                continue
+            if any(column_leaf(c) == m.phrase for r in named if r is not m for row in r.rows for c in row.cells):
+                out.append(m.phrase)
+        return out
+
+    def _candidates(self, m: Mention, modifiers: list[str], document_ids: set[int]
+                    ) -> tuple[list[Figure], list[TableInfo]]:
+        cands: list[Figure] = []
+        empty: list[TableInfo] = []
+        for row in m.rows:
+            if row.document_id in document_ids:
+                fig = self.cell_figure(row, modifiers, strict=bool(modifiers))
+                if fig:
+                    cands.append(fig)
+        for info, col in m.columns:
+            total = info.total_row()
+            if info.document_id in document_ids and total is not None and col in total.cells:
+                cands.append(self._figure(total.cells[col], column_leaf(col), total))
+        if m.concept:
+            figs, empty = self._concept(m.concept, modifiers, document_ids)
+            cands += figs
+        if modifiers and not cands:
+            for row in m.rows:
+                if row.document_id in document_ids and (fig := self.cell_figure(row, [])):
+                    cands.append(fig)
+        cands += self._secondary(m, modifiers, document_ids)
+        return cands, empty
+
+    def _secondary(self, m: Mention, modifiers: list[str], document_ids: set[int]) -> list[Figure]:
+        """Figures the same words may mean: related terms (lexicon) and longer names containing the
+        phrase (奖励金 → 独生子女父母奖励金)."""
+        rows = [r for term in self.lexicon.related.get(m.phrase, ()) for r in self.catalog.by_label.get(term, [])]
+        cols = [c for term in self.lexicon.related.get(m.phrase, ()) for c in self.catalog.by_column.get(term, [])]
+        if m.exact and len(m.phrase) >= 3:
+            rows += [r for key, rs in self.catalog.by_label.items() if m.phrase in key and key != m.phrase
+                     for r in rs if not r.is_subtotal]
+        out = []
+        for row in rows:
+            if row.document_id in document_ids and (fig := self.cell_figure(row, modifiers)):
+                out.append(fig)
+        for info, col in cols:
+            total = info.total_row()
+            if info.document_id in document_ids and total is not None and col in total.cells:
+                out.append(self._figure(total.cells[col], column_leaf(col), total))
+        for f in out:
+            f.secondary = True
+        return out
+
+    def _concept(self, name: str, modifiers: list[str], document_ids: set[int]
+                 ) -> tuple[list[Figure], list[TableInfo]]:
+        spec = self.lexicon.concepts[name]
+        figs: list[Figure] = []
+        empty: list[TableInfo] = []
+        if "table" in spec:
+            for info in self.catalog.tables_of_kind(spec["table"], document_ids):
+                total = info.total_row()
+                if not info.rows:
+                    empty.append(info)
+                elif total is not None:
+                    col = self.column_of(total, [spec.get("column", "总计")] + modifiers) or self.default_column(total)
+                    if col:
+                        figs.append(self._figure(total.cells[col], name, total))
+        rows_by = ("codes", self.catalog.by_code) if "codes" in spec else ("labels", self.catalog.by_label)
+        if rows_by[0] in spec:
+            for info in self._tables_holding(spec[rows_by[0]], rows_by[1], document_ids):
+                parts = [r for key in spec[rows_by[0]] for r in rows_by[1].get(key, []) if r.table == info.title
+                         and r.document_id == info.document_id]
+                cells = [p for p in (self.cell_figure(r, modifiers) for r in parts) if p]
+                if cells:
+                    figs.append(Figure(name, sum((c.value for c in cells), Decimal(0)), cells[0].unit,
+                                       [rec for c in cells for rec in c.records], info.kind, info.title))
+        return figs, empty
+
+    def _tables_holding(self, keys: list[str], index: dict[str, list[Row]], document_ids: set[int]
+                        ) -> list[TableInfo]:
+        seen: dict[tuple[int, str], TableInfo] = {}
+        for key in keys:
+            for r in index.get(key, []):
+                if r.document_id in document_ids:
+                    seen.setdefault((r.document_id, r.table), self.catalog.table_of(r))
+        return list(seen.values())
+
+    # -- cells ---------------------------------------------------------------------------------
+    def column_of(self, row: Row, words: list[str]) -> str | None:
+        """The row's column a column word names (a leaf equal to the word or to its canonical form)."""
+        for w in words:
+            for col in row.cells:
+                leaf = column_leaf(col)
+                if leaf == w or (self.lexicon.column(w) == "总计" and self.lexicon.column(leaf) == "总计"):
+                    return col
+        return None
+
+    def default_column(self, row: Row) -> str | None:
+        """The row's total column (总计/合计/小计/资金总额/金额/本年预算), else its first amount."""
+        for col in row.cells:
+            if self.lexicon.column(column_leaf(col)) == "总计":
+                return col
+        return next(iter(row.cells), None)
+
+    def cell_figure(self, row: Row, modifiers: list[str], strict: bool = False) -> Figure | None:
+        col = self.column_of(row, modifiers) if modifiers else None
+        if col is None:
+            if strict:
+                return None
+            col = self.default_column(row)
+        if col is None:
+            return None
+        leaf = column_leaf(col)
+        fig = self._figure(row.cells[col], strip_ordinal(row.label), row)
+        if not (self.lexicon.column(leaf) == "总计" or col == self.default_column(row)):
+            fig.qualifier = leaf
+        return fig
+
+    def _figure(self, rec: StoredRecord, label: str, row: Row) -> Figure:
+        return Figure(label, rec.value or Decimal(0), rec.unit, [rec], row.kind, row.table, row, rec.column)
+
+    def choose(self, cands: list[Figure], query: Query, local: tuple[str, ...] = ()) -> Figure | None:
+        """The figure the wording points to: a table named just before the words, else one the
+        question names, else the default order. Figures with another amount stay as alternatives,
+        to be said in the answer."""
+        if not cands:
+            return None
+        primary = [c for c in cands if not c.secondary] or cands
+        hinted = [c for c in primary if c.kind in local] or [c for c in primary if c.kind in query.tables]
+        pool = hinted or primary
+        pool = sorted(pool, key=lambda f: (self.lexicon.preference(f.kind), f.row.row_number if f.row else 0))
+        best = pool[0]
+        seen = {(best.kind, best.value)}
+        for c in sorted(cands, key=lambda f: self.lexicon.preference(f.kind)):
+            if c.value != best.value and (c.kind, c.value) not in seen and len(best.alternatives) < 3:
+                seen.add((c.kind, c.value))
+                best.alternatives.append(c)
+        return best
+
+    # -- sets of rows ----------------------------------------------------------------------------
+    def domain_rows(self, domain: str, level: str | None, document_ids: set[int]) -> list[Row]:
+        """The rows a ranking or count runs over: projects, units, or subjects at one level."""
+        if domain == "project":
+            return [r for t in self.catalog.tables_of_kind("项目绩效表", document_ids) for r in t.rows
+                    if not r.is_subtotal and not r.is_total]
+        if domain == "unit":
+            return [r for t in self.catalog.tables_of_kind("整体绩效表", document_ids) for r in t.rows
+                    if not r.is_total]
+        kinds = ["基本支出表"] if domain == "economic" else ["一般公共预算支出表", "支出表", "收入表"]
+        digits = LEVEL_DIGITS.get(level or ("款" if domain == "economic" else "项"), 7)
+        for kind in kinds:
+            rows = [r for t in self.catalog.tables_of_kind(kind, document_ids) for r in t.rows
+                    if r.code and len(r.code) == digits]
+            if rows:
+                return rows
+        return []
+
+    def children(self, row: Row) -> list[Row]:
+        """Rows one level below a coded row in its table (2150501 … under 21505); for a total row,
+        the top level (类)."""
+        table = self.catalog.table_of(row)
+        coded = [r for r in table.rows if r.code]
+        if row.is_total or not row.code:
+            top = min((len(r.code or "") for r in coded), default=0)
+            return [r for r in coded if len(r.code or "") == top]
+        below = [r for r in coded if r.code and r.code.startswith(row.code) and len(r.code) > len(row.code)]
+        step = min((len(r.code or "") for r in below), default=0)
+        return [r for r in below if len(r.code or "") == step]
+
+    def parent(self, row: Row) -> Row | None:
+        """The row one level up (21505 for 2150501), or the table's total row for a top-level row."""
+        table = self.catalog.table_of(row)
+        if row.code:
+            for r in table.rows:
+                if r.code and len(r.code) < len(row.code) and row.code.startswith(r.code) and \
+                        len(r.code) == max(len(x.code or "") for x in table.rows
+                                           if x.code and len(x.code) < len(row.code) and row.code.startswith(x.code)):
+                    return r
+        if row.is_total:
+            return None
+        return table.total_row(next(iter(row.cells.values())).side)
