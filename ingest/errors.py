@@ -52,3 +52,7 @@ class ParseOutOfMemory(IngestError):
 
 class UnsupportedFile(IngestError):
     pass
+
+
+class EmbedderMismatch(IngestError):
+    """The store's vectors were made by another embedding model than the one configured."""

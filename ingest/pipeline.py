@@ -120,7 +120,10 @@ def _store_parsed(path: Path, job: Future, stores: Stores) -> FileResult:
     started = time.perf_counter()
     records = document_records(doc)
     nodes, embed_texts = document_nodes(doc, records)
-    stores.replace_document(doc, records, nodes, embed_texts)
+    try:
+        stores.replace_document(doc, records, nodes, embed_texts)
+    except IngestError as exc:
+        return FileResult(str(path), "error", reason=exc.reason, seconds=parsed.seconds)
     return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
                       seconds=parsed.seconds + time.perf_counter() - started)
 

