@@ -1,0 +1,408 @@
+"""The Gradio app (`python app.py`): ask questions, search records and upload disclosures — UI only.
+
+Every answer, number and check comes from `chatbot` and `ingest`; this module turns their results
+into Chinese UI text (escaped, so nothing from a PDF runs in the page) and back. Honours
+GRADIO_SERVER_NAME / GRADIO_SERVER_PORT (default 127.0.0.1:7860) and BUDGETQA_STORE.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no analytics calls
+
+import csv  # noqa: E402
+import html  # noqa: E402
+import re  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import gradio as gr  # noqa: E402
+
+import ingest  # noqa: E402
+from chatbot.answer import Answer, Citation  # noqa: E402
+from ingest.errors import IngestError  # noqa: E402
+from ingest.pdf_reader import check_pdf_bytes  # noqa: E402
+from ingest.pipeline import FileResult, ingest_paths, print_progress  # noqa: E402
+from ingest.storage import StorePaths, default_store_dir  # noqa: E402
+from ingest.store import Store, StoredRecord  # noqa: E402
+
+SAMPLE_PDF = Path(ingest.__file__).resolve().parent / "samples" / "changsha-gxj-2024.pdf"
+MAX_QUESTION_CHARS = 500
+MAX_UPLOAD_MB = 20
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_ROWS = 2000  # records one search lists (and writes to its CSV)
+CSV_KEEP_SECONDS = 3600
+EXAMPLE_QUESTIONS = [
+    "三公经费是多少？",
+    "公车购置费占三公经费多少？",
+    "基本支出比项目支出多多少？",
+    "会议费预算是多少？",
+    "行政运行支出是多少？",
+]
+SOURCE_HEADERS = ["文档", "表", "页", "行", "列", "数值"]
+RECORD_HEADERS = ["文档", "表", "页", "行", "编码", "列", "数值", "单位"]
+DOCUMENT_HEADERS = ["部门", "年度", "类型", "页数", "表数", "记录数", "文件"]
+RESULT_HEADERS = ["文件", "结果", "说明"]
+STATUS_TEXT = {"ingested": "已入库", "skipped": "未变更，已跳过", "error": "错误"}
+ALL = ""  # the dropdown value meaning "no filter"
+
+# Characters that start Markdown syntax; each is backslash-escaped before HTML escaping.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-!|~=$])")
+
+
+# -- text from documents, made safe to show ------------------------------------------------------
+def escape_text(text: object) -> str:
+    """Text from a document, shown literally: Markdown syntax neutralised, then HTML escaped."""
+    return html.escape(_MARKDOWN_ACTIVE.sub(r"\\\1", str(text)), quote=True)
+
+
+def escape_cell(text: object) -> str:
+    """escape_text for one Markdown table cell: on one line."""
+    return escape_text(" ".join(str(text).split()))
+
+
+# -- answers ---------------------------------------------------------------------------------------
+def format_answer(answer: Answer) -> str:
+    """The answer text as Markdown; a refusal (found=false) says plainly that nothing was found."""
+    text = escape_text(answer.answer).replace("\n", "  \n")
+    if answer.found:
+        return text
+    return f"**没有找到答案。**\n\n{text}"
+
+
+def citation_row(c: Citation) -> list[str]:
+    """One table citation as the cells 文档, 表, 页, 行, 列, 数值 (the code follows the row label)."""
+    row = c.row or ""
+    if c.code:
+        row = f"{row}（{c.code}）"
+    return [c.document, c.table or "", str(c.page), row, c.column or "", c.value or ""]
+
+
+def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(escape_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def format_quote(c: Citation) -> str:
+    """A narrative citation: the quoted sentence, then where it stands."""
+    where = " › ".join(escape_cell(p) for p in (c.document, c.section) if p)
+    return f"> 「{escape_cell(c.text or '')}」  \n> —— {where}，第 {c.page} 页"
+
+
+def format_sources(answer: Answer) -> str:
+    """The cited rows as a small Markdown table, then the quoted sentences; "" when nothing is cited."""
+    rows = [citation_row(c) for c in answer.citations if c.section is None and c.text is None]
+    quotes = [format_quote(c) for c in answer.citations if c.section is not None or c.text is not None]
+    parts = [markdown_table(SOURCE_HEADERS, rows)] if rows else []
+    parts += quotes
+    return "\n\n".join(parts)
+
+
+def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
+    """The chat reply: the answer, then a collapsible 「来源」 block when anything is cited."""
+    messages = [gr.ChatMessage(role="assistant", content=format_answer(answer))]
+    sources = format_sources(answer)
+    if sources:
+        messages.append(gr.ChatMessage(role="assistant", content=sources,
+                                       metadata={"title": "来源", "log": f"{len(answer.citations)} 处引用"}))
+    return messages
+
+
+def question_problem(question: str) -> str | None:
+    """Why a question is not sent to the chatbot (empty or too long), or None when it is fine."""
+    if not question.strip():
+        return "请输入问题，例如「三公经费是多少？」"
+    if len(question) > MAX_QUESTION_CHARS:
+        return (f"问题太长了（{len(question)} 字）。请把问题控制在 {MAX_QUESTION_CHARS} 字以内，"
+                "一次问一件事，例如「会议费预算是多少？」")
+    return None
+
+
+# -- records -------------------------------------------------------------------------------------
+def record_value(r: StoredRecord) -> str:
+    """The cell as printed: the exact decimal, or the text of a text cell."""
+    if r.value is not None:
+        return f"{r.value:f}"
+    return r.text or ""
+
+
+def records_to_rows(records: Iterable[StoredRecord]) -> list[list[Any]]:
+    """Records as rows of 文档, 表, 页, 行, 编码, 列, 数值, 单位."""
+    return [[r.document, r.table, r.page, r.row, r.code or "", r.column, record_value(r), r.unit]
+            for r in records]
+
+
+def write_csv(rows: Sequence[Sequence[Any]], directory: Path, headers: Sequence[str] = RECORD_HEADERS) -> Path:
+    """Write rows as a CSV Excel opens in Chinese (UTF-8 with BOM); returns the new file's path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    _remove_old_files(directory, CSV_KEEP_SECONDS)
+    fd, name = tempfile.mkstemp(prefix="budgetqa-records-", suffix=".csv", dir=directory)
+    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    return Path(name)
+
+
+def _remove_old_files(directory: Path, max_age: float) -> None:
+    cutoff = time.time() - max_age
+    for f in directory.glob("budgetqa-records-*.csv"):
+        try:
+            if f.stat().st_mtime < cutoff:
+                f.unlink()
+        except OSError:
+            pass
+
+
+# -- documents and uploads -----------------------------------------------------------------------
+def document_rows(store: Store) -> list[list[Any]]:
+    """The ingested documents as rows of 部门, 年度, 类型, 页数, 表数, 记录数, 文件."""
+    rows = []
+    for d in store.documents():
+        n_tables = len(store.tables(d.id))
+        n_records = len(store.records("r.document_id = ?", (d.id,)))
+        rows.append([d.department, d.year or "", d.kind, d.pages, n_tables, n_records, d.source])
+    return rows
+
+
+def upload_problem(path: Path) -> str | None:
+    """Why an uploaded file is refused before ingest (too big, empty, not a PDF), or None."""
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        return f"文件太大（{size / 1024 / 1024:.1f} MB），上限 {MAX_UPLOAD_MB} MB"
+    with path.open("rb") as f:
+        head = f.read(1024)
+    try:
+        check_pdf_bytes(path.name, head)
+    except IngestError as exc:
+        kind = type(exc).__name__
+        if kind == "EmptyFile":
+            return "空文件（0 字节）"
+        if kind == "NotAPdf":
+            return "不是 PDF 文件（文件开头没有 %PDF- 标记）"
+        return exc.reason
+    return None
+
+
+def result_row(result: FileResult) -> list[str]:
+    """One file's outcome as 文件, 结果, 说明."""
+    name = Path(result.path).name
+    if result.status == "ingested":
+        return [name, STATUS_TEXT["ingested"], f"{result.title}：{result.tables} 张表，{result.records} 条记录"]
+    if result.status == "skipped":
+        return [name, STATUS_TEXT["skipped"], "内容与已入库的文件相同"]
+    return [name, STATUS_TEXT["error"], result.reason]
+
+
+def ensure_sample(store_dir: Path, sample: Path = SAMPLE_PDF) -> None:
+    """On an empty store, ingest the bundled sample so a newcomer sees the app working at once."""
+    paths = StorePaths.at(store_dir)
+    store = Store(paths.sqlite)
+    try:
+        if store.documents():
+            return
+    finally:
+        store.close()
+    if not sample.is_file():
+        print(f"budgetqa: store {paths.root} is empty and the sample {sample} is missing", file=sys.stderr)
+        return
+    print(f"budgetqa: store {paths.root} has no documents; ingesting the bundled sample {sample.name} "
+          "(about 30 s) …", file=sys.stderr, flush=True)
+    summary = ingest_paths([sample], paths.root, progress=print_progress)
+    print(f"budgetqa: {summary.line()}", file=sys.stderr, flush=True)
+
+
+def open_warm_service(store_dir: Path) -> Any:
+    """The question service over the store, its indexes built now rather than on the first question."""
+    from chatbot.service import open_service
+
+    service = open_service(store_dir)
+    if hasattr(service, "warm"):
+        service.warm()
+    return service
+
+
+# -- the app's state -----------------------------------------------------------------------------
+class BudgetApp:
+    """The store, the question service and the handlers the UI calls."""
+
+    def __init__(self, store_dir: Path, download_dir: Path | None = None) -> None:
+        self.store_dir = Path(store_dir)
+        self.paths = StorePaths.at(self.store_dir)
+        self.store = Store(self.paths.sqlite)
+        self.download_dir = download_dir or Path(tempfile.gettempdir()) / "budgetqa-app"
+        self._service: Any = None
+        self._service_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+
+    @property
+    def service(self) -> Any:
+        with self._service_lock:
+            if self._service is None:
+                self._service = open_warm_service(self.store_dir)
+            return self._service
+
+    def reopen_service(self) -> None:
+        """Swap in a fresh, warmed Service so newly ingested documents are seen. The old one is
+        left to the garbage collector, not closed: a question may still be running on it."""
+        fresh = open_warm_service(self.store_dir)
+        with self._service_lock:
+            self._service = fresh
+
+    # -- 问答
+    def chat(self, message: str, history: list[dict[str, Any]] | None = None) -> list[gr.ChatMessage]:
+        problem = question_problem(message or "")
+        if problem:
+            return [gr.ChatMessage(role="assistant", content=problem)]
+        return answer_messages(self.service.ask(message.strip()))
+
+    # -- 数据查询
+    def document_choices(self) -> list[tuple[str, str]]:
+        return [("全部文档", ALL)] + [(d.title, d.title) for d in self.store.documents()]
+
+    def table_choices(self, document: str | None = ALL) -> list[tuple[str, str]]:
+        docs = [d for d in self.store.documents() if not document or d.title == document]
+        titles: list[str] = []
+        for d in docs:
+            titles += [t["title"] for t in self.store.tables(d.id) if t["title"] not in titles]
+        return [("全部表", ALL)] + [(t, t) for t in titles]
+
+    def search(self, query: str, document: str | None, table: str | None) -> tuple[list[list[Any]], Path | None, str]:
+        """Rows to show, the CSV of the same rows (None when none) and a one-line status."""
+        query = (query or "").strip()
+        if not query:
+            return [], None, "请输入关键词：科目名称、编码前缀、项目或单位名称；可再用文档和表筛选。"
+        if len(query) > MAX_QUESTION_CHARS:
+            return [], None, f"关键词太长，请控制在 {MAX_QUESTION_CHARS} 字以内。"
+        records = self.service.search_records(query, document=document or None, table=table or None,
+                                              limit=MAX_ROWS)
+        rows = records_to_rows(records)
+        if not rows:
+            return [], None, "没有找到匹配的记录。"
+        status = f"共 {len(rows)} 条记录。"
+        if len(rows) >= MAX_ROWS:
+            status = f"匹配的记录很多，只列出前 {MAX_ROWS} 条；请用更具体的关键词或选择文档/表。"
+        return rows, write_csv(rows, self.download_dir), status
+
+    # -- 文档
+    def documents(self) -> list[list[Any]]:
+        return document_rows(self.store)
+
+    def ingest_uploads(self, paths: Sequence[str | Path], progress: Any = None) -> list[list[str]]:
+        """Check and ingest uploaded files one by one; one result row per file."""
+        rows: list[list[str]] = []
+        files = [Path(p) for p in paths]
+        with self._ingest_lock:
+            for i, path in enumerate(files):
+                if progress is not None:
+                    progress((i, len(files)), desc=f"正在入库 {path.name}（{i + 1}/{len(files)}）")
+                problem = upload_problem(path)
+                if problem:
+                    rows.append([path.name, STATUS_TEXT["error"], problem])
+                    continue
+                summary = ingest_paths([path], self.store_dir)
+                rows += [result_row(r) for r in summary.results]
+            if any(row[1] == STATUS_TEXT["ingested"] for row in rows):
+                self.reopen_service()
+        if progress is not None:
+            progress((len(files), len(files)), desc="完成")
+        return rows
+
+
+# -- the page ------------------------------------------------------------------------------------
+def build_ui(app: BudgetApp) -> gr.Blocks:
+    """The three tabs: 问答, 数据查询, 文档."""
+    with gr.Blocks(title="预算公开问答", analytics_enabled=False) as demo:
+        gr.Markdown("# 预算公开问答\n就已入库的部门预算/决算公开文件提问，每个数字都注明出处（文档、表、页、行）。")
+        with gr.Tab("问答", id="ask", elem_id="tab-ask"):
+            gr.ChatInterface(
+                fn=app.chat,
+                chatbot=gr.Chatbot(label="问答", height=520, latex_delimiters=[], sanitize_html=True,
+                                   placeholder="请提问，例如「三公经费是多少？」，或点击下面的示例问题。",
+                                   buttons=["copy"], feedback_options=None),
+                textbox=gr.Textbox(label="问题", placeholder="输入问题，回车发送", show_label=False, submit_btn="提问",
+                                   stop_btn=False),
+                examples=EXAMPLE_QUESTIONS, examples_label="示例问题", cache_examples=False,
+                flagging_mode="never", api_name="chat", fill_height=False,
+            )
+        with gr.Tab("数据查询", id="search", elem_id="tab-search"):
+            with gr.Row():
+                query = gr.Textbox(label="关键词", placeholder="科目名称、编码前缀（如 2150501）、项目或单位名称",
+                                   scale=3)
+                document = gr.Dropdown(label="文档", choices=app.document_choices(), value=ALL, scale=2)
+                table = gr.Dropdown(label="表", choices=app.table_choices(ALL), value=ALL, scale=2)
+            with gr.Row():
+                search_btn = gr.Button("查询", variant="primary", scale=0, min_width=120)
+                download = gr.DownloadButton("下载 CSV", visible=False, scale=0, min_width=140)
+            status = gr.Markdown()
+            results = gr.Dataframe(headers=RECORD_HEADERS, datatype="str", interactive=False, wrap=True,
+                                   label="查询结果", column_count=len(RECORD_HEADERS))
+        with gr.Tab("文档", id="documents", elem_id="tab-documents"):
+            docs = gr.Dataframe(value=app.documents, headers=DOCUMENT_HEADERS, datatype="str",
+                                interactive=False, label="已入库的文档", column_count=len(DOCUMENT_HEADERS))
+            uploads = gr.File(label=f"上传 PDF（可多选，每个不超过 {MAX_UPLOAD_MB} MB）", file_count="multiple",
+                              file_types=[".pdf"], type="filepath", elem_id="upload")
+            ingest_btn = gr.Button("开始入库", variant="primary")
+            outcome = gr.Dataframe(headers=RESULT_HEADERS, datatype="str", interactive=False,
+                                   label="入库结果", column_count=len(RESULT_HEADERS))
+
+        def on_search(q: str, doc: str | None, tbl: str | None) -> tuple[Any, Any, str]:
+            rows, path, line = app.search(q, doc, tbl)
+            button = gr.DownloadButton(value=str(path), visible=True) if path else gr.DownloadButton(visible=False)
+            return rows, button, escape_text(line)
+
+        def on_document(doc: str | None) -> Any:
+            return gr.Dropdown(choices=app.table_choices(doc), value=ALL)
+
+        def on_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio injects it)
+            if not files:
+                return [["", STATUS_TEXT["error"], "请先选择要上传的 PDF 文件"]], app.documents(), gr.Dropdown()
+            rows = app.ingest_uploads(files, progress)
+            return rows, app.documents(), gr.Dropdown(choices=app.document_choices())
+
+        def on_load() -> tuple[Any, Any]:
+            return gr.Dropdown(choices=app.document_choices()), gr.Dropdown(choices=app.table_choices(ALL))
+
+        search_inputs = [query, document, table]
+        search_btn.click(on_search, search_inputs, [results, download, status], api_name="search")
+        query.submit(on_search, search_inputs, [results, download, status], api_visibility="private")
+        document.change(on_document, document, table, api_visibility="private")
+        demo.load(on_load, None, [document, table], api_visibility="private")
+        ingest_btn.click(on_ingest, uploads, [outcome, docs, document], api_name="ingest", concurrency_limit=1)
+    return demo
+
+
+THEME_FONTS = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "sans-serif"]
+# Table cells in the page's font (gradio sets them monospace, which mixes fonts within Chinese text).
+CSS = ".cell-wrap { font-family: var(--font); font-variant-numeric: tabular-nums; }"
+
+
+def launch(demo: gr.Blocks, store_dir: Path) -> None:
+    demo.queue(default_concurrency_limit=4, max_size=64)
+    demo.launch(
+        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        share=False, max_file_size=f"{MAX_UPLOAD_MB}mb", allowed_paths=[],
+        blocked_paths=[str(store_dir.resolve())], ssr_mode=False, mcp_server=False, show_error=False,
+        footer_links=["api", "settings"],
+        theme=gr.themes.Default(font=THEME_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"]), css=CSS,
+    )
+
+
+def main() -> None:
+    store_dir = default_store_dir()
+    ensure_sample(store_dir)
+    app = BudgetApp(store_dir)
+    print("budgetqa: loading the question service …", file=sys.stderr, flush=True)
+    app.service  # noqa: B018 — warm it now, not on the first question
+    launch(build_ui(app), store_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""The app's adapter functions, without a server: escaping, sources, rows, CSV, upload checks."""
+from __future__ import annotations
+
+import csv
+import html
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import app
+from chatbot.answer import Answer, Citation, Value
+from ingest.pipeline import FileResult
+from ingest.store import StoredRecord
+
+DOC = "长沙市工业和信息化局2024年部门预算"
+SANGONG = "2024年一般公共预算“三公”经费支出情况表"
+
+
+def _answer(citations: list[Citation], found: bool = True, text: str = "2024年“三公”经费预算104.20万元。") -> Answer:
+    return Answer(question="三公经费是多少？", answer=text, found=found,
+                  values=[Value("三公经费合计", "104.20", "万元")], citations=citations)
+
+
+def _record(**kw) -> StoredRecord:
+    base = dict(id=1, document_id=1, document=DOC, department="长沙市工业和信息化局", year=2024, kind="预算",
+                table="2024年一般公共预算支出情况表", table_number=5, page=15, row_number=4, row="行政运行",
+                code="2150501", column="基本支出", value=Decimal("2466.28"), text=None, unit="万元", side=None,
+                group=None)
+    base.update(kw)
+    return StoredRecord(**base)
+
+
+@pytest.mark.parametrize("raw", [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+])
+def test_escape_text_leaves_no_html_tag(raw):
+    out = app.escape_text(raw)
+    assert "<" not in out and ">" not in out
+    assert "&lt;" in out
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("**粗体**", r"\*\*粗体\*\*"),
+    ("[链接](javascript:alert(1))", r"\[链接\]\(javascript:alert\(1\)\)"),
+    ("a|b", r"a\|b"),
+    ("$$x$$", r"\$\$x\$\$"),
+    ("`code`", r"\`code\`"),
+    ("104.20", "104.20"),
+    ("长沙市工业和信息化局", "长沙市工业和信息化局"),
+])
+def test_escape_text_neutralises_markdown(raw, expected):
+    assert app.escape_text(raw) == expected
+
+
+def test_a_citation_with_a_script_renders_escaped_in_the_sources():
+    evil = Citation(document=DOC, page=19, table="<script>alert(1)</script>", row="合计", column="小计",
+                    value="104.20")
+    md = app.format_sources(_answer([evil]))
+    assert "<script>" not in md
+    assert html.escape("<script>") in md
+
+
+def test_sources_table_has_the_header_and_one_line_per_cited_cell():
+    cites = [Citation(document=DOC, page=19, table=SANGONG, row="合计", column="小计", value="104.20"),
+             Citation(document=DOC, page=19, table=SANGONG, row="公务用车购置及运行费", column="小计",
+                      value="60.00")]
+    lines = app.format_sources(_answer(cites)).splitlines()
+    assert lines[0] == "| 文档 | 表 | 页 | 行 | 列 | 数值 |"
+    assert lines[1] == "|---|---|---|---|---|---|"
+    assert lines[2] == f"| {DOC} | {SANGONG} | 19 | 合计 | 小计 | 104.20 |"
+    assert len(lines) == 4
+
+
+def test_sources_show_the_subject_code_after_the_row_label():
+    cite = Citation(document=DOC, page=15, table="2024年一般公共预算支出情况表", row="行政运行", code="2150501",
+                    column="基本支出", value="2466.28")
+    assert "| 行政运行（2150501） | 基本支出 | 2466.28 |" in app.format_sources(_answer([cite]))
+
+
+def test_a_pipe_in_a_cell_does_not_split_the_sources_table():
+    cite = Citation(document=DOC, page=1, table="表|一", row="a|b", column="c", value="1")
+    row = app.format_sources(_answer([cite])).splitlines()[2]
+    assert row.count(" | ") == 5
+
+
+def test_narrative_citations_are_quoted_with_their_section_and_page():
+    cite = Citation(document=DOC, page=5, section="三、一般公共预算“三公”经费支出情况",
+                    text="2024年“三公”经费预算104.20万元<b>。")
+    md = app.format_sources(_answer([cite]))
+    assert md.startswith("> 「2024年“三公”经费预算104.20万元&lt;b&gt;。」")
+    assert "第 5 页" in md and "三公”经费支出情况" in md
+    assert "| 文档 |" not in md
+
+
+def test_answer_messages_put_the_sources_in_a_collapsible_block():
+    cite = Citation(document=DOC, page=19, table=SANGONG, row="合计", column="小计", value="104.20")
+    answer_msg, sources_msg = app.answer_messages(_answer([cite]))
+    assert "104.20" in answer_msg.content
+    assert not answer_msg.metadata
+    assert sources_msg.metadata["title"] == "来源"
+    assert SANGONG in sources_msg.content
+
+
+def test_an_answer_without_citations_has_no_sources_block():
+    assert len(app.answer_messages(_answer([]))) == 1
+
+
+def test_a_refusal_says_plainly_that_nothing_was_found():
+    text = app.format_answer(_answer([], found=False, text="已入库的文件中没有找到“差旅费”的数据。"))
+    assert text.startswith("**没有找到答案。**")
+    assert "差旅费" in text
+
+
+def test_the_answer_text_is_escaped():
+    text = app.format_answer(_answer([], text="<script>alert(1)</script>104.20万元"))
+    assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+@pytest.mark.parametrize("question, refused", [
+    ("三公经费是多少？", False),
+    ("问" * app.MAX_QUESTION_CHARS, False),
+    ("问" * (app.MAX_QUESTION_CHARS + 1), True),
+    ("", True),
+    ("   ", True),
+])
+def test_question_problem_refuses_empty_and_overlong_questions(question, refused):
+    assert (app.question_problem(question) is not None) == refused
+
+
+def test_an_overlong_question_gets_a_polite_refusal_without_asking_the_service(tmp_path):
+    budget_app = app.BudgetApp(tmp_path / "store")
+    budget_app._service = object()  # any call on it would fail
+    [msg] = budget_app.chat("问" * 501, [])
+    assert "问题太长了" in msg.content and "500" in msg.content
+
+
+def test_records_to_rows_prints_exact_decimals_and_text_cells():
+    rows = app.records_to_rows([
+        _record(),
+        _record(code=None, column="绩效目标", value=None, text="完成<b>目标</b>"),
+        _record(value=Decimal("0.50")),
+    ])
+    assert rows[0] == [DOC, "2024年一般公共预算支出情况表", 15, "行政运行", "2150501", "基本支出", "2466.28", "万元"]
+    assert rows[1][4] == "" and rows[1][6] == "完成<b>目标</b>"
+    assert rows[2][6] == "0.50"
+
+
+def test_write_csv_is_utf8_with_bom_and_has_the_chinese_header(tmp_path):
+    path = app.write_csv(app.records_to_rows([_record()]), tmp_path / "downloads")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["文档", "表", "页", "行", "编码", "列", "数值", "单位"]
+    assert rows[1][3] == "行政运行" and rows[1][6] == "2466.28"
+    assert path.parent == tmp_path / "downloads"
+
+
+def test_upload_problem_accepts_the_sample_pdf(sample_pdf):
+    assert app.upload_problem(sample_pdf) is None
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"just some text, not a PDF\n", "不是 PDF 文件"),
+    (b"", "空文件"),
+    (b"<html><script>alert(1)</script></html>", "不是 PDF 文件"),
+])
+def test_upload_problem_checks_the_pdf_header_on_the_server(tmp_path, content, reason):
+    path = tmp_path / "renamed.pdf"
+    path.write_bytes(content)
+    assert reason in app.upload_problem(path)
+
+
+def test_upload_problem_refuses_a_file_over_the_size_limit(tmp_path):
+    path = tmp_path / "big.pdf"
+    with path.open("wb") as f:
+        f.write(b"%PDF-1.7\n")
+        f.truncate(app.MAX_UPLOAD_BYTES + 1)
+    assert "文件太大" in app.upload_problem(path)
+
+
+@pytest.mark.parametrize("result, expected", [
+    (FileResult("/tmp/x/a.pdf", "ingested", title=DOC, tables=10, records=1363),
+     ["a.pdf", "已入库", f"{DOC}：10 张表，1363 条记录"]),
+    (FileResult("/tmp/x/b.pdf", "skipped", reason="unchanged (same content already ingested)"),
+     ["b.pdf", "未变更，已跳过", "内容与已入库的文件相同"]),
+    (FileResult("/tmp/x/c.pdf", "error", reason="encrypted PDF"), ["c.pdf", "错误", "encrypted PDF"]),
+])
+def test_result_row_says_what_happened_to_each_file(result, expected):
+    assert app.result_row(result) == expected
+
+
+def test_ingest_uploads_refuses_a_non_pdf_before_ingest_and_leaves_the_store_empty(tmp_path):
+    fake = tmp_path / "notes.pdf"
+    fake.write_text("不是PDF", encoding="utf-8")
+    budget_app = app.BudgetApp(tmp_path / "store")
+    rows = budget_app.ingest_uploads([fake])
+    assert rows == [["notes.pdf", "错误", "不是 PDF 文件（文件开头没有 %PDF- 标记）"]]
+    assert budget_app.documents() == []
+
+
+def test_ensure_sample_does_nothing_when_the_store_has_documents(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(app, "ingest_paths", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(app.Store, "documents", lambda self: ["a document"])
+    app.ensure_sample(tmp_path / "store")
+    assert calls == []
+
+
+def test_ensure_sample_ingests_the_bundled_sample_into_an_empty_store(tmp_path, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(app, "ingest_paths", lambda paths, store, progress=None: calls.append((paths, store))
+                        or _Summary())
+    app.ensure_sample(tmp_path / "store")
+    assert calls == [([app.SAMPLE_PDF], tmp_path / "store")]
+    assert "ingesting the bundled sample" in capsys.readouterr().err
+
+
+class _Summary:
+    def line(self) -> str:
+        return "1 file(s): 1 ingested"
+
+
+def test_the_bundled_sample_is_where_the_app_looks():
+    assert Path(app.SAMPLE_PDF).is_file()
