@@ -49,8 +49,8 @@ def main() -> None:
         unique = list(dict.fromkeys(embed_texts))
         stores.vectors.add(nodes, embed_texts)
         t_embed = time.perf_counter()
-        with stores.sql.transaction() as conn:
-            stores.sql.write_document(conn, doc, records)
+        with stores.sql.transaction() as tx:
+            stores.sql.write_document(tx, doc, records)
         t_store = time.perf_counter()
         stores.close()
     total = t_store - t0

@@ -58,7 +58,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from ingest.store import Store
 
     paths = StorePaths.at(args.store)
-    if not paths.sqlite.exists():
+    if not Store.exists(paths.sqlite):
         print(f"error: {paths.root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
         return 1
     store = Store(paths.sqlite)
@@ -103,7 +103,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ingest.store import Store
 
     paths = StorePaths.at(args.store)
-    if not paths.sqlite.exists():
+    if not Store.exists(paths.sqlite):
         print(f"error: {paths.root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
         return 1
     out = sys.stdout

@@ -156,7 +156,7 @@ def store_is_empty(store_dir: str | Path) -> bool:
     from ingest.store import Store
 
     paths = StorePaths.at(store_dir)
-    if not paths.sqlite.exists():
+    if not Store.exists(paths.sqlite):
         return True
     store = Store(paths.sqlite)
     try:

@@ -59,10 +59,10 @@ class Stores:
         self.vectors.delete_document(doc.sha256)  # nodes left by a run killed before its commit
         self.vectors.add(nodes, embed_texts)
         try:
-            with self.sql.transaction() as conn:
+            with self.sql.transaction() as tx:
                 for doc_id in old:
-                    self.sql.delete_document(conn, doc_id)
-                doc_id = self.sql.write_document(conn, doc, records)
+                    self.sql.delete_document(tx, doc_id)
+                doc_id = self.sql.write_document(tx, doc, records)
         except BaseException:
             self.vectors.delete_document(doc.sha256)
             raise

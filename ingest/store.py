@@ -1,17 +1,24 @@
-"""The numeric lookup: documents, tables, records and narrative chunks in one SQLite file.
+"""The numeric lookup: documents, tables, records and narrative chunks, in SQLite by default or in
+PostgreSQL when BUDGETQA_DATABASE_URL is set (same code, configuration only).
 
 Money is stored as exact decimal text and read back as Decimal. Each document is written in one
-transaction, so a failure leaves the store as it was.
+transaction, so a failure leaves the store as it was. With PostgreSQL each store directory gets its
+own schema (named after the directory, or BUDGETQA_DATABASE_SCHEMA), so stores stay apart as they do
+on disk.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from .codes import parent_code
 from .model import Chunk, Document, Record
@@ -125,66 +132,121 @@ FROM records r JOIN documents d ON d.id = r.document_id JOIN tables t ON t.id = 
 """
 
 
+def database_url() -> str | None:
+    """The PostgreSQL URL the environment asks for, or None for SQLite."""
+    return os.environ.get("BUDGETQA_DATABASE_URL") or None
+
+
+def schema_for(path: str | Path) -> str:
+    """PostgreSQL schema of the store whose SQLite file would be `path`."""
+    named = os.environ.get("BUDGETQA_DATABASE_SCHEMA")
+    if named:
+        return named
+    root = str(Path(path).resolve().parent)
+    return "bq_" + hashlib.sha1(root.encode()).hexdigest()[:16]
+
+
+def _postgres_ddl(schema_sql: str) -> list[str]:
+    ddl = schema_sql.replace("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY")
+    ddl = ddl.replace("TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP",
+                      "TEXT NOT NULL DEFAULT to_char(now(), 'YYYY-MM-DD HH24:MI:SS')")
+    return [stmt.strip() for stmt in ddl.split(";") if stmt.strip()]
+
+
 class Store:
-    """SQLite numeric lookup at `path`."""
+    """The numeric lookup of the store whose SQLite file is `path` (or its PostgreSQL schema)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        url = database_url()
+        self.postgres = url is not None
+        if url is not None:
+            self.db = _connect_postgres(url, schema_for(self.path))
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
 
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        """Whether a store was ever written at `path` (without creating one)."""
+        url = database_url()
+        if url is None:
+            return Path(path).exists()
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute("SELECT 1 FROM information_schema.tables WHERE table_schema=%s AND "
+                               "table_name='documents'", (schema_for(path),)).fetchone()
+        return row is not None
+
+    def execute(self, sql: str, args: Sequence = ()) -> Any:
+        """Run SQL written with ? placeholders on either engine; returns the cursor."""
+        if self.postgres:
+            return self.db.execute(sql.replace("?", "%s"), tuple(args))
+        return self.db.execute(sql, tuple(args))
+
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        if self.postgres:
+            with self.db.cursor() as cur:
+                cur.executemany(sql.replace("?", "%s"), rows)
+        else:
+            self.db.executemany(sql, rows)
+
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.db:
-            yield self.db
+    def transaction(self) -> Iterator[Store]:
+        """One atomic unit: everything written inside commits together or not at all."""
+        if self.postgres:
+            with self.db.transaction():
+                yield self
+        else:
+            with self.db:
+                yield self
 
     # -- writing -------------------------------------------------------------------------------
     def has_sha(self, sha256: str) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE sha256=?", (sha256,)).fetchone() is not None
+        return self.execute("SELECT 1 FROM documents WHERE sha256=?", (sha256,)).fetchone() is not None
 
     def replaced_by(self, doc: Document) -> list[int]:
         """Ids of stored documents the new one supersedes: same source file, department, year, kind."""
-        rows = self.db.execute(
-            "SELECT id FROM documents WHERE source=? AND department=? AND year IS ? AND kind=?",
-            (doc.source, doc.department, doc.year, doc.kind)).fetchall()
-        return [r[0] for r in rows]
+        rows = self.execute("SELECT id, year FROM documents WHERE source=? AND department=? AND kind=?",
+                            (doc.source, doc.department, doc.kind)).fetchall()
+        return [r[0] for r in rows if r[1] == doc.year]
 
-    def write_document(self, conn: sqlite3.Connection, doc: Document, records: list[Record]) -> int:
+    def write_document(self, tx: Store, doc: Document, records: list[Record]) -> int:
         """Insert a document with its tables, records and chunks inside the caller's transaction."""
-        cur = conn.execute(
-            "INSERT INTO documents(sha256, title, department, year, kind, source, pages) VALUES (?,?,?,?,?,?,?)",
-            (doc.sha256, doc.title, doc.department, doc.year, doc.kind, doc.source, doc.pages))
-        doc_id = int(cur.lastrowid or 0)
+        doc_id = int(tx.execute(
+            "INSERT INTO documents(sha256, title, department, year, kind, source, pages) VALUES (?,?,?,?,?,?,?)"
+            " RETURNING id", (doc.sha256, doc.title, doc.department, doc.year, doc.kind, doc.source, doc.pages),
+        ).fetchone()[0])
         table_ids = {}
         for t in doc.tables:
-            cur = conn.execute(
-                "INSERT INTO tables(document_id, number, title, unit, pages, columns, n_rows) VALUES (?,?,?,?,?,?,?)",
-                (doc_id, t.number, t.title, t.unit, json.dumps(t.pages), json.dumps(t.columns, ensure_ascii=False),
-                 len(t.rows)))
-            table_ids[t.number] = cur.lastrowid
-        conn.executemany(
+            table_ids[t.number] = tx.execute(
+                "INSERT INTO tables(document_id, number, title, unit, pages, columns, n_rows) VALUES (?,?,?,?,?,?,?)"
+                " RETURNING id", (doc_id, t.number, t.title, t.unit, json.dumps(t.pages),
+                                  json.dumps(t.columns, ensure_ascii=False), len(t.rows))).fetchone()[0]
+        tx.executemany(
             "INSERT INTO records(document_id, table_id, table_title, page, row_number, row_label, row_key, code,"
             " parent_code, column_path, value, text, unit, side, grp) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(doc_id, table_ids[r.table_number], r.table, r.page, r.row_number, r.row, normalize_label(r.row),
               r.code, parent_code(r.code), r.column, None if r.value is None else f"{r.value:f}", r.text, r.unit,
               r.side, r.group) for r in records])
-        conn.executemany(
+        tx.executemany(
             "INSERT INTO chunks(document_id, number, section, page, text) VALUES (?,?,?,?,?)",
             [(doc_id, c.number, c.section, c.page, c.text) for c in doc.chunks])
         return doc_id
 
-    def delete_document(self, conn: sqlite3.Connection, doc_id: int) -> None:
-        conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+    def delete_document(self, tx: Store, doc_id: int) -> None:
+        tx.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
     # -- reading -------------------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
-        rows = self.db.execute(
+        rows = self.execute(
             "SELECT id, sha256, title, department, year, kind, source, pages FROM documents ORDER BY id").fetchall()
         return [StoredDocument(*r) for r in rows]
 
@@ -194,7 +256,7 @@ class Store:
         if document_id is not None:
             sql += " WHERE document_id=?"
             args = (document_id,)
-        rows = self.db.execute(sql + " ORDER BY document_id, number", args).fetchall()
+        rows = self.execute(sql + " ORDER BY document_id, number", args).fetchall()
         keys = ("id", "document_id", "number", "title", "unit", "pages", "columns", "n_rows")
         return [{**dict(zip(keys, r)), "pages": json.loads(r[5]), "columns": json.loads(r[6])} for r in rows]
 
@@ -203,7 +265,7 @@ class Store:
         sql = _RECORD_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY r.document_id, t.number, r.id"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return [_stored_record(row) for row in self.db.execute(sql, args).fetchall()]
+        return [_stored_record(row) for row in self.execute(sql, args).fetchall()]
 
     def all_records(self) -> list[StoredRecord]:
         return self.records()
@@ -215,11 +277,29 @@ class Store:
         if document_ids:
             sql += f" WHERE c.document_id IN ({','.join('?' * len(document_ids))})"
             args = tuple(document_ids)
-        return [StoredChunk(*r) for r in self.db.execute(sql + " ORDER BY c.id", args).fetchall()]
+        return [StoredChunk(*r) for r in self.execute(sql + " ORDER BY c.id", args).fetchall()]
 
     def counts(self) -> dict[str, int]:
-        return {name: self.db.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+        return {name: self.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
                 for name in ("documents", "tables", "records", "chunks")}
+
+
+def _connect_postgres(url: str, schema: str) -> Any:
+    """A PostgreSQL connection whose search_path is the store's own schema, created if missing."""
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise RuntimeError("BUDGETQA_DATABASE_URL is set: install the PostgreSQL driver "
+                           "(pip install 'budgetqa[postgres]')") from exc
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+        raise ValueError(f"invalid PostgreSQL schema name {schema!r}")
+    conn = psycopg.connect(url, autocommit=True)
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    conn.execute(f"SET search_path TO {schema}")
+    with conn.transaction():
+        for stmt in _postgres_ddl(SCHEMA):
+            conn.execute(stmt)
+    return conn
 
 
 def _stored_record(row: tuple) -> StoredRecord:

@@ -2,6 +2,7 @@
 chunks and one node per table row (the row written out as a sentence), with citation metadata."""
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -35,6 +36,14 @@ def chroma_client(path: str | Path) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def collection_name(path: str | Path) -> str:
+    """「budgetqa」 in a store's own Chroma directory; on a shared Chroma server, one collection per
+    store directory, so stores stay apart as they do on disk."""
+    if not os.environ.get("BUDGETQA_CHROMA_HOST"):
+        return COLLECTION
+    return f"{COLLECTION}_{hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:16]}"
+
+
 class VectorIndex:
     """Chroma collection + llama-index view over it; nodes carry their document's sha as ref_doc_id."""
 
@@ -46,7 +55,7 @@ class VectorIndex:
         self.embedder = embedder
         self.client = chroma_client(path)
         self.collection = self.client.get_or_create_collection(
-            COLLECTION, metadata={"hnsw:space": "cosine", "embedder": embedder.model_name},
+            collection_name(path), metadata={"hnsw:space": "cosine", "embedder": embedder.model_name},
             embedding_function=None)
         built_with = (self.collection.metadata or {}).get("embedder")
         if built_with and built_with != embedder.model_name:
