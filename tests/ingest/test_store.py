@@ -5,7 +5,6 @@ import hashlib
 import io
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 from decimal import Decimal
@@ -16,6 +15,7 @@ import pytest
 from ingest.pipeline import ingest_paths
 from ingest.sandbox import ParseLimits
 from ingest.storage import StorePaths, Stores
+from ingest.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +38,9 @@ def _snapshot(root: Path) -> tuple[dict[str, int], int, str]:
         stores.close()
 
 
-def test_sqlite_holds_documents_tables_records_and_exact_money(store_dir):
-    db = sqlite3.connect(StorePaths.at(store_dir).sqlite)
+def test_numeric_lookup_holds_documents_tables_records_and_exact_money(store_dir):
+    """On SQLite by default, on PostgreSQL when BUDGETQA_DATABASE_URL is set: the same rows."""
+    db = Store(StorePaths.at(store_dir).sqlite)
     (title, dept, year, kind), = db.execute("SELECT title, department, year, kind FROM documents").fetchall()
     assert (title, dept, year, kind) == ("长沙市工业和信息化局2024年部门预算", "长沙市工业和信息化局", 2024, "预算")
     assert db.execute("SELECT COUNT(*) FROM tables").fetchone()[0] == 10
