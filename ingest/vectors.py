@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from .numbers import format_amount
 from .text import strip_ordinal
 
 COLLECTION = "budgetqa"
+CACHE_TEXTS = 50_000  # embeddings kept for reuse within one ingest run (~1.5 kB each)
+_EMBED_LOCK = threading.Lock()  # one embedding call at a time: the CPU model uses both cores
 _EXCLUDED = ["document_id", "doc_sha", "kind", "page", "number", "table_number", "row_number"]
 
 
@@ -63,6 +66,7 @@ class VectorIndex:
                                               f"{embedder.model_name!r}: use the same embedder or a new store")
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self._index: VectorStoreIndex | None = None
+        self._cache: dict[str, list[float]] = {}
 
     @property
     def index(self) -> VectorStoreIndex:
@@ -72,10 +76,15 @@ class VectorIndex:
 
     def add(self, nodes: list[TextNode], embed_texts: list[str]) -> None:
         """Embed each node by its short form (the CPU model costs ~1 ms a token) and store it."""
-        unique = list(dict.fromkeys(embed_texts))  # the same row label recurs across tables
-        by_text = dict(zip(unique, self.embedder.get_text_embedding_batch(unique)))
+        missing = [t for t in dict.fromkeys(embed_texts) if t not in self._cache]
+        # the same row label recurs across tables and across departments' documents
+        with _EMBED_LOCK:
+            for text, vector in zip(missing, self.embedder.get_text_embedding_batch(missing)):
+                self._cache[text] = vector
         for node, text in zip(nodes, embed_texts):
-            node.embedding = by_text[text]
+            node.embedding = self._cache[text]
+        while len(self._cache) > CACHE_TEXTS:
+            self._cache.pop(next(iter(self._cache)))
         for i in range(0, len(nodes), 500):
             self.store.add(nodes[i:i + 500])
 
