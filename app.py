@@ -1,8 +1,10 @@
-"""The Gradio app (`python app.py`): ask questions, search records and upload disclosures — UI only.
+"""The Gradio app (`python app.py`): ask questions, search records, upload disclosures, check their
+consistency and run the evaluation — UI only.
 
-Every answer, number and check comes from `chatbot` and `ingest`; this module turns their results
-into Chinese UI text (escaped, so nothing from a PDF runs in the page) and back. Honours
-GRADIO_SERVER_NAME / GRADIO_SERVER_PORT (default 127.0.0.1:7860) and BUDGETQA_STORE.
+Every answer, number and check comes from `chatbot`, `ingest` and `eval`; this module turns their
+results into Chinese UI text (escaped, so nothing from a PDF runs in the page) and back. Honours
+GRADIO_SERVER_NAME / GRADIO_SERVER_PORT (default 127.0.0.1:7860), BUDGETQA_STORE and
+BUDGETQA_EVAL_QUESTIONS (the question set of the 评测 tab; default eval/questions/sample.jsonl).
 """
 from __future__ import annotations
 
@@ -25,6 +27,9 @@ import gradio as gr  # noqa: E402
 
 import ingest  # noqa: E402
 from chatbot.answer import Answer, Citation  # noqa: E402
+from eval.report import write_reports  # noqa: E402
+from eval.runner import DEFAULT_QUESTIONS, SYSTEMS, EvalReport, load_questions, run_eval  # noqa: E402
+from ingest.checks import Check, run_checks  # noqa: E402
 from ingest.errors import IngestError  # noqa: E402
 from ingest.pdf_reader import check_pdf_bytes  # noqa: E402
 from ingest.pipeline import FileResult, ingest_paths, print_progress  # noqa: E402
@@ -50,6 +55,13 @@ DOCUMENT_HEADERS = ["部门", "年度", "类型", "页数", "表数", "记录数
 RESULT_HEADERS = ["文件", "结果", "说明"]
 STATUS_TEXT = {"ingested": "已入库", "skipped": "未变更，已跳过", "error": "错误"}
 ALL = ""  # the dropdown value meaning "no filter"
+CHECK_HEADERS = ["类别", "检查", "表格数", "计算/陈述数", "差额", "结果"]
+CELL_HEADERS = ["表", "页", "行", "编码", "列", "数值"]
+MAX_FAILED_SHOWN = 50  # failed checks whose cells are listed under the table
+PASSED, FAILED = "✓", "✗"
+EVAL_HEADERS = ["类别", "系统", "题数", "准确率", "引用 P / R", "应拒答时拒答", "误拒", "hit@3", "延迟 p50 / p95 (ms)"]
+OVERALL = "总体"  # how the report's "overall" row is shown
+QUICK_SYSTEMS = ("budgetqa",)
 
 # Characters that start Markdown syntax; each is backslash-escaped before HTML escaping.
 _MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-!|~=$])")
@@ -150,9 +162,9 @@ def write_csv(rows: Sequence[Sequence[Any]], directory: Path, headers: Sequence[
     return Path(name)
 
 
-def _remove_old_files(directory: Path, max_age: float) -> None:
+def _remove_old_files(directory: Path, max_age: float, pattern: str = "budgetqa-records-*.csv") -> None:
     cutoff = time.time() - max_age
-    for f in directory.glob("budgetqa-records-*.csv"):
+    for f in directory.glob(pattern):
         try:
             if f.stat().st_mtime < cutoff:
                 f.unlink()
@@ -228,15 +240,113 @@ def open_warm_service(store_dir: Path) -> Any:
     return service
 
 
+# -- consistency checks --------------------------------------------------------------------------
+def _number(x: object) -> str:
+    return f"{x:f}"
+
+
+def check_rows(checks: Iterable[Check]) -> list[list[str]]:
+    """Checks as rows of 类别, 检查, 表格数, 计算/陈述数, 差额, 结果; failed ones first, else in order."""
+    ordered = sorted(checks, key=lambda c: c.passed)
+    return [[c.category, c.name, _number(c.expected), _number(c.actual), _number(c.difference),
+             PASSED if c.passed else FAILED] for c in ordered]
+
+
+def check_summary(checks: Sequence[Check], title: str = "") -> str:
+    """「N 项检查，M 项通过，K 项不一致。」 (Markdown, the document title escaped)."""
+    passed = sum(c.passed for c in checks)
+    prefix = f"**{escape_text(title)}**：" if title else ""
+    if not checks:
+        return f"{prefix}没有可做的检查（没有找到合计、科目层级或可对照的表）。"
+    line = f"{prefix}{len(checks)} 项检查，{passed} 项通过，{len(checks) - passed} 项不一致。"
+    return line if passed < len(checks) else line + " 全部一致 ✓"
+
+
+def cell_row(r: StoredRecord) -> list[object]:
+    """One cell of a check as 表, 页, 行, 编码, 列, 数值."""
+    return [r.table, r.page, r.row, r.code or "", r.column, record_value(r)]
+
+
+def failed_details(checks: Iterable[Check], limit: int = MAX_FAILED_SHOWN) -> str:
+    """For each failed check: its name, the figures, the cells involved and the quoted sentence."""
+    failed = [c for c in checks if not c.passed]
+    if not failed:
+        return ""
+    parts = [f"### 不一致的检查（{len(failed)} 项）"]
+    for c in failed[:limit]:
+        parts.append(f"**{FAILED} {escape_cell(c.category)}：{escape_cell(c.name)}**  \n"
+                     f"表格数 {_number(c.expected)}，计算/陈述数 {_number(c.actual)}，差额 {_number(c.difference)}")
+        if c.cells:
+            parts.append(markdown_table(CELL_HEADERS, [cell_row(r) for r in c.cells]))
+        if c.quote is not None:
+            where = " › ".join(escape_cell(p) for p in (c.quote.document, c.quote.section) if p)
+            parts.append(f"> 「{escape_cell(c.quote.text)}」  \n> —— {where}，第 {c.quote.page} 页")
+    if len(failed) > limit:
+        parts.append(f"另有 {len(failed) - limit} 项不一致的检查未列出单元格。")
+    return "\n\n".join(parts)
+
+
+# -- evaluation ----------------------------------------------------------------------------------
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _ms(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0f}"
+
+
+def _pair(a: str, b: str) -> str:
+    return "–" if a == b == "–" else f"{a} / {b}"
+
+
+def eval_rows(report: EvalReport) -> list[list[str]]:
+    """Per category (the overall row last, as 总体), one row per system that ran: 类别, 系统, 题数,
+    准确率, 引用 P / R, 应拒答时拒答, 误拒, hit@3, 延迟 p50 / p95."""
+    rows = []
+    for category in report.categories():
+        for name, run in report.runs.items():
+            m = run.summary.get(category)
+            if run.error or m is None:
+                continue
+            rows.append([OVERALL if category == "overall" else category, name, str(m["n"]), _pct(m["accuracy"]),
+                         _pair(_pct(m["citation_precision"]), _pct(m["citation_recall"])),
+                         _pct(m["refusal_accuracy"]), _pct(m["false_refusal_rate"]), _pct(m["hit_at_3"]),
+                         _pair(_ms(m["latency_p50_ms"]), _ms(m["latency_p95_ms"]))])
+    return rows
+
+
+def eval_headline(report: EvalReport) -> str:
+    """What was run, then each system's overall figures (or why it did not run), as Markdown."""
+    lines = [f"**{len(report.questions)} 道题**（{escape_text(Path(report.questions_path).name)}），"
+             f"用时 {report.seconds:.0f} 秒。", ""]
+    for name, run in report.runs.items():
+        if run.error or "overall" not in run.summary:
+            lines.append(f"- **{escape_text(name)}**：未运行 —— {escape_text(run.error or '没有结果')}")
+            continue
+        m = run.summary["overall"]
+        lines.append(f"- **{escape_text(name)}**：准确率 {_pct(m['accuracy'])}，引用 P / R "
+                     f"{_pct(m['citation_precision'])} / {_pct(m['citation_recall'])}，应拒答时拒答 "
+                     f"{_pct(m['refusal_accuracy'])}，误拒 {_pct(m['false_refusal_rate'])}，hit@3 "
+                     f"{_pct(m['hit_at_3'])}，延迟 p50 {_ms(m['latency_p50_ms'])} ms / p95 {_ms(m['latency_p95_ms'])} ms")
+    return "\n".join(lines)
+
+
+def eval_questions_path() -> Path:
+    """The 评测 tab's question set: BUDGETQA_EVAL_QUESTIONS, else the bundled sample set."""
+    return Path(os.environ.get("BUDGETQA_EVAL_QUESTIONS") or DEFAULT_QUESTIONS)
+
+
 # -- the app's state -----------------------------------------------------------------------------
 class BudgetApp:
     """The store, the question service and the handlers the UI calls."""
 
-    def __init__(self, store_dir: Path, download_dir: Path | None = None) -> None:
+    def __init__(self, store_dir: Path, download_dir: Path | None = None,
+                 questions_path: Path | None = None) -> None:
         self.store_dir = Path(store_dir)
         self.paths = StorePaths.at(self.store_dir)
         self.store = Store(self.paths.sqlite)
         self.download_dir = download_dir or Path(tempfile.gettempdir()) / "budgetqa-app"
+        self.questions_path = Path(questions_path) if questions_path else eval_questions_path()
         self._service: Any = None
         self._service_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
@@ -314,10 +424,62 @@ class BudgetApp:
             progress((len(files), len(files)), desc="完成")
         return rows
 
+    # -- 一致性检查
+    def check_choices(self) -> list[tuple[str, int]]:
+        """The ingested documents as (title（file）, id)."""
+        return [(f"{d.title}（{d.source}）", d.id) for d in self.store.documents()]
+
+    def checks(self, document_id: int | str | None) -> tuple[str, list[list[str]], str]:
+        """The summary line, the rows of every check (failed first) and the failed checks' cells."""
+        docs = {d.id: d for d in self.store.documents()}
+        if not docs:
+            return "还没有入库的文档，请先在「文档」页上传。", [], ""
+        try:
+            doc = docs[int(document_id)] if document_id not in (None, "") else None
+        except (KeyError, ValueError, TypeError):
+            doc = None
+        if doc is None:
+            return "请选择要检查的文档。", [], ""
+        checks = run_checks(self.store, doc.id)
+        return check_summary(checks, doc.title), check_rows(checks), failed_details(checks)
+
+    # -- 评测
+    def question_count(self) -> int | None:
+        try:
+            return len(load_questions(self.questions_path))
+        except (OSError, ValueError):
+            return None
+
+    def evaluate(self, quick: bool = True, progress: Any = None) -> tuple[str, list[list[str]], Path | None,
+                                                                          Path | None]:
+        """Run the question set (budgetqa only when quick, else budgetqa and the baseline); the headline,
+        the per-category rows and the written Markdown and JSON reports."""
+        if not self.store.documents():
+            return "还没有入库的文档，请先在「文档」页上传。", [], None, None
+        systems = QUICK_SYSTEMS if quick else SYSTEMS
+
+        def step(system: str, i: int, n: int) -> None:
+            if progress is not None:
+                done = systems.index(system) * n + i if system in systems else i
+                progress((done, n * len(systems)), desc=f"{system}：第 {i}/{n} 题")
+
+        if progress is not None:
+            progress(0.0, desc=f"正在打开 {systems[0]} …")
+        try:
+            report = run_eval(self.store_dir, self.questions_path, systems=systems, progress=step)
+        except Exception as exc:  # noqa: BLE001 — a bad question file or a broken system: say so in the page
+            return f"评测没有完成：{escape_text(f'{type(exc).__name__}: {exc}')}", [], None, None
+        out = self.download_dir / "eval"
+        out.mkdir(parents=True, exist_ok=True)
+        for pattern in ("*.md", "*.json"):
+            _remove_old_files(out, CSV_KEEP_SECONDS, pattern)
+        md, js = write_reports(report, out)
+        return eval_headline(report), eval_rows(report), md, js
+
 
 # -- the page ------------------------------------------------------------------------------------
 def build_ui(app: BudgetApp) -> gr.Blocks:
-    """The three tabs: 问答, 数据查询, 文档."""
+    """The five tabs: 问答, 数据查询, 文档, 一致性检查, 评测."""
     with gr.Blocks(title="预算公开问答", analytics_enabled=False) as demo:
         gr.Markdown("# 预算公开问答\n就已入库的部门预算/决算公开文件提问，每个数字都注明出处（文档、表、页、行）。")
         with gr.Tab("问答", id="ask", elem_id="tab-ask"):
@@ -351,6 +513,31 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
             ingest_btn = gr.Button("开始入库", variant="primary")
             outcome = gr.Dataframe(headers=RESULT_HEADERS, datatype="str", interactive=False,
                                    label="入库结果", column_count=len(RESULT_HEADERS))
+        with gr.Tab("一致性检查", id="checks", elem_id="tab-checks"):
+            gr.Markdown("核对一份文档的勾稽关系：表内合计、科目层级、合计行、表与表之间，以及说明中的数字与表格。")
+            check_choices = app.check_choices()
+            with gr.Row(equal_height=True):
+                check_doc = gr.Dropdown(label="文档", choices=check_choices,
+                                        value=check_choices[0][1] if check_choices else None, scale=4)
+                check_btn = gr.Button("运行检查", variant="primary", scale=0, min_width=140)
+            check_status = gr.Markdown()
+            check_table = gr.Dataframe(headers=CHECK_HEADERS, datatype="str", interactive=False, wrap=True,
+                                       label="检查结果（不一致的在前）", column_count=len(CHECK_HEADERS),
+                                       column_widths=["9%", "49%", "12%", "12%", "10%", "8%"])
+            check_cells = gr.Markdown()
+        with gr.Tab("评测", id="eval", elem_id="tab-eval"):
+            n_questions = app.question_count()
+            gr.Markdown(f"用评测题集（{escape_text(app.questions_path.name)}，{n_questions or '?'} 题）给 budgetqa "
+                        "和基线（向量检索取前 3 段）打分。完整运行需要几分钟；只评 budgetqa 快得多。")
+            with gr.Row(equal_height=True):
+                quick = gr.Checkbox(label="只评 budgetqa（快）", value=True, scale=0, min_width=220)
+                eval_btn = gr.Button("运行评测", variant="primary", scale=0, min_width=140)
+            eval_status = gr.Markdown()
+            eval_table = gr.Dataframe(headers=EVAL_HEADERS, datatype="str", interactive=False, wrap=True,
+                                      label="分类结果", column_count=len(EVAL_HEADERS))
+            with gr.Row():
+                eval_md = gr.DownloadButton("下载报告（Markdown）", visible=False, scale=0, min_width=240)
+                eval_js = gr.DownloadButton("下载报告（JSON）", visible=False, scale=0, min_width=240)
 
         def on_search(q: str, doc: str | None, tbl: str | None) -> tuple[Any, Any, str]:
             rows, path, line = app.search(q, doc, tbl)
@@ -362,19 +549,36 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
 
         def on_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio injects it)
             if not files:
-                return [["", STATUS_TEXT["error"], "请先选择要上传的 PDF 文件"]], app.documents(), gr.Dropdown()
+                return [["", STATUS_TEXT["error"], "请先选择要上传的 PDF 文件"]], app.documents(), gr.Dropdown(), \
+                    gr.Dropdown()
             rows = app.ingest_uploads(files, progress)
-            return rows, app.documents(), gr.Dropdown(choices=app.document_choices())
+            return rows, app.documents(), gr.Dropdown(choices=app.document_choices()), \
+                gr.Dropdown(choices=app.check_choices())
 
-        def on_load() -> tuple[Any, Any]:
-            return gr.Dropdown(choices=app.document_choices()), gr.Dropdown(choices=app.table_choices(ALL))
+        def on_load() -> tuple[Any, Any, Any]:
+            choices = app.check_choices()
+            return (gr.Dropdown(choices=app.document_choices()), gr.Dropdown(choices=app.table_choices(ALL)),
+                    gr.Dropdown(choices=choices, value=choices[0][1] if choices else None))
+
+        def on_checks(doc_id: int | None) -> tuple[str, Any, str]:
+            return app.checks(doc_id)
+
+        def on_eval(quick_only: bool, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio injects it)
+            line, rows, md, js = app.evaluate(bool(quick_only), progress)
+            return (line, rows, gr.DownloadButton(value=str(md), visible=True) if md else gr.DownloadButton(visible=False),
+                    gr.DownloadButton(value=str(js), visible=True) if js else gr.DownloadButton(visible=False))
 
         search_inputs = [query, document, table]
         search_btn.click(on_search, search_inputs, [results, download, status], api_name="search")
         query.submit(on_search, search_inputs, [results, download, status], api_visibility="private")
         document.change(on_document, document, table, api_visibility="private")
-        demo.load(on_load, None, [document, table], api_visibility="private")
-        ingest_btn.click(on_ingest, uploads, [outcome, docs, document], api_name="ingest", concurrency_limit=1)
+        demo.load(on_load, None, [document, table, check_doc], api_visibility="private")
+        ingest_btn.click(on_ingest, uploads, [outcome, docs, document, check_doc], api_name="ingest",
+                         concurrency_limit=1)
+        check_btn.click(on_checks, check_doc, [check_status, check_table, check_cells], api_name="checks")
+        # one evaluation at a time, in its own queue slot: questions and searches keep being answered
+        eval_btn.click(on_eval, quick, [eval_status, eval_table, eval_md, eval_js], api_name="evaluate",
+                       concurrency_limit=1, concurrency_id="eval")
     return demo
 
 

@@ -1,4 +1,5 @@
-"""The app's adapter functions, without a server: escaping, sources, rows, CSV, upload checks."""
+"""The app's adapter functions, without a server: escaping, sources, rows, CSV, upload checks, the
+consistency-check and evaluation tables."""
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,10 @@ import pytest
 
 import app
 from chatbot.answer import Answer, Citation, Value
+from eval.runner import EvalReport, SystemRun
+from ingest.checks import Check
 from ingest.pipeline import FileResult
-from ingest.store import StoredRecord
+from ingest.store import StoredChunk, StoredRecord
 
 DOC = "长沙市工业和信息化局2024年部门预算"
 SANGONG = "2024年一般公共预算“三公”经费支出情况表"
@@ -226,3 +229,115 @@ class _Summary:
 
 def test_the_bundled_sample_is_where_the_app_looks():
     assert Path(app.SAMPLE_PDF).is_file()
+
+
+# -- 一致性检查 ---------------------------------------------------------------------------------------
+def _check(passed: bool, name: str = "表「合计」小计 = 公务接待费 + 因公出国（境）费", **kw) -> Check:
+    cells = kw.pop("cells", [_record(table=SANGONG, row="合计", code=None, column="小计", value=Decimal("104.20"))])
+    return Check(kw.pop("category", "表内"), name, Decimal("104.20"), Decimal("104.20" if passed else "17.95"),
+                 cells, **kw)
+
+
+def test_check_rows_put_failed_checks_first_and_keep_the_order_otherwise():
+    rows = app.check_rows([_check(True, "a"), _check(False, "b"), _check(True, "c"), _check(False, "d")])
+    assert [r[1] for r in rows] == ["b", "d", "a", "c"]
+    assert rows[0] == ["表内", "b", "104.20", "17.95", "-86.25", "✗"]
+    assert rows[2][2:] == ["104.20", "104.20", "0.00", "✓"]
+
+
+@pytest.mark.parametrize("passed, expected", [
+    ([True, True], "**文档**：2 项检查，2 项通过，0 项不一致。 全部一致 ✓"),
+    ([True, False, False], "**文档**：3 项检查，1 项通过，2 项不一致。"),
+    ([], "**文档**：没有可做的检查（没有找到合计、科目层级或可对照的表）。"),
+])
+def test_check_summary_counts_passed_and_failed(passed, expected):
+    assert app.check_summary([_check(p) for p in passed], "文档") == expected
+
+
+def test_check_summary_escapes_the_title():
+    assert "<script>" not in app.check_summary([_check(True)], "<script>alert(1)</script>")
+
+
+def test_failed_details_list_each_failed_checks_cells_and_quote():
+    quote = StoredChunk(1, 1, DOC, "六、其他重要事项的情况说明", 5, "“三公”经费预算数为17.95万元。")
+    md = app.failed_details([_check(True, "ok"), _check(False, "三公「合计」", category="说明与表格", quote=quote)])
+    lines = md.split("\n")
+    assert lines[0] == "### 不一致的检查（1 项）"
+    assert "**✗ 说明与表格：三公「合计」**" in md and "差额 -86.25" in md and "ok" not in md
+    assert "| 表 | 页 | 行 | 编码 | 列 | 数值 |" in lines
+    assert f"| {SANGONG} | 15 | 合计 |  | 小计 | 104.20 |" in lines
+    assert "> 「“三公”经费预算数为17.95万元。」  " in lines
+    assert f"> —— {DOC} › 六、其他重要事项的情况说明，第 5 页" in lines
+
+
+def test_failed_details_are_empty_when_everything_passes():
+    assert app.failed_details([_check(True)]) == ""
+
+
+def test_failed_details_escape_document_text():
+    evil = "<img src=x onerror=alert(1)>"
+    cell = _record(table=evil, row="[x](javascript:alert(1))", column="a|b")
+    quote = StoredChunk(1, 1, DOC, evil, 1, "<script>alert(1)</script>")
+    md = app.failed_details([_check(False, name=evil, cells=[cell], quote=quote)])
+    assert "<img" not in md and "<script" not in md and "](javascript" not in md
+    assert md.count(app.escape_cell(evil)) == 3  # the check's name, the cell's table, the quote's section
+    table_row = next(line for line in md.splitlines() if line.startswith("| &lt;img"))
+    assert table_row.count(" | ") == 5  # the | in the column label does not split the row
+
+
+def test_failed_details_stop_listing_cells_after_the_limit():
+    md = app.failed_details([_check(False, f"c{i}") for i in range(5)], limit=2)
+    assert md.count("**✗ ") == 2 and md.endswith("另有 3 项不一致的检查未列出单元格。")
+
+
+# -- 评测 -------------------------------------------------------------------------------------------
+def _metrics(n: int, accuracy: float | None, **kw) -> dict:
+    m = {"n": n, "accuracy": accuracy, "citation_precision": None, "citation_recall": None,
+         "refusal_accuracy": None, "false_refusal_rate": None, "hit_at_3": None, "latency_p50_ms": 1.4,
+         "latency_p95_ms": 12.6}
+    m.update(kw)
+    return m
+
+
+def _report(**runs: SystemRun) -> EvalReport:
+    return EvalReport("/x/questions/sample.jsonl", "/x/store", [object()] * 3, dict(runs), "2024-01-01T00:00:00",
+                      12.4)
+
+
+def test_eval_rows_have_one_row_per_category_and_system_with_overall_last():
+    bq = SystemRun("budgetqa", summary={"lookup": _metrics(2, 1.0, citation_precision=0.5, citation_recall=1.0),
+                                       "refusal": _metrics(1, 1.0, refusal_accuracy=1.0),
+                                       "overall": _metrics(3, 2 / 3, false_refusal_rate=0.0)})
+    base = SystemRun("baseline", summary={"lookup": _metrics(2, 0.5), "refusal": _metrics(1, 0.0),
+                                          "overall": _metrics(3, 1 / 3, hit_at_3=0.25)})
+    rows = app.eval_rows(_report(budgetqa=bq, baseline=base))
+    assert [r[:3] for r in rows] == [["lookup", "budgetqa", "2"], ["lookup", "baseline", "2"],
+                                     ["refusal", "budgetqa", "1"], ["refusal", "baseline", "1"],
+                                     ["总体", "budgetqa", "3"], ["总体", "baseline", "3"]]
+    assert rows[0] == ["lookup", "budgetqa", "2", "100.0%", "50.0% / 100.0%", "–", "–", "–", "1 / 13"]
+    assert rows[2][5] == "100.0%" and rows[4][3] == "66.7%" and rows[4][6] == "0.0%" and rows[5][7] == "25.0%"
+
+
+def test_eval_headline_gives_the_overall_figures_and_why_a_system_did_not_run():
+    bq = SystemRun("budgetqa", summary={"overall": _metrics(3, 1.0, citation_precision=0.9, citation_recall=0.8)})
+    base = SystemRun("baseline", error="cannot open baseline: <no module>")
+    line = app.eval_headline(_report(budgetqa=bq, baseline=base))
+    assert line.startswith("**3 道题**（sample.jsonl），用时 12 秒。")
+    assert "- **budgetqa**：准确率 100.0%，引用 P / R 90.0% / 80.0%，" in line
+    assert "- **baseline**：未运行 —— cannot open baseline: &lt;no module&gt;" in line
+    assert app.eval_rows(_report(budgetqa=bq, baseline=base)) == [
+        ["总体", "budgetqa", "3", "100.0%", "90.0% / 80.0%", "–", "–", "–", "1 / 13"]]
+
+
+def test_the_eval_question_set_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("BUDGETQA_EVAL_QUESTIONS", raising=False)
+    assert app.eval_questions_path().name == "sample.jsonl"
+    monkeypatch.setenv("BUDGETQA_EVAL_QUESTIONS", str(tmp_path / "q.jsonl"))
+    assert app.eval_questions_path() == tmp_path / "q.jsonl"
+    assert app.BudgetApp(tmp_path / "store").questions_path == tmp_path / "q.jsonl"
+
+
+def test_evaluate_on_an_empty_store_asks_for_a_document_first(tmp_path):
+    budget_app = app.BudgetApp(tmp_path / "store")
+    assert budget_app.evaluate(True) == ("还没有入库的文档，请先在「文档」页上传。", [], None, None)
+    assert budget_app.checks(None) == ("还没有入库的文档，请先在「文档」页上传。", [], "")

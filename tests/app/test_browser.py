@@ -29,9 +29,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 START_TIMEOUT = 180  # seconds: the first start ingests the sample (about 30 s here)
 ANSWER_TIMEOUT = 30_000  # ms
 INGEST_TIMEOUT = 120_000  # ms
+EVAL_TIMEOUT = 120_000  # ms: five questions take seconds; the first run opens the service
 GPB_TABLE = "2024年一般公共预算支出情况表"
 SANGONG_TABLE = "2024年一般公共预算“三公”经费支出情况表"
-TAB_IDS = {"问答": "tab-ask", "数据查询": "tab-search", "文档": "tab-documents"}
+TAB_IDS = {"问答": "tab-ask", "数据查询": "tab-search", "文档": "tab-documents", "一致性检查": "tab-checks",
+           "评测": "tab-eval"}
 EVIL_PROJECT = "<img src=x onerror=alert(1)>专项"
 
 def _free_port() -> int:
@@ -56,14 +58,15 @@ def _wait_until_up(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[dict]:
-    """`python app.py` with BUDGETQA_STORE in a tmp dir; yields its url, store dir and log."""
+def server(tmp_path_factory, small_questions) -> Iterator[dict]:
+    """`python app.py` with BUDGETQA_STORE in a tmp dir and the five-question set for 评测; yields its
+    url, store dir and log."""
     ARTIFACTS.mkdir(exist_ok=True)
     store = tmp_path_factory.mktemp("app-store")
     port = _free_port()
     log = ARTIFACTS / "app-server.log"
     env = dict(os.environ, BUDGETQA_STORE=str(store), GRADIO_SERVER_NAME="127.0.0.1",
-               GRADIO_SERVER_PORT=str(port), PYTHONUNBUFFERED="1")
+               GRADIO_SERVER_PORT=str(port), PYTHONUNBUFFERED="1", BUDGETQA_EVAL_QUESTIONS=str(small_questions))
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
@@ -282,6 +285,61 @@ def test_a_new_disclosure_is_listed_searchable_answerable_and_its_text_shown_esc
     assert session.page.locator("img[onerror]").count() == 0
     assert session.page.locator(".message.bot img, [data-testid='bot'] img").count() == 0
     session.shot("09-answer-escaped-html")
+
+
+def _first_document_checks(store_dir: Path) -> tuple[str, int, int]:
+    """The title, number of checks and number passed of the store's first document (the sample)."""
+    from ingest.checks import run_checks
+    from ingest.storage import StorePaths
+    from ingest.store import Store
+
+    store = Store(StorePaths.at(store_dir).sqlite)
+    try:
+        doc = store.documents()[0]
+        checks = run_checks(store, doc.id)
+        return doc.title, len(checks), sum(c.passed for c in checks)
+    finally:
+        store.close()
+
+
+@pytest.mark.browser
+def test_consistency_checks_of_the_sample_show_the_count_and_all_pass(session, server):
+    from playwright.sync_api import expect
+
+    title, n, passed = _first_document_checks(server["store"])
+    assert n > 100 and passed == n
+    panel = session.tab("一致性检查")
+    expect(panel.get_by_role("combobox", name="文档")).to_have_value(f"{title}（changsha-gxj-2024.pdf）")
+    panel.get_by_role("button", name="运行检查").click()
+    summary = panel.get_by_text(f"{n} 项检查，{passed} 项通过，0 项不一致。")
+    expect(summary).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(summary).to_contain_text("项通过")
+    expect(panel.get_by_role("gridcell", name="✓", exact=True).first).to_be_visible()
+    expect(panel.get_by_role("gridcell", name="✗", exact=True)).to_have_count(0)
+    expect(panel.get_by_role("gridcell", name="表内", exact=True).first).to_be_visible()  # rows render lazily
+    session.shot("10-consistency-checks")
+
+
+@pytest.mark.browser
+def test_quick_evaluation_shows_the_per_category_table_and_offers_the_report(session):
+    from playwright.sync_api import expect
+
+    panel = session.tab("评测")
+    expect(panel.get_by_text("small.jsonl，5 题")).to_be_visible()
+    quick = panel.get_by_label("只评 budgetqa（快）")
+    expect(quick).to_be_checked()
+    panel.get_by_role("button", name="运行评测").click()
+    expect(panel.get_by_role("gridcell", name="总体", exact=True)).to_be_visible(timeout=EVAL_TIMEOUT)
+    expect(panel.get_by_role("gridcell", name="lookup", exact=True)).to_be_visible()
+    expect(panel.get_by_role("gridcell", name="baseline")).to_have_count(0)
+    expect(panel.get_by_text("5 道题")).to_be_visible()
+    expect(panel.get_by_text(re.compile(r"budgetqa：准确率 \d+\.\d%"))).to_be_visible()
+    session.shot("11-eval-quick")
+    with session.page.expect_download() as info:
+        panel.get_by_role("button", name="下载报告（Markdown）").click()
+    report = Path(info.value.path()).read_text(encoding="utf-8")
+    shutil.copy(info.value.path(), ARTIFACTS / "11-eval-quick.md")
+    assert report.startswith("# budgetqa evaluation — small.jsonl") and "| lookup | 2 |" in report
 
 
 @pytest.mark.slow

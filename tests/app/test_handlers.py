@@ -1,7 +1,9 @@
-"""The app's handlers over a real store (the sample ingested once) and the real question service."""
+"""The app's handlers over a real store (the sample ingested once) and the real question service; the
+consistency checks also over a tampered copy of the sample's text form, the evaluation on five questions."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -12,6 +14,9 @@ from ingest.pipeline import ingest_paths
 
 DOC = "长沙市工业和信息化局2024年部门预算"
 GPB_TABLE = "2024年一般公共预算支出情况表"
+SANGONG_TABLE = "2024年一般公共预算“三公”经费支出情况表"
+SAMPLE_TXT = app.SAMPLE_PDF.with_suffix(".txt")  # the sample in text form
+TAMPERED_LINE = 349  # the 三公 table's 合计 row: 104.20 becomes 140.20
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +25,20 @@ def budget_app(tmp_path_factory, sample_pdf) -> app.BudgetApp:
     summary = ingest_paths([sample_pdf], root)
     assert [r.status for r in summary.results] == ["ingested"], summary.results
     return app.BudgetApp(root, download_dir=tmp_path_factory.mktemp("downloads"))
+
+
+@pytest.fixture(scope="module")
+def tampered_app(tmp_path_factory) -> app.BudgetApp:
+    """A store holding the sample's text form with the 三公 合计 小计 changed from 104.20 to 140.20."""
+    folder = tmp_path_factory.mktemp("tampered")
+    lines = SAMPLE_TXT.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[TAMPERED_LINE - 1].startswith("合计\t104.20\t"), lines[TAMPERED_LINE - 1]
+    lines[TAMPERED_LINE - 1] = lines[TAMPERED_LINE - 1].replace("104.20", "140.20", 1)
+    path = folder / "changsha-gxj-2024-tampered.txt"
+    path.write_text("".join(lines), encoding="utf-8")
+    summary = ingest_paths([path], folder / "store")
+    assert [r.status for r in summary.results] == ["ingested"], summary.results
+    return app.BudgetApp(folder / "store", download_dir=folder / "downloads")
 
 
 @pytest.mark.slow
@@ -82,3 +101,91 @@ def test_uploading_the_same_pdf_again_is_skipped(budget_app, sample_pdf, tmp_pat
     rows = budget_app.ingest_uploads([copy], lambda value, desc="": progress.append((value, desc)))
     assert rows == [["副本.pdf", "未变更，已跳过", "内容与已入库的文件相同"]]
     assert progress[0] == ((0, 1), "正在入库 副本.pdf（1/1）") and progress[-1] == ((1, 1), "完成")
+
+
+# -- 一致性检查 ---------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_check_choices_list_the_documents_by_id(budget_app):
+    [(label, doc_id)] = budget_app.check_choices()
+    assert label == f"{DOC}（changsha-gxj-2024.pdf）" and isinstance(doc_id, int)
+
+
+@pytest.mark.slow
+def test_checks_of_the_sample_all_pass(budget_app):
+    [(_, doc_id)] = budget_app.check_choices()
+    summary, rows, details = budget_app.checks(doc_id)
+    n = len(rows)
+    assert n > 100
+    assert summary == f"**{DOC}**：{n} 项检查，{n} 项通过，0 项不一致。 全部一致 ✓"
+    assert {r[0] for r in rows} == {"表内", "科目层级", "合计行", "表间", "说明与表格"}
+    assert all(r[5] == "✓" and r[4] in ("0", "0.00") for r in rows)
+    assert details == ""
+
+
+@pytest.mark.slow
+def test_checks_without_a_chosen_document_ask_for_one(budget_app):
+    assert budget_app.checks(None) == ("请选择要检查的文档。", [], "")
+    assert budget_app.checks(999) == ("请选择要检查的文档。", [], "")
+
+
+@pytest.mark.slow
+def test_a_tampered_total_shows_as_failed_checks_first_with_the_cells(tampered_app):
+    [(label, doc_id)] = tampered_app.check_choices()
+    assert label.endswith("（changsha-gxj-2024-tampered.txt）")
+    summary, rows, details = tampered_app.checks(doc_id)
+    n = len(rows)
+    assert summary == f"**{DOC}**：{n} 项检查，{n - 2} 项通过，2 项不一致。"
+    failed, passed = rows[:2], rows[2:]
+    assert all(r[5] == "✗" for r in failed) and all(r[5] == "✓" for r in passed)
+    within = next(r for r in failed if r[0] == "表内")
+    assert within[1].startswith(f"{SANGONG_TABLE}「合计」小计 = 公务接待费")
+    assert within[2:] == ["140.20", "104.20", "-36.00", "✗"]
+    narrative = next(r for r in failed if r[0] == "说明与表格")
+    assert "104.20万元" in narrative[1] and narrative[2:4] == ["140.20", "104.20"]
+    # the cells of the failed checks: the 三公 合计 小计 cell (page 11) and the parts it should add up to
+    assert details.startswith("### 不一致的检查（2 项）")
+    assert "| 表 | 页 | 行 | 编码 | 列 | 数值 |" in details
+    assert f"| {SANGONG_TABLE} | 11 | 合计 |  | 三公经费预（决）算数（财政拨款）/小计 | 140.20 |" in details
+    assert "| 三公经费预（决）算数（财政拨款）/公务接待费 | 2.95 |" in details
+    assert "“三公”经费预算数为104.20万元" in details and "第 1 页" in details
+
+
+# -- 评测 -------------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_quick_evaluation_scores_budgetqa_per_category_and_writes_the_reports(budget_app, small_questions,
+                                                                             monkeypatch):
+    monkeypatch.setattr(budget_app, "questions_path", small_questions)
+    progress = []
+    line, rows, md, js = budget_app.evaluate(True, lambda value, desc="": progress.append((value, desc)))
+    assert line.startswith("**5 道题**（small.jsonl），用时 ")
+    assert "- **budgetqa**：准确率 " in line and "baseline" not in line
+    assert [r[:3] for r in rows] == [["lookup", "budgetqa", "2"], ["sum", "budgetqa", "1"],
+                                     ["narrative", "budgetqa", "1"], ["refusal", "budgetqa", "1"],
+                                     ["总体", "budgetqa", "5"]]
+    assert all(len(r) == len(app.EVAL_HEADERS) for r in rows)
+    assert rows[0][3].endswith("%") and " / " in rows[-1][8]
+    assert progress[-1] == ((5, 5), "budgetqa：第 5/5 题")
+    assert md.read_text(encoding="utf-8").startswith("# budgetqa evaluation — small.jsonl")
+    assert set(json.loads(js.read_text(encoding="utf-8"))["systems"]) == {"budgetqa"}
+    assert md.parent == budget_app.download_dir / "eval"
+
+
+@pytest.mark.slow
+def test_full_evaluation_puts_budgetqa_and_the_baseline_side_by_side(budget_app, small_questions, monkeypatch):
+    monkeypatch.setattr(budget_app, "questions_path", small_questions)
+    progress = []
+    line, rows, _, js = budget_app.evaluate(False, lambda value, desc="": progress.append(value))
+    assert "- **budgetqa**：" in line and "- **baseline**：" in line
+    assert [r[:2] for r in rows if r[0] == "总体"] == [["总体", "budgetqa"], ["总体", "baseline"]]
+    assert progress[-1] == (10, 10)
+    assert set(json.loads(js.read_text(encoding="utf-8"))["systems"]) == {"budgetqa", "baseline"}
+
+
+@pytest.mark.slow
+def test_a_broken_question_file_is_reported_in_the_page(budget_app, tmp_path, monkeypatch):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "category": "<b>nope</b>"}\n', encoding="utf-8")
+    monkeypatch.setattr(budget_app, "questions_path", bad)
+    line, rows, md, js = budget_app.evaluate(True)
+    assert line.startswith("评测没有完成：QuestionError") and "<b>" not in line
+    assert (rows, md, js) == ([], None, None)
