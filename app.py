@@ -158,8 +158,18 @@ def write_csv(rows: Sequence[Sequence[Any]], directory: Path, headers: Sequence[
     with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows([[neutralise_formula(cell) for cell in row] for row in rows])
     return Path(name)
+
+
+def neutralise_formula(cell: Any) -> Any:
+    """Text a spreadsheet would run as a formula (=HYPERLINK(…), +, @, -x) gets a leading quote;
+    numbers, negative amounts included, stay as they are."""
+    if not isinstance(cell, str) or not cell:
+        return cell
+    if cell[0] in "=+@\t\r" or (cell[0] == "-" and not cell[1:2].isdigit()):
+        return "'" + cell
+    return cell
 
 
 def _remove_old_files(directory: Path, max_age: float, pattern: str = "budgetqa-records-*.csv") -> None:

