@@ -50,6 +50,7 @@ class Answer:
     elapsed_ms: float = 0.0
     operation: str = ""
     candidates: list[dict[str, Any]] = field(default_factory=list)
+    llm_used: bool = False   # the text was worded (or the question reworded) by the optional language model
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -62,6 +63,8 @@ class Answer:
             out["operation"] = self.operation
         if self.candidates:
             out["candidates"] = self.candidates
+        if self.llm_used:
+            out["llm_used"] = True
         return out
 
     def render_text(self) -> str:

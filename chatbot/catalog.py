@@ -139,6 +139,12 @@ class Catalog:
         return [t for t in self.tables.values() if t.kind == kind
                 and (document_ids is None or t.document_id in document_ids)]
 
+    def own_unit_rows(self) -> list[Row]:
+        """Each department's own unit (机关本级): the 整体绩效 row whose name is the department's."""
+        departments = {d.id: strip_place(label_key(d.department)) for d in self.documents}
+        return [r for t in self.tables.values() if t.kind == "整体绩效表" for r in t.rows
+                if strip_place(r.key) == departments.get(r.document_id)]
+
     def names(self) -> list[str]:
         """Every department, unit and row label: what an organisation named in a question may be."""
         return [d.department for d in self.documents] + [r.label for r in self.rows]

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-from ingest.storage import StorePaths
-
+DEFAULT_STORE = "budgetqa-store"   # as ingest.storage.DEFAULT_STORE (test_parts checks they agree)
 EPILOG_INGEST = """Example:
   budgetqa ingest ingest/samples/changsha-gxj-2024.pdf --store ./budgetqa-store
   budgetqa ingest disclosures/ --store ./budgetqa-store     (every .pdf/.txt/.md below the folder)"""
@@ -16,10 +18,27 @@ EPILOG_EXPORT = """Example:
 EPILOG_CHECK = """Example:
   budgetqa check --store ./budgetqa-store
   budgetqa check --failed --json"""
-EPILOG_ASK = """Example:
+EPILOG_ASK = """Optional language model (wording only; every number stays the code's): set BUDGETQA_LLM_BASE_URL
+(an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1), BUDGETQA_LLM_MODEL, BUDGETQA_LLM_API_KEY.
+
+Example:
   budgetqa ask "三公经费是多少？"
   budgetqa ask "公车购置费占三公经费多少？" --json
   printf '基本支出是多少\\n项目支出是多少\\n' | budgetqa ask --json"""
+
+
+def _paths(store: str | None) -> Any:
+    """The store's paths (`ingest.storage.StorePaths`), imported on use: that module pulls in the vector
+    stack (llama-index, chromadb), which `budgetqa ask` does not need before a narrative question."""
+    from ingest.storage import StorePaths
+
+    return StorePaths.at(store)
+
+
+def store_root(store: str | None) -> Path:
+    """The store directory as `StorePaths.at` resolves it (--store, else $BUDGETQA_STORE, else
+    ./budgetqa-store), without importing ingest.storage: `budgetqa ask` starts faster without it."""
+    return Path(store) if store else Path(os.environ.get("BUDGETQA_STORE", DEFAULT_STORE))
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
@@ -57,7 +76,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from ingest.checks import run_checks
     from ingest.store import Store
 
-    paths = StorePaths.at(args.store)
+    paths = _paths(args.store)
     if not Store.exists(paths.sqlite):
         print(f"error: {paths.root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
         return 1
@@ -84,7 +103,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import ingest_paths, print_progress
 
-    summary = ingest_paths(args.paths, StorePaths.at(args.store).root, progress=print_progress,
+    summary = ingest_paths(args.paths, _paths(args.store).root, progress=print_progress,
                            workers=args.workers)
     for r in summary.results:
         if r.status == "error":
@@ -102,7 +121,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ingest.export import export_lines
     from ingest.store import Store
 
-    paths = StorePaths.at(args.store)
+    paths = _paths(args.store)
     if not Store.exists(paths.sqlite):
         print(f"error: {paths.root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
         return 1
@@ -116,7 +135,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from chatbot.service import StoreMissing, open_service
 
     try:
-        service = open_service(StorePaths.at(args.store).root)
+        service = open_service(store_root(args.store))
     except StoreMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -166,7 +185,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from eval.runner import DEFAULT_QUESTIONS, ensure_store, run_eval
     from eval.score import QuestionError
 
-    root = StorePaths.at(args.store).root
+    root = _paths(args.store).root
     try:
         if ensure_store(root):
             print(f"ingested the bundled sample into {root}", file=sys.stderr)

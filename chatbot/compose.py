@@ -3,13 +3,12 @@ from a computation over records, and every record used is cited."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
-from ingest.numbers import format_amount
 from ingest.store import StoredRecord
 
 from .answer import Answer, Citation, Value
+from .compute import amount
 from .narrative import Sentence
 from .resolve import Figure
 
@@ -18,7 +17,7 @@ def cite(rec: StoredRecord) -> Citation:
     """A table citation: document, table title, page, row, code, column (its last header), value."""
     return Citation(document=rec.document, page=rec.page, table=rec.table, row=rec.row, code=rec.code,
                     column=rec.column.split("/")[-1],
-                    value=None if rec.value is None else format_amount(rec.value))
+                    value=None if rec.value is None else amount(rec.value))
 
 
 def cite_sentence(s: Sentence) -> Citation:
@@ -26,9 +25,14 @@ def cite_sentence(s: Sentence) -> Citation:
 
 
 def citations(figures: Sequence[Figure], extra: Sequence[StoredRecord] = ()) -> list[Citation]:
-    """One citation per record used, in order of use."""
-    seen: dict[int, Citation] = {}
-    for rec in [r for f in figures for r in f.records] + list(extra):
+    """One citation per record (or narrative sentence) used, in order of use."""
+    seen: dict[object, Citation] = {}
+    for f in figures:
+        if f.sentence is not None:
+            seen.setdefault((f.sentence.section, f.sentence.text), cite_sentence(f.sentence))
+        for rec in f.records:
+            seen.setdefault(rec.id, cite(rec))
+    for rec in extra:
         seen.setdefault(rec.id, cite(rec))
     return list(seen.values())
 
@@ -40,7 +44,7 @@ def where(f: Figure) -> str:
 
 def figure_text(f: Figure) -> str:
     """「行政运行（2150501）2466.28万元」, 「长沙市企业服务中心（501009）基本支出1003.01万元」"""
-    return f"{name(f)}{format_amount(f.value)}{f.unit}"
+    return f"{name(f)}{amount(f.value)}{f.unit}"
 
 
 def name(f: Figure) -> str:
@@ -49,12 +53,12 @@ def name(f: Figure) -> str:
 
 
 def value(f: Figure) -> Value:
-    return Value(f.label + f.qualifier, format_amount(f.value), f.unit)
+    return Value(f.label + f.qualifier, amount(f.value), f.unit)
 
 
 def candidate(f: Figure) -> dict[str, Any]:
     rec = f.records[0]
-    return {"label": f.label, "value": format_amount(f.value), "unit": f.unit, "table": f.table,
+    return {"label": f.label, "value": amount(f.value), "unit": f.unit, "table": f.table,
             "row": rec.row, "code": rec.code, "column": rec.column.split("/")[-1], "page": rec.page}
 
 
@@ -88,5 +92,4 @@ def not_found(question: str, text: str, operation: str = "", cites: Sequence[Cit
     return Answer(question, text, False, [], list(cites), operation=operation)
 
 
-def amount(d: Decimal) -> str:
-    return format_amount(d)
+

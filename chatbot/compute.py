@@ -34,7 +34,11 @@ def ranked(items: Sequence[T], key: Callable[[T], Decimal], n: int | None = None
 
 
 def amount(value: Decimal) -> str:
-    """An amount as answers print it (two decimals)."""
+    """An amount as answers print it: two decimals, or more when the figure has more (the narrative's
+    「180.982万元」 stays 180.982, never rounded)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2 and value != value.quantize(CENT):
+        return f"{value.normalize():f}"
     return format_amount(value)
 
 

@@ -120,6 +120,12 @@ class NarrativeIndex:
                     out[t] = None
         return list(out)
 
+    def _known_parts(self, tokens: list[str]) -> list[str]:
+        """Tokens without the compounds the corpus never uses that hold a question word it does use
+        (「管理方面」 holding 管理): they would count the same word twice."""
+        known = [t for t in tokens if t in self.idf]
+        return [t for t in tokens if t in self.idf or not any(k in t for k in known if k != t)]
+
     def bm25_ranking(self, tokens: list[str], k: int = TOP_CHUNKS) -> list[int]:
         """Chunk ids by BM25 score (only chunks sharing a token with the question)."""
         if not self.chunks or not tokens:
@@ -161,14 +167,15 @@ class NarrativeIndex:
     def best(self, query: Query, chunk_ids: Sequence[int], patterns: dict[str, Any]) -> list[Scored]:
         """Sentences of the retrieved chunks, best first, with how much of the question each holds.
         Coverage counts the user's own words; the lexicon's rewriting of them only adds to the score."""
-        tokens = self.content_tokens(query.text)
-        extra = [t for t in self.content_tokens(query.canonical) if t not in tokens]
+        tokens = self._known_parts(self.content_tokens(query.text))
+        extra = self._known_parts([t for t in self.content_tokens(query.canonical) if t not in tokens])
         if not tokens:
             tokens, extra = extra, []
         if not tokens:
             return []
         weight = {t: self.idf.get(t, self.max_idf) for t in tokens + extra}
-        total = sum(weight[t] for t in tokens)
+        whole = [t for t in tokens if not any(t != u and t in u for u in tokens)]
+        total = sum(weight[t] for t in whole)
         rank = {cid: i for i, cid in enumerate(chunk_ids)}
         out = []
         for s, toks, haystack in zip(self.sentences, self.sentence_tokens, self.haystacks):
@@ -177,11 +184,24 @@ class NarrativeIndex:
                 continue
             matched = [t for t in tokens if t in toks or t in haystack]
             matched_extra = [t for t in extra if t in toks or t in haystack]
-            coverage = sum(weight[t] for t in matched) / total
-            score = coverage * 10 + sum(weight[t] for t in matched_extra) / total
+            coverage = sum(weight[t] * _share_matched(t, matched) for t in whole) / total
+            score = coverage * 10 + sum(weight[t] for t in matched_extra) / sum(weight[t] for t in tokens)
             score += 1.0 / (1 + min(rank[c] for c in hit)) + _bonuses(query, s.text, patterns)
             out.append(Scored(s, score, coverage, matched + matched_extra))
         return sorted(out, key=lambda x: -x.score)
+
+
+def _share_matched(word: str, matched: Sequence[str]) -> float:
+    """1 when the word is matched; else the share of its characters its matched sub-words cover
+    (search-mode sub-words 「办公」「公室」 of 「办公室」 count once, with it, not three times)."""
+    if word in matched:
+        return 1.0
+    covered = [False] * len(word)
+    for t in matched:
+        if t != word and t in word:
+            start = word.index(t)
+            covered[start:start + len(t)] = [True] * len(t)
+    return sum(covered) / len(word)
 
 
 @dataclass
@@ -242,3 +262,80 @@ def _after_focus(text: str, focus: Sequence[str]) -> list[tuple[str, str]]:
         for m in re.finditer(re.escape(term), text):
             out.append((term, text[m.end():]))
     return out
+
+
+# -- amounts the narrative states ------------------------------------------------------------------
+_AMOUNT = re.compile(rf"({_NUMBER})\s*万元")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:、。（(）)]|其中|具体包括|包括|主要用于|主要是|用于")
+_SHORT_PAREN = re.compile(r"（([^（）\d]{1,3})）")
+_LEADING = re.compile(r"^(?:\s|\d+[.、．]|（\d+）|\(\d+\)|(?:19|20)\d\d年度?|本部门|本单位|今年|全年|及|以及|和|与)+")
+_TRAILING = re.compile(r"(?:预算数为|预算数|预算为|预算|为|是|共|约|达|合计)+$")
+_NOT_AN_ITEM = re.compile(r"增加|减少|增长|下降|上升|降低|[较比]上年|[较比]去年|[较比](?:19|20)\d\d")
+
+
+@dataclass(frozen=True)
+class NarrativeAmount:
+    """An amount the narrative states with the words before it in its clause (「会议费预算8.36万元」)."""
+
+    label: str
+    value: str
+    unit: str
+    sentence: Sentence
+
+    @property
+    def core(self) -> str:
+        """The label without 预算/预算数为/支出 at its end (「会议费预算」 → 「会议费」)."""
+        return _TRAILING.sub("", self.label) or self.label
+
+
+def narrative_amounts(sentences: Sequence[Sentence]) -> list[NarrativeAmount]:
+    """Every 万元 amount of the narrative with its label; changes (增加…万元) are not items."""
+    out = []
+    for s in sentences:
+        text = plain(s.text)
+        for m in _AMOUNT.finditer(text):
+            head = text[:m.start()].rsplit("万元", 1)[-1]
+            head = _SHORT_PAREN.sub(lambda x: f"\0{x.group(1)}\1", head)
+            label = _CLAUSE_BREAK.split(head)[-1].replace("\0", "（").replace("\1", "）")
+            label = _LEADING.sub("", label)
+            if len(label) >= 2 and not _NOT_AN_ITEM.search(label):
+                out.append(NarrativeAmount(label, m.group(1), "万元", s))
+    return out
+
+
+def amount_match(phrase: str, item: NarrativeAmount) -> int:
+    """How well a question phrase names an item: 3 the item's core within the phrase, 2 the phrase
+    within the label, 1 the phrase's characters in order in the label (its first two together), 0 not."""
+    label, core = plain(item.label), plain(item.core)
+    if len(core) >= 3 and core in phrase:
+        return 3
+    if len(phrase) >= 2 and phrase in label:
+        return 2
+    if len(phrase) >= 3 and phrase[:2] in label:
+        it = iter(label[label.index(phrase[:2]):])
+        if all(ch in it for ch in phrase):
+            return 1
+    return 0
+
+
+def listed_items(question: str, sentences: Sequence[Sentence], stopwords: Iterable[str]
+                 ) -> tuple[str, list[Sentence]] | None:
+    """The section the question names (its title, or a word of two characters of it) and the first
+    sentence of each of its numbered items 1. 2. … N (N ≥ 2), in order."""
+    stop = set(stopwords)
+    for section in dict.fromkeys(s.section for s in sentences):
+        title = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?", "", plain(_leaf(section)))
+        pairs = [title[i:i + 2] for i in range(len(title) - 1)]
+        if len(title) < 2 or not (title in question or any(p in question and p not in stop for p in pairs)):
+            continue
+        first: dict[int, Sentence] = {}
+        for s in sentences:
+            m = re.match(r"(\d{1,2})[.、．]", s.text) if s.section == section else None
+            if m:
+                first.setdefault(int(m.group(1)), s)
+        n = 0
+        while n + 1 in first:
+            n += 1
+        if n >= 2:
+            return title, [first[i] for i in range(1, n + 1)]
+    return None

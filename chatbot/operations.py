@@ -2,11 +2,12 @@
 figures, each returning a worded, cited Answer (or None when the figures do not fit the operation)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .answer import Answer, Value
-from .catalog import Row, column_leaf
+from .catalog import column_leaf
 from .compose import amount, figure_text, name, table_answer, value, where
 from .compute import percent, ranked, share, total
 from .resolve import Figure, Resolver
@@ -18,12 +19,15 @@ DOMAIN_NAMES = {"project": "项目", "unit": "预算单位", "economic": "经济
 
 
 def answer_lookup(q: Query, figures: Sequence[Figure]) -> Answer:
-    if len(figures) == 1:
-        f = figures[0]
-        text = f"{figure_text(f)}（{where(f)}）。"
-    else:
-        text = "；".join(f"{figure_text(f)}（{where(f)}）" for f in figures) + "。"
+    text = "；".join(f"{figure_text(f)}{_breakdown(f)}（{where(f)}）" for f in figures) + "。"
     return table_answer(q.question, text, figures, "lookup")
+
+
+def _breakdown(f: Figure) -> str:
+    """「 = 离休费59.98 + 退休费1530.67」 for a figure that is the sum of several cells (a concept)."""
+    if len(f.records) < 2:
+        return ""
+    return " = " + " + ".join(f"{r.row}{amount(r.value or Decimal(0))}" for r in f.records)
 
 
 def answer_sum(q: Query, figures: Sequence[Figure]) -> Answer:
@@ -46,6 +50,8 @@ def answer_difference(q: Query, figures: Sequence[Figure]) -> Answer:
 
 def answer_share(q: Query, parts: Sequence[Figure], whole: Figure) -> Answer | None:
     part = total([f.value for f in parts])
+    if "倍" in q.text:
+        return answer_ratio(q, parts[0], whole) if len(parts) == 1 else None
     pct = share(part, whole.value)
     if pct is None:
         return None
@@ -55,6 +61,16 @@ def answer_share(q: Query, parts: Sequence[Figure], whole: Figure) -> Answer | N
     text = (f"{label}{amount(part)}{parts[0].unit}占{name(whole)}{amount(whole.value)}{whole.unit}的"
             f"{percent(pct)}：{lead} ÷ {amount(whole.value)} = {percent(pct)}（{_tables([*parts, whole])}）。")
     return table_answer(q.question, text, [*parts, whole], "share", [Value("占比", f"{pct:f}", "%")])
+
+
+def answer_ratio(q: Query, a: Figure, b: Figure) -> Answer | None:
+    """「退休费是离休费的多少倍」: a ÷ b, two decimals."""
+    if b.value == 0:
+        return None
+    times = (a.value / b.value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = (f"{figure_text(a)}是{figure_text(b)}的{times:f}倍：{amount(a.value)} ÷ {amount(b.value)} = {times:f}"
+            f"（{_tables([a, b])}）。")
+    return table_answer(q.question, text, [a, b], "share", [Value("倍数", f"{times:f}", "倍")])
 
 
 def answer_check(q: Query, parts: Sequence[Figure], whole: Figure, parts_label: str = "") -> Answer:
@@ -80,6 +96,17 @@ def answer_claim(q: Query, f: Figure, claimed: Decimal, unit: str) -> Answer:
     return table_answer(q.question, text, [f], "check", [Value("一致", "1" if equal else "0", "")])
 
 
+def answer_sum_claim(q: Query, figures: Sequence[Figure], claimed: Decimal, unit: str) -> Answer:
+    """Figures the question adds, against the total it states."""
+    s = total([f.value for f in figures])
+    equal = s == claimed
+    verdict = "一致" if equal else f"不一致，相差{amount(abs(s - claimed))}{figures[0].unit}"
+    text = (f"{' + '.join(figure_text(f) for f in figures)} = {amount(s)}{figures[0].unit}，"
+            f"与所说的{claimed}{unit}{verdict}（{_tables(figures)}）。")
+    return table_answer(q.question, text, figures, "check",
+                        [Value("之和", amount(s), figures[0].unit), Value("一致", "1" if equal else "0", "")])
+
+
 def answer_compare(q: Query, a: Figure, b: Figure) -> Answer:
     """Two figures said to be equal: are they?"""
     equal = a.value == b.value
@@ -91,9 +118,17 @@ def answer_compare(q: Query, a: Figure, b: Figure) -> Answer:
 def answer_rank(q: Query, items: Sequence[Figure], scope_label: str) -> Answer | None:
     if not items:
         return None
+    word = "最少" if q.ascending else "最多"
+    if q.position:
+        order = ranked(items, key=lambda f: f.value, ascending=q.ascending)
+        if q.position > len(order):
+            return None
+        f = order[q.position - 1]
+        text = (f"{scope_label}按金额{'从低到高' if q.ascending else '从高到低'}排第{q.position}的是"
+                f"{figure_text(f)}（{where(f)}，共{len(items)}项比较）。")
+        return table_answer(q.question, text, [f], "rank")
     n = q.n or (1 if not any(w in q.text for w in ("排名", "排序", "到")) else len(items))
     top = ranked(items, key=lambda f: f.value, n=n, ascending=q.ascending)
-    word = "最少" if q.ascending else "最多"
     if len(top) == 1:
         f = top[0]
         text = f"{scope_label}中{word}的是{figure_text(f)}（{where(f)}，共{len(items)}项比较）。"
@@ -103,13 +138,13 @@ def answer_rank(q: Query, items: Sequence[Figure], scope_label: str) -> Answer |
     return table_answer(q.question, text, top, "rank")
 
 
-def answer_count(q: Query, rows: Sequence[Row], label: str, resolver: Resolver) -> Answer:
-    figs = [f for f in (resolver.cell_figure(r, []) for r in rows) if f]
-    names = "、".join(r.label for r in rows)
-    table = figs[0].table if figs else ""
-    text = f"共{len(rows)}个{label}：{names}（{table}）。"
-    ans = table_answer(q.question, text, figs, "count")
-    ans.values = [Value(f"{label}个数", str(len(rows)), "个")]
+def answer_count(q: Query, items: Sequence[Figure], label: str) -> Answer:
+    """「共5个…：行政运行、…」: the items counted, named as printed, each cited."""
+    names = "、".join(f.label for f in items)
+    table = "、".join(dict.fromkeys(f.table for f in items))
+    text = f"共{len(items)}个{label}：{names}（{table}）。"
+    ans = table_answer(q.question, text, items, "count")
+    ans.values = [Value(f"{label}个数", str(len(items)), "个")]
     return ans
 
 
@@ -194,3 +229,23 @@ def _tables(figures: Sequence[Figure]) -> str:
 
 def values_of(figures: Sequence[Figure]) -> list[Value]:
     return [value(f) for f in figures]
+
+
+def within_threshold(text: str, items: Sequence[Figure], label: str, words: dict[str, list[str]]
+                     ) -> tuple[list[Figure], str]:
+    """Items above or below an amount the question states (「超过100万元」「不到1万元」「100万元以上」),
+    in 万元; the label says the condition. Items unchanged when the question states none."""
+    above, below = "|".join(words["above"]), "|".join(words["below"])
+    number = r"(\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?"
+    m = re.search(rf"({above}|{below}){number}(?!\d)", text) or re.search(rf"{number}({above}|{below})", text)
+    if not m:
+        return list(items), label
+    word, num, unit = (m.group(1), m.group(2), m.group(3)) if m.group(1) in (*words["above"], *words["below"]) \
+        else (m.group(3), m.group(1), m.group(2))
+    limit = Decimal(num) * {"亿元": Decimal(10000), "亿": Decimal(10000), "元": Decimal("0.0001")}.get(unit or "", 1)
+    inclusive = word in ("不少于", "不低于", "至少", "以上", "不超过", "以下")
+    if word in words["above"]:
+        kept = [f for f in items if f.value > limit or (inclusive and f.value == limit)]
+    else:
+        kept = [f for f in items if f.value < limit or (inclusive and f.value == limit)]
+    return kept, f"{label}（{m.group(0)}）"

@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ingest.store import StoredRecord
 from ingest.text import strip_ordinal
@@ -20,6 +21,8 @@ FUZZY_MIN_PAIRS = 3
 FUZZY_MIN_LENGTH = 5       # names shorter than this are matched exactly (through the lexicon) only
 _CODE = re.compile(r"(?<!\d)\d{3,7}(?!\d)")
 LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
+_ELLIPSIS = re.compile(r"(?:和|与|及|加上|加|、|比|跟|减去|减)([\u4e00-\u9fff]{2,6}?)"
+                       r"(?=和|与|及|加|、|比|跟|减|等于|是否|一共|合计|总共|相差|差|多|少|占|的|吗|$)")
 
 
 def _name_variants(key: str) -> list[str]:
@@ -65,9 +68,14 @@ class Figure:
     alternatives: list[Figure] = field(default_factory=list)
     qualifier: str = ""      # the column, when it is not the row's total column (「项目支出」)
     secondary: bool = False  # a related or longer name: said as an alternative, never chosen alone
+    position: int = -1       # where the question names it (start and end of the words)
+    end: int = -1
+    sentence: Any = None     # a figure the narrative states: its sentence (narrative.Sentence), no records
 
     @property
     def page(self) -> int:
+        if self.sentence is not None:
+            return int(self.sentence.page)
         return self.records[0].page if self.records else 0
 
 
@@ -77,15 +85,19 @@ class Resolution:
     modifiers: list[str]
     figures: list[Figure]
     empty_tables: list[TableInfo]
+    unknown: list[str] = field(default_factory=list)   # operand words naming nothing the store holds
 
 
 class Resolver:
     """Finds mentions in a question and turns them into figures, over one Catalog."""
 
-    def __init__(self, catalog: Catalog, lexicon: Lexicon, partial_stop: str = "的") -> None:
+    def __init__(self, catalog: Catalog, lexicon: Lexicon, partial_stop: str = "的",
+                 own_unit_words: tuple[str, ...] = ()) -> None:
         self.catalog = catalog
         self.lexicon = lexicon
         self.partial_stop = re.compile(partial_stop)
+        self.own_unit_words = sorted(own_unit_words, key=len, reverse=True)
+        self.own_units = catalog.own_unit_rows()
         self.vocab: dict[str, None] = {}
         for key in catalog.by_label:
             if len(key) >= 2 and key not in lexicon.bare_totals:
@@ -122,7 +134,7 @@ class Resolver:
                 if len(piece) == n and piece in self.vocab:
                     cands.append(self._exact(i, piece))
                     break
-        cands += self._fuzzy(text)
+        cands += self._fuzzy(text) + self._own_unit(text)
         exact_phrases = {c.phrase for c in cands if c.exact}
         cands = [c for c in cands if c.exact or c.phrase not in exact_phrases]
         cands.sort(key=lambda c: (-c.size, not c.exact, -c.score))
@@ -153,9 +165,38 @@ class Resolver:
         for m in re.finditer(r"[\u4e00-\u9fff]{2,}", self.partial_stop.sub(lambda x: "　" * len(x.group()), rest)):
             word = m.group()
             keys = [k for k in self.catalog.by_label if word in k and len(k) > len(word)]
-            if 0 < len(keys) <= 4:
+            concepts = [c for c in self.lexicon.concepts if word in c and len(c) > len(word)]
+            if 0 < len(keys) + len(concepts) <= 4:
                 rows = [r for k in keys for r in self.catalog.by_label[k] if not r.is_total]
-                out.append(Mention(m.start(), m.end(), word, exact=False, rows=rows, score=0.5))
+                out.append(Mention(m.start(), m.end(), word, exact=False, rows=rows, score=0.5,
+                                   concept=concepts[0] if len(concepts) == 1 else None))
+        return out
+
+    def elliptic_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """A second item named by its tail only, sharing the first one's head: 「公车购置费加运行费」 —
+        运行费 read as 公务用车运行费 (the first item's leading words + the tail, when the store knows it)."""
+        out = []
+        covered = [(m.start, m.end) for m in mentions]
+        for m in mentions:
+            tail = _ELLIPSIS.match(text, m.end)
+            if not tail or any(s < tail.end(1) and tail.start(1) < e for s, e in covered):
+                continue
+            for k in range(len(m.phrase) - 1, 1, -1):
+                phrase = self.lexicon.canonical(m.phrase[:k] + tail.group(1), self.keep)
+                if phrase in self.vocab and phrase != m.phrase:
+                    found = self._exact(tail.start(1), phrase)
+                    found.end = tail.end(1)
+                    out.append(found)
+                    break
+        return out
+
+    def _own_unit(self, text: str) -> list[Mention]:
+        """「局机关」「机关本级」: the department's own unit (the 整体绩效 row named as the department)."""
+        out = []
+        for word in self.own_unit_words:
+            for m in re.finditer(re.escape(word), text):
+                if self.own_units and not any(o.start <= m.start() < o.end for o in out):
+                    out.append(Mention(m.start(), m.end(), self.own_units[0].key, rows=list(self.own_units)))
         return out
 
     def _exact(self, i: int, phrase: str) -> Mention:
@@ -164,23 +205,21 @@ class Resolver:
                        columns=cols, concept=phrase if phrase in self.lexicon.concepts else None)
 
     def _fuzzy(self, text: str) -> list[Mention]:
-        pairs: dict[str, int] = {}
+        positions: dict[str, list[int]] = {}
         for i in range(len(text) - 1):
-            pairs.setdefault(text[i:i + 2], i)
+            positions.setdefault(text[i:i + 2], []).append(i)
         out: dict[tuple[int, int, str], Mention] = {}
         for row, name in self.fuzzy_rows:
             name_pairs = [name[i:i + 2] for i in range(len(name) - 1)]
-            hits = [pairs[p] for p in name_pairs if p in pairs]
-            if len(hits) < FUZZY_MIN_PAIRS:
+            found = _best_window(name_pairs, positions, len(name) + 3)
+            if found is None:
                 continue
+            hit_pairs, hits = found
             # common pairs (经费, 运行, 工作) count little: 「机关运行经费」 is not 「大院运行经费」
-            coverage = sum(self.pair_weight[p] for p in name_pairs if p in pairs) / sum(
-                self.pair_weight[p] for p in name_pairs)
+            coverage = sum(self.pair_weight[p] for p in hit_pairs) / sum(self.pair_weight[p] for p in name_pairs)
             if len(hits) < FUZZY_MIN_PAIRS or coverage < FUZZY_MIN_COVERAGE:
                 continue
             start, end = min(hits), max(hits) + 2
-            if end - start > len(name) + 3:   # pairs scattered over the question: not one name
-                continue
             key = (start, end, row.key)
             if key in out:
                 if row not in out[key].rows:
@@ -196,6 +235,7 @@ class Resolver:
         hints = self.lexicon.table_hints(query.canonical)
         blocked = [(s, e) for _, s, e in hints if query.canonical[s:e].endswith("表")]
         mentions = self.mentions(query.canonical, blocked)
+        mentions += self.elliptic_mentions(query.canonical, mentions)
         mentions += self.partial_mentions(query.canonical, mentions, blocked)
         mentions.sort(key=lambda m: m.start)
         cut = query.canonical.find("占") if query.operation == "share" else -1
@@ -224,6 +264,7 @@ class Resolver:
                 continue
             fig = self.choose(cands, query, local)
             if fig:
+                fig.position, fig.end = m.start, m.end
                 figures.append(fig)
         if not mentions:
             for kind in query.tables:
@@ -232,7 +273,19 @@ class Resolver:
                         empty.append(info)
                     elif (total := info.total_row()) is not None:
                         figures.append(self.cell_figure(total, modifiers))
+        if query.operation in ("difference", "sum", "share", "check") and len(figures) == 1:
+            figures = self.columns_of_one_row(figures[0], modifiers) or figures
         return Resolution(mentions, modifiers, figures, empty)
+
+    def columns_of_one_row(self, figure: Figure, modifiers: list[str]) -> list[Figure]:
+        """「促进中心基本支出和项目支出差多少」: one named row, two of its columns named — a figure each."""
+        row = figure.row
+        if row is None:
+            return []
+        cols = [w for w in modifiers if self.column_of(row, [w])]
+        if len(cols) < 2:
+            return []
+        return [f for w in cols if (f := self.cell_figure(row, [w], strict=True))]
 
     def _modifiers(self, mentions: list[Mention]) -> list[str]:
         """Column words that qualify a named row (「行政运行的基本支出」): the row's table has that column."""
@@ -416,3 +469,25 @@ class Resolver:
         if row.is_total:
             return None
         return table.total_row(next(iter(row.cells.values())).side)
+
+
+def _best_window(name_pairs: list[str], positions: dict[str, list[int]], width: int
+                 ) -> tuple[list[str], list[int]] | None:
+    """The name's character pairs found in the question within one window of `width` characters
+    (the window holding the most of them): a pair the question repeats elsewhere does not scatter
+    the match (「中小企业…占企业服务中心…」)."""
+    occurrences = [(pos, p) for p in dict.fromkeys(name_pairs) for pos in positions.get(p, ())]
+    if len(occurrences) < FUZZY_MIN_PAIRS:
+        return None
+    best: tuple[list[str], list[int]] | None = None
+    for start in sorted({pos for pos, _ in occurrences}):
+        inside: dict[str, int] = {}
+        for pos, p in sorted(occurrences, key=lambda o: -o[0]):   # the last occurrence in the window
+            if start <= pos < start + width - 1 and p not in inside:
+                inside[p] = pos
+        if start not in inside.values():
+            continue
+        span = max(inside.values()) - start
+        if best is None or (len(inside), -span) > (len(best[0]), -(max(best[1]) - min(best[1]))):
+            best = (list(inside), list(inside.values()))
+    return best

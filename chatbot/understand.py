@@ -35,6 +35,8 @@ class Query:
     narrative: bool = False        # asks why/what/which: answer from the narrative
     listing: bool = False          # 分别 …: list the figures, do not add them
     n: int | None = None           # 前N
+    position: int | None = None    # 排第N
+    rank_of: bool = False          # 排第几: the place of a named item
     ascending: bool = False        # 最少/最低
     level: str | None = None       # 类|款|项
     domain: str | None = None      # project|unit|economic|function
@@ -42,6 +44,7 @@ class Query:
     asks_number: bool = False
     measure: str | None = None     # 辆/人/次 … : a count the tables do not hold
     scope: Scope = field(default_factory=Scope)
+    department: bool = False       # names the department itself (its name or an abbreviation: 工信局)
 
 
 def normalize_question(question: str) -> str:
@@ -72,6 +75,16 @@ def detect_n(text: str) -> int | None:
     """N of 「前三」「前5名」「最多的三个」 (None when the question does not say)."""
     m = re.search(r"前([一两二三四五六七八九十]|\d+)", text) or re.search(
         r"(?:最多|最大|最高|最少|最低|最小)的?([一两二三四五六七八九十]|\d+)(?:个|项|名|家)", text)
+    if not m:
+        return None
+    g = m.group(1)
+    return int(g) if g.isdigit() else _NUMERALS[g]
+
+
+def detect_position(text: str) -> int | None:
+    """N of 「排第二」「第3大」 (a place in a ranking, not a top-N)."""
+    m = re.search(r"第([一两二三四五六七八九十]|\d+)(?:名|位|大|多|高|少|低|的)", text) or \
+        re.search(r"排第([一两二三四五六七八九十]|\d+)", text)
     if not m:
         return None
     g = m.group(1)
@@ -127,7 +140,9 @@ def understand(question: str, lexicon: Lexicon, patterns: dict[str, Any],
         op = "lookup"
     return Query(
         question=question, text=text, canonical=canonical, operation=op, narrative=narrative,
-        listing=listing, n=detect_n(text), ascending=any(w in text for w in patterns["ascending"]),
+        listing=listing, n=detect_n(text), position=detect_position(text) if op == "rank" else None,
+        rank_of=op == "rank" and re.search(r"第几|排名多少|排多少", text) is not None,
+        ascending=any(w in text for w in patterns["ascending"]),
         level=detect_level(text, patterns), domain=detect_domain(text, patterns),
         tables=tuple(dict.fromkeys(k for k, _, _ in lexicon.table_hints(text))),
         asks_number=any(w in text for w in patterns["ask_number"]), measure=measure,

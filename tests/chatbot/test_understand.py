@@ -136,3 +136,24 @@ def test_measure_word_marks_a_count_the_tables_do_not_hold():
 def test_normalize_question():
     assert normalize_question(" “三公”经费 是多少？") == "三公经费是多少"
     assert normalize_question("因公出国(境)费２０２４") == "因公出国（境）费2024"
+
+
+@pytest.mark.parametrize("question,op", [
+    ("本级财政拨款和经费拨款差了多少", "difference"),
+    ("工资福利支出里排第二的是什么", "rank"),
+    ("奖金在工资福利支出中排第几", "rank"),
+    ("勾稽关系有没有问题", "check"),
+    ("表格数据有错吗", "check"),
+    ("报表之间的数据准确吗", "check"),
+])
+def test_operation_of_new_phrasings(question, op):
+    assert understand(question, LEX, PAT).operation == op
+
+
+@pytest.mark.parametrize("question,position,rank_of", [
+    ("工资福利支出里排第二的是什么", 2, False), ("第3大的项目", 3, False), ("奖金排第几", None, True),
+    ("最多的是哪个", None, False),
+])
+def test_rank_position(question, position, rank_of):
+    q = understand(question, LEX, PAT)
+    assert (q.position, q.rank_of) == (position, rank_of)
