@@ -50,6 +50,10 @@ class ParseOutOfMemory(IngestError):
     pass
 
 
+class TooManyPages(IngestError):
+    pass
+
+
 class UnsupportedFile(IngestError):
     pass
 

@@ -4,22 +4,30 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９，．－（）", "0123456789,.-()")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９，．－（）\u2212", "0123456789,.-()-")  # U+2212: minus sign
 _AMOUNT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_MONEY = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)\.\d{2}")
+
+
+def _unwrapped(cell: str) -> tuple[str, bool]:
+    """The cell without spaces and full-width forms, and without the parentheses that print a
+    negative amount — with whether it had them (a lone "(" or ")" is not such a pair)."""
+    s = re.sub(r"\s+", "", cell.translate(_FULLWIDTH))
+    if s.startswith("(") and s.endswith(")"):
+        return s[1:-1], True
+    return s, False
 
 
 def parse_amount(cell: str | None) -> Decimal | None:
     """The Decimal a money cell prints, or None for a blank or a cell that is not an amount.
 
-    `"10,465.00"` → 10465.00; `"(12.50)"` and `"-12.50"` → -12.50; `""`, `"-"`, `"无"` → None.
+    `"10,465.00"` → 10465.00; `"(12.50)"` and `"-12.50"` → -12.50; `""`, `"-"`, `"无"` → None;
+    `"(-12.50)"` (a sign inside the parentheses: which is meant?) → None.
     """
     if cell is None:
         return None
-    s = re.sub(r"\s+", "", cell.translate(_FULLWIDTH))
-    negative = s.startswith("(") and s.endswith(")")
-    if negative:
-        s = s[1:-1]
-    if not s or not _AMOUNT.match(s):
+    s, negative = _unwrapped(cell)
+    if not s or not _AMOUNT.match(s) or (negative and s[0] in "+-"):
         return None
     try:
         value = Decimal(s.replace(",", ""))
@@ -29,11 +37,12 @@ def parse_amount(cell: str | None) -> Decimal | None:
 
 
 def is_money(cell: str | None) -> bool:
-    """True for a cell printed as a money amount (two decimals, as budget tables print them)."""
+    """True for a cell printed as a money amount (two decimals, as budget tables print them);
+    whatever it accepts, parse_amount reads."""
     if cell is None:
         return False
-    s = re.sub(r"\s+", "", cell.translate(_FULLWIDTH)).strip("()")
-    return bool(re.fullmatch(r"-?(\d{1,3}(,\d{3})+|\d+)\.\d{2}", s))
+    s, negative = _unwrapped(cell)
+    return bool(_MONEY.fullmatch(s)) and not (negative and s.startswith("-"))
 
 
 def format_amount(value: Decimal) -> str:

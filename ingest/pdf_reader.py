@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import CorruptPdf, EmptyFile, EncryptedPdf, NeedsOcr, NoTables, NotAPdf
+from .errors import (
+    CorruptPdf,
+    EmptyFile,
+    EncryptedPdf,
+    IngestError,
+    NeedsOcr,
+    NoTables,
+    NotAPdf,
+    TooManyPages,
+)
 from .grid import cells_to_grid, drop_empty_columns
 from .layout import is_table_title
 from .metadata import department_from_line, document_title, read_department, read_kind, read_year
@@ -25,6 +35,12 @@ TABLE_SETTINGS: dict[str, Any] = {
 _UNIT = re.compile(r"单位[:：]\s*(\S+)")
 _CID = re.compile(r"\(cid:\d+\)")
 _ENDS_SENTENCE = re.compile(r"[。；：:！？!?）)]$")
+DEFAULT_MAX_PAGES = 2000  # a department's disclosure runs to tens of pages, a whole city's to hundreds
+
+
+def max_pages() -> int:
+    """The most pages a PDF may have (BUDGETQA_MAX_PAGES), read when a PDF is opened."""
+    return int(os.environ.get("BUDGETQA_MAX_PAGES", DEFAULT_MAX_PAGES))
 
 
 def _is_contents_entry(text: str) -> bool:
@@ -50,15 +66,29 @@ def read_pdf(path: str | Path) -> Document:
 
     try:
         pdf = pdfplumber.open(path)
+        try:
+            check_page_count(str(path), _declared_pages(pdf))
+        except TooManyPages:
+            pdf.stream.close()  # not pdf.close(): that builds every page first
+            raise
         with pdf:
-            pieces, lines, n_pages = _read_pages(pdf)
+            pieces, lines, n_pages = _read_pages(pdf, str(path))
+    except (IngestError, MemoryError):
+        raise  # already typed; running out of memory is the sandbox's to report
     except Exception as exc:  # pdfminer raises many kinds, wrapped by pdfplumber
+        if isinstance(_pdfminer_cause(exc), MemoryError):  # a stream that inflates past the limit
+            raise MemoryError(f"{path}: out of memory while parsing") from exc
         raise _open_error(str(path), exc) from exc
     if not lines and not pieces:
         raise NeedsOcr(str(path), "no text layer (scanned images?): it needs OCR first")
     garbled = sum(1 for ln in lines if _CID.search(ln.text))
     if lines and garbled > len(lines) / 2:
         raise NeedsOcr(str(path), "text is unreadable (fonts without a ToUnicode map): it needs OCR")
+    garbled_pages = sorted({p.page for p in pieces if _is_garbled(p)})
+    if garbled_pages:  # a figure whose row or column cannot be read must not be stored
+        raise NeedsOcr(str(path), f"table text on page {', '.join(map(str, garbled_pages))} is unreadable "
+                                  "(fonts without a ToUnicode map): it needs OCR")
+    lines = [ln for ln in lines if not _CID.search(ln.text)]  # nor a garbled sentence's figures
     tables = stitch_continued_tables(pieces)
     if not tables:
         raise NoTables(str(path), "no budget tables recognised (no 「YYYY年…表」 title above a ruled grid)")
@@ -82,10 +112,15 @@ def _open_error(name: str, exc: Exception) -> Exception:
     """The typed error for what pdfminer raised: encrypted, or corrupt/truncated."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc.__cause__ or exc
+    inner = _pdfminer_cause(exc)
     if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(inner).lower():
         return EncryptedPdf(name, "encrypted PDF: it needs a password to open")
     return CorruptPdf(name, f"corrupt or truncated PDF ({type(inner).__name__})")
+
+
+def _pdfminer_cause(exc: Exception) -> BaseException:
+    """What pdfminer raised, under pdfplumber's PdfminerException wrapper."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc.__cause__ or exc
 
 
 def check_pdf_bytes(name: str, data: bytes) -> None:
@@ -96,7 +131,32 @@ def check_pdf_bytes(name: str, data: bytes) -> None:
         raise NotAPdf(name, "not a PDF (no %PDF- header)")
 
 
-def _read_pages(pdf: Any) -> tuple[list[PageTable], list[Line], int]:
+def _is_garbled(piece: PageTable) -> bool:
+    """Any cell of the table piece printed in a font without a ToUnicode map: (cid:NNN)."""
+    return any(_CID.search(cell.text) for row in piece.grid.cells for cell in row)
+
+
+def _declared_pages(pdf: Any) -> int:
+    """The page count the page tree declares (/Count): read at once, where counting the pages
+    themselves builds every one of them (a second a thousand)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:  # a broken tree: the real count decides
+        return 0
+
+
+def check_page_count(name: str, pages: int) -> None:
+    """TooManyPages above BUDGETQA_MAX_PAGES."""
+    limit = max_pages()
+    if pages > limit:
+        raise TooManyPages(name, f"{pages} pages, more than the limit of {limit} (BUDGETQA_MAX_PAGES); "
+                                 "split the file")
+
+
+def _read_pages(pdf: Any, name: str) -> tuple[list[PageTable], list[Line], int]:
+    check_page_count(name, len(pdf.pages))  # the declared count may lie
     pieces: list[PageTable] = []
     lines: list[Line] = []
     for number, page in enumerate(pdf.pages, start=1):

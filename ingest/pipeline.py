@@ -51,6 +51,11 @@ Progress = Callable[[int, int, FileResult], None]
 
 
 DEFAULT_LIMITS = ParseLimits()
+# Embedding runs here, in the writer, outside the parse limits, and costs more the longer its input
+# (the bundled model: the square of it): a hostile 30,000-character row label held the writer for
+# minutes. Whatever the embedder (an endpoint too), it gets at most this much of a node's short form;
+# a row label or a chunk's opening words fit in far fewer.
+EMBED_MAX_CHARS = 256
 
 
 def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: Progress | None = None,
@@ -120,6 +125,7 @@ def _store_parsed(path: Path, job: Future, stores: Stores) -> FileResult:
     started = time.perf_counter()
     records = document_records(doc)
     nodes, embed_texts = document_nodes(doc, records)
+    embed_texts = [t[:EMBED_MAX_CHARS] for t in embed_texts]
     try:
         stores.replace_document(doc, records, nodes, embed_texts)
     except IngestError as exc:

@@ -16,13 +16,27 @@ from .reader import read_document
 
 @dataclass(frozen=True)
 class ParseLimits:
+    """Wall-clock seconds for one parse, and the memory (MB) the parse may take on top of what the
+    process it is forked from already maps."""
+
     seconds: float = float(os.environ.get("BUDGETQA_PARSE_SECONDS", "120"))
     memory_mb: int = int(os.environ.get("BUDGETQA_PARSE_MEMORY_MB", "2048"))
 
 
+def _mapped_bytes() -> int:
+    """Address space this process maps now (0 where /proc is missing)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _child(path: str, memory_mb: int, conn: Any) -> None:
     try:
-        limit = memory_mb * 1024 * 1024
+        # RLIMIT_AS caps the whole address space, and a fork inherits the parent's (the app, with
+        # Chroma, the embedder and their thread arenas, maps gigabytes it never touches): the limit
+        # is set above that, or every parse in a large parent would fail as out of memory.
+        limit = _mapped_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         conn.send(("ok", read_document(path)))
     except IngestError as exc:
