@@ -16,7 +16,6 @@ import csv
 import logging
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,7 @@ from hostile import (  # noqa: E402
     owner_password_pdf,
     tiny_text,
 )
-from storecheck import consistency, snapshot  # noqa: E402
+from storecheck import consistency, count_readonly, snapshot  # noqa: E402
 
 from ingest.errors import IngestError  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
@@ -127,19 +126,6 @@ def _ingest_process(files: list[Path], store: Path) -> subprocess.Popen:
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _count(db: Path, sql: str) -> int:
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return int(conn.execute(sql).fetchone()[0] or 0)
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:
-        return 0
-
-
 def kill_mid_batch(work: Path) -> None:
     files = _synth(work / "kill-docs", seed=1, count=3)
     store = work / "kill-store"
@@ -147,16 +133,16 @@ def kill_mid_batch(work: Path) -> None:
 
     def run() -> str:
         proc = _ingest_process(files, store)
-        while _count(paths.sqlite, "SELECT COUNT(*) FROM documents") < 1 and proc.poll() is None:
+        while count_readonly(paths.sqlite, "SELECT COUNT(*) FROM documents") < 1 and proc.poll() is None:
             time.sleep(0.05)
         chroma = paths.chroma / "chroma.sqlite3"
-        mark = _count(chroma, "SELECT MAX(seq_id) FROM embeddings_queue")
+        mark = count_readonly(chroma, "SELECT MAX(seq_id) FROM embeddings_queue")
         until = time.monotonic() + 30
-        while _count(chroma, "SELECT MAX(seq_id) FROM embeddings_queue") == mark and time.monotonic() < until:
+        while count_readonly(chroma, "SELECT MAX(seq_id) FROM embeddings_queue") == mark and time.monotonic() < until:
             time.sleep(0.02)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        stored = _count(paths.sqlite, "SELECT COUNT(*) FROM documents")
+        stored = count_readonly(paths.sqlite, "SELECT COUNT(*) FROM documents")
         c = consistency(store)
         statuses = [r.status for r in ingest_paths(files, store).results]
         after = consistency(store)

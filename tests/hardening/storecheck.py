@@ -85,3 +85,18 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def count_readonly(db: Path, sql: str) -> int:
+    """A count read by a short-lived read-only connection (0 while the file does not exist yet), so a
+    watcher never holds a lock on the store it watches."""
+    if not db.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return int(conn.execute(sql).fetchone()[0] or 0)
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from hostile import ROOT, tiny_text
-from storecheck import consistency, snapshot
+from storecheck import consistency, count_readonly, snapshot
 
 from chatbot.service import open_service
 from ingest.backup import BackupError, backup_store, check_store, restore_store
@@ -40,22 +39,8 @@ def _ingest_process(files: list[Path], store: Path) -> subprocess.Popen:
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def _count(db: Path, sql: str) -> int:
-    """A count read by a short-lived read-only connection (0 while the file does not exist yet)."""
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return int(conn.execute(sql).fetchone()[0] or 0)
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:
-        return 0
-
-
 def _chroma_writes(paths: StorePaths) -> int:
-    return _count(paths.chroma / "chroma.sqlite3", "SELECT COALESCE(MAX(seq_id), 0) FROM embeddings_queue")
+    return count_readonly(paths.chroma / "chroma.sqlite3", "SELECT COALESCE(MAX(seq_id), 0) FROM embeddings_queue")
 
 
 def _answers(store: Path) -> list[tuple]:
@@ -78,7 +63,7 @@ def test_an_ingest_killed_mid_batch_leaves_a_consistent_store_and_a_rerun_comple
     proc = _ingest_process(files, store)
     try:
         deadline = time.monotonic() + 240
-        while _count(paths.sqlite, "SELECT COUNT(*) FROM documents") < 1:  # the first one is stored
+        while count_readonly(paths.sqlite, "SELECT COUNT(*) FROM documents") < 1:  # the first one is stored
             assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
             assert time.monotonic() < deadline
             time.sleep(0.05)
@@ -95,7 +80,7 @@ def test_an_ingest_killed_mid_batch_leaves_a_consistent_store_and_a_rerun_comple
         if proc.stderr:
             proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
-    stored = _count(paths.sqlite, "SELECT COUNT(*) FROM documents")
+    stored = count_readonly(paths.sqlite, "SELECT COUNT(*) FROM documents")
     assert 1 <= stored < 3
 
     after_kill = consistency(store)
@@ -106,7 +91,7 @@ def test_an_ingest_killed_mid_batch_leaves_a_consistent_store_and_a_rerun_comple
     assert [r.status for r in summary.results] == ["skipped"] * stored + ["ingested"] * (3 - stored)
     after_rerun = consistency(store)
     assert after_rerun.ok and not after_rerun.orphans, after_rerun  # the killed run's nodes were replaced
-    assert _count(paths.sqlite, "SELECT COUNT(*) FROM documents") == 3
+    assert count_readonly(paths.sqlite, "SELECT COUNT(*) FROM documents") == 3
 
 
 def _assert_orphans_are_never_retrieved(store: Path, orphan_texts: list[str]) -> None:
@@ -189,7 +174,7 @@ def test_questions_while_another_process_ingests_raise_nothing(tmp_path, caplog)
     assert consistency(store).ok
     # The chatbot's vector search does fail meanwhile (chroma#3769, see the xfail below); it falls
     # back to BM25, so no question raised — which is all this test asks.
-    assert _count(StorePaths.at(store).sqlite, "SELECT COUNT(*) FROM documents") == 3
+    assert count_readonly(StorePaths.at(store).sqlite, "SELECT COUNT(*) FROM documents") == 3
 
 
 @pytest.mark.slow
