@@ -23,6 +23,19 @@ def read_kind(text: str) -> str:
     return "决算" if "决算" in head and "预（决）算" not in head.replace("预(决)算", "预（决）算") else "预算"
 
 
+_UNIT_LINE = re.compile(r"单位[:：]\s*(\S+)")
+UNIT_LINE_MAX_CHARS = 30  # a longer line mentioning 单位 is prose, not the table's unit line
+
+
+def unit_from_line(line: str, max_chars: int | None = UNIT_LINE_MAX_CHARS) -> str | None:
+    """The unit a table's 「单位：万元」 line prints, or None; `max_chars=None` reads it anywhere in
+    the line (a 「部门名称：X 单位：万元」 line)."""
+    if max_chars is not None and len(line) >= max_chars:
+        return None
+    m = _UNIT_LINE.search(line)
+    return m.group(1) if m else None
+
+
 def department_from_line(line: str) -> str | None:
     m = _DEPARTMENT_LINE.search(line.strip())
     return re.sub(r"\s+", "", m.group(1)) if m else None

@@ -20,7 +20,14 @@ from .errors import (
 )
 from .grid import cells_to_grid, drop_empty_columns
 from .layout import is_table_title
-from .metadata import department_from_line, document_title, read_department, read_kind, read_year
+from .metadata import (
+    department_from_line,
+    document_title,
+    read_department,
+    read_kind,
+    read_year,
+    unit_from_line,
+)
 from .model import Document, Paragraph
 from .narrative import heading_level, paragraphs_to_sections, sections_to_chunks
 from .tables import PageTable, stitch_continued_tables
@@ -32,7 +39,6 @@ TABLE_SETTINGS: dict[str, Any] = {
     "join_tolerance": 3,
     "intersection_tolerance": 3,
 }
-_UNIT = re.compile(r"单位[:：]\s*(\S+)")
 _CID = re.compile(r"\(cid:\d+\)")
 _ENDS_SENTENCE = re.compile(r"[。；：:！？!?）)]$")
 DEFAULT_MAX_PAGES = 2000  # a department's disclosure runs to tens of pages, a whole city's to hundreds
@@ -202,8 +208,8 @@ def _read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
             elif department_from_line(text):
                 piece.department = department_from_line(text)
                 used.add(i)
-            elif _UNIT.search(text) and len(text) < 30:
-                piece.unit = _UNIT.search(text).group(1)  # type: ignore[union-attr]
+            elif unit_from_line(text):
+                piece.unit = unit_from_line(text)
                 used.add(i)
         below = [i for i, ln in enumerate(lines) if ln.top > table.bbox[3] and ln.text.startswith("注")]
         for i in below:

@@ -19,7 +19,14 @@ from pathlib import Path
 from .errors import EmptyFile, NoTables, UnsupportedFile
 from .grid import Grid, GridCell, rows_to_grid
 from .layout import is_table_title
-from .metadata import department_from_line, document_title, read_department, read_kind, read_year
+from .metadata import (
+    department_from_line,
+    document_title,
+    read_department,
+    read_kind,
+    read_year,
+    unit_from_line,
+)
 from .model import Document, Paragraph
 from .narrative import heading_level, paragraphs_to_sections, sections_to_chunks
 from .tables import PageTable, split_header, stitch_continued_tables
@@ -29,7 +36,6 @@ NARRATIVE_PAGE = 1
 SHORT_LINE_CHARS = 20  # a line this short (chart caption, list entry) is never cut mid-sentence
 
 _CONTINUED = re.compile(r"(（续）|\(续\))$")
-_UNIT = re.compile(r"单位[:：]\s*(\S+)")
 _TABLES_PART = re.compile(r"^第[一二三四五六七八九十]+部分.*表$")
 _ENDS_SENTENCE = re.compile(r"[。；：:！？!?]$")
 _MARKDOWN_HEADING = re.compile(r"^\s*#+\s*")
@@ -217,11 +223,11 @@ def lines_to_pieces(lines: list[str], first_page: int = NARRATIVE_PAGE + 1) -> l
         if not pieces:
             continue
         department = department_from_line(text)
-        unit = _UNIT.search(text)
+        unit = unit_from_line(text)
         if department:
             pieces[-1].department = department
-        elif unit and len(text) < 30:
-            pieces[-1].unit = unit.group(1)
+        elif unit:
+            pieces[-1].unit = unit
         elif text.startswith("注"):
             pieces[-1].notes.append(text)
     return pieces

@@ -15,13 +15,18 @@ from typing import Any
 from .errors import CorruptWorkbook, EmptyFile, NoTables, UnsupportedFile
 from .grid import Grid, GridCell, drop_empty_columns
 from .layout import is_table_title
-from .metadata import department_from_line, document_title, read_department, read_kind, read_year
+from .metadata import (
+    department_from_line,
+    document_title,
+    read_department,
+    read_kind,
+    read_year,
+    unit_from_line,
+)
 from .model import Document
 from .numbers import format_amount_grouped
 from .tables import PageTable, stitch_continued_tables
 from .text import clean_cell
-
-_UNIT = re.compile(r"单位[:：]\s*(\S+)")
 
 
 def read_xlsx(path: str | Path) -> Document:
@@ -109,12 +114,10 @@ def sheet_to_pieces(sheet: Any, page: int) -> tuple[list[PageTable], list[str]]:
             continue
         if line and department_from_line(line) and current is not None and not grid_rows:
             current.department = department_from_line(line)
-            m = _UNIT.search(line)
-            if m:
-                current.unit = m.group(1)
+            current.unit = unit_from_line(line, max_chars=None) or current.unit
             continue
-        if line and _UNIT.search(line) and current is not None and not grid_rows and len(line) < 30:
-            current.unit = _UNIT.search(line).group(1)  # type: ignore[union-attr]
+        if line and unit_from_line(line) and current is not None and not grid_rows:
+            current.unit = unit_from_line(line)
             continue
         if line.startswith("注") and current is not None:
             current.notes.append(line)
