@@ -82,6 +82,8 @@ def escape_cell(text: object) -> str:
 def format_answer(answer: Answer) -> str:
     """The answer text as Markdown; a refusal (found=false) says plainly that nothing was found."""
     text = escape_text(answer.answer).replace("\n", "  \n")
+    if answer.table:
+        text += "\n\n" + markdown_table(answer.table[0], answer.table[1:])
     if answer.found:
         return text
     return f"**没有找到答案。**\n\n{text}"

@@ -51,6 +51,7 @@ class Answer:
     operation: str = ""
     candidates: list[dict[str, Any]] = field(default_factory=list)
     llm_used: bool = False   # the text was worded (or the question reworded) by the optional language model
+    table: list[list[str]] = field(default_factory=list)   # an answer across documents: header row, then rows
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -65,11 +66,14 @@ class Answer:
             out["candidates"] = self.candidates
         if self.llm_used:
             out["llm_used"] = True
+        if self.table:
+            out["table"] = self.table
         return out
 
     def render_text(self) -> str:
         """The answer for a terminal: text, then one line per citation."""
         lines = [self.answer]
+        lines += ["  " + " | ".join(row) for row in self.table]
         for c in self.citations:
             if c.section is not None:
                 lines.append(f"  来源：{c.document} › {c.section}（第{c.page}页）「{c.text}」")

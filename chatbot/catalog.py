@@ -1,11 +1,12 @@
 """The store's tables held in memory, indexed for question words: rows by printed label and code,
-columns by their last header, tables by kind. Built once per Service from `Store.records()`."""
+columns by their last header, tables by kind. Built once per Engine from its documents' records."""
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ingest.store import Store, StoredDocument, StoredRecord
 from ingest.text import normalize_label
@@ -16,6 +17,7 @@ _PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{1,3}?省)?(?:[\u4e00-\u9fff]{1,3}?市)
 _QUOTES = re.compile(r"[“”\"‘’'「」]")
 
 
+@lru_cache(maxsize=65536)
 def label_key(label: str) -> str:
     """Matching key of a printed label or header: no ordinal, 其中, quotes or spaces."""
     return _QUOTES.sub("", normalize_label(label))
@@ -30,6 +32,20 @@ def strip_place(name: str) -> str:
     """Name without its leading place (「长沙市制造业发展促进中心」 → 「制造业发展促进中心」)."""
     rest = _PLACE.sub("", name)
     return rest if len(rest) >= 2 else name
+
+
+def abbreviates(org: str, department: str) -> bool:
+    """「工信局」「长沙市工信局」 abbreviate 「长沙市工业和信息化局」: the same place (or none), the core's
+    characters in order, the same last character."""
+    core, dept_core = strip_place(org), strip_place(department)
+    place, dept_place = org[:len(org) - len(core)], department[:len(department) - len(dept_core)]
+    return (not place or place == dept_place) and core[-1:] == dept_core[-1:] and subsequence(core, dept_core)
+
+
+def subsequence(short: str, long: str) -> bool:
+    """The characters of `short` appear in `long` in order."""
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 @dataclass
@@ -116,8 +132,16 @@ class Catalog:
         self.phrases = frozenset(k for k in [*self.by_label, *self.by_column] if len(k) >= 2)
 
     @classmethod
-    def from_store(cls, store: Store, lexicon: Lexicon) -> Catalog:
-        return cls(store.documents(), store.records("r.value IS NOT NULL"), store.tables(), lexicon)
+    def from_store(cls, store: Store, lexicon: Lexicon, documents: list[StoredDocument] | None = None) -> Catalog:
+        """The catalog of the given documents (all when None), read through the document index."""
+        if documents is None:
+            return cls(store.documents(), store.records("r.value IS NOT NULL"), store.tables(), lexicon)
+        ids = tuple(d.id for d in documents)
+        if not ids:
+            return cls([], [], [], lexicon)
+        marks = ",".join("?" * len(ids))
+        return cls(list(documents), store.records(f"r.document_id IN ({marks}) AND r.value IS NOT NULL", ids),
+                   store.tables(ids), lexicon)
 
     def _mark_subtotals(self) -> None:
         """A row whose amount is the sum of the other rows with its code is a unit's subtotal

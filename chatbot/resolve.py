@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ingest.store import StoredRecord
@@ -25,14 +26,15 @@ _ELLIPSIS = re.compile(r"(?:和|与|及|加上|加|、|比|跟|减去|减)([\u4e
                        r"(?=和|与|及|加|、|比|跟|减|等于|是否|一共|合计|总共|相差|差|多|少|占|的|吗|$)")
 
 
-def _name_variants(key: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _name_variants(key: str) -> tuple[str, ...]:
     """Forms a long name is called by: without its leading place, and the part after an inner place
     (「湖南省无线电管理委员会办公室长沙市无线电监测站」 → 「无线电监测站」)."""
     out = [strip_place(key)]
     inner = re.search(r".*[省市县区](?=[^省市县区]{4,}$)", key)
     if inner and inner.end() > 0:
         out.append(key[inner.end():])
-    return [n for n in dict.fromkeys(out) if len(n) >= FUZZY_MIN_LENGTH]
+    return tuple(n for n in dict.fromkeys(out) if len(n) >= FUZZY_MIN_LENGTH)
 
 
 @dataclass

@@ -1,66 +1,76 @@
-"""The question-answering service over one store: records and narrative held in memory, the vector
-index opened on first need. `open_service(store_dir).ask(question) -> Answer`."""
+"""The question service over a store. It chooses the documents a question is about (chatbot.documents),
+answers over one document with its Engine (built on first need, kept in an LRU cache, so a store of a
+thousand documents answers as fast as a store of one), and answers across documents — rankings and
+tables across departments, a change between two years — from the engines' own figures
+(chatbot.across). `open_service(store_dir).ask(question) -> Answer`."""
 from __future__ import annotations
 
 import os
 import re
 import threading
 import time
-from dataclasses import replace
-from decimal import Decimal
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.store import Store, StoredRecord
-from ingest.text import strip_ordinal
+from ingest.store import Store, StoredDocument, StoredRecord
 
-from . import operations as ops
-from .answer import Answer, Citation, Value
-from .catalog import Catalog, strip_place
-from .compose import candidate, citations, cite, cite_sentence, figure_text, not_found, value
-from .consistency import answer_consistency, is_consistency_question
+from . import across
+from .answer import Answer, Citation
+from .compose import cite, not_found
+from .documents import Directory, Named
+from .engine import MAX_QUESTION_CHARS, Engine, too_long
 from .lexicon import Lexicon, load_lexicon, load_patterns
-from .narrative import (
-    MIN_COVERAGE,
-    BudgetTokenizer,
-    NarrativeAmount,
-    NarrativeIndex,
-    Sentence,
-    extract_values,
-    listed_items,
-    narrative_amounts,
-    plain,
-    sections_to_sentences,
-)
-from .operands import NarrativeOperands, distinct, stated_sum_check
-from .prior import (
-    FoundChange,
-    amount_before,
-    answer_change,
-    answer_prior_year,
-    is_prior_level_question,
-    stated_changes,
-    strip_prior_words,
-)
-from .resolve import Figure, Resolution, Resolver
-from .understand import Query, detect_scope, normalize_question, understand
+from .prior import strip_prior_words
+from .understand import Query, detect_scope, normalize_question
 
-MAX_QUESTION_CHARS = 500  # a question longer than this is refused at once (bounded work per request)
 SQLITE_NAME = "budgetqa.sqlite"  # as ingest.storage.StorePaths names it (kept light: no llama-index import)
-TABLE_OPERATIONS = ("sum", "difference", "share", "rank", "count", "check")
-_CLAIM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万|元)")
+DEFAULT_CACHE = 1024             # engines kept (about 0.5–1 MB each); BUDGETQA_ENGINE_CACHE overrides
+LIST_MAX = 12                    # an unscoped question lists at most this many departments, else asks which
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:年度|年)")
+
+__all__ = ["MAX_QUESTION_CHARS", "Service", "StoreMissing", "cite_records", "open_service"]
 
 
 class StoreMissing(FileNotFoundError):
     """No store at the given directory."""
 
 
+@dataclass
+class _Scope:
+    """What the question says about documents: departments named (grouped by where), years, kinds."""
+
+    text: str
+    named: list[Named]
+    years: tuple[int, ...]
+    compared: tuple[int, ...]
+    kinds: tuple[str, ...]
+
+    @property
+    def spans(self) -> dict[tuple[int, int], list[str]]:
+        out: dict[tuple[int, int], list[str]] = {}
+        for n in self.named:
+            out.setdefault((n.start, n.end), []).append(n.department)
+        return out
+
+    def without_departments(self) -> str:
+        """The question with the departments' names (and a 的/和 joining them) taken out."""
+        text = self.text
+        for n in sorted(self.named, key=lambda n: -n.start):
+            end = n.end
+            while end < len(text) and text[end] in "的和与跟及、":
+                end += 1
+            text = text[:n.start] + text[end:]
+        return text
+
+
 class Service:
-    """Answers questions over one store. Table data is loaded once; the BM25 index on the first
-    narrative question (or `warm()`); the vector index on first use."""
+    """Answers questions over every document of a store (see the module docstring)."""
 
     def __init__(self, store_dir: str | Path, lexicon: Lexicon | None = None,
-                 patterns: dict[str, Any] | None = None, use_vectors: bool = True) -> None:
+                 patterns: dict[str, Any] | None = None, use_vectors: bool = True,
+                 cache_size: int | None = None) -> None:
         self.store_dir = Path(store_dir)
         sqlite = self.store_dir / SQLITE_NAME
         if not Store.exists(sqlite):
@@ -68,643 +78,290 @@ class Service:
         self.lexicon = lexicon or load_lexicon()
         self.patterns = patterns or load_patterns()
         self.store = Store(sqlite)
-        self.catalog = Catalog.from_store(self.store, self.lexicon)
-        self.resolver = Resolver(self.catalog, self.lexicon, self.patterns["partial_stop"],
-                                 tuple(self.patterns["own_unit"]))
-        self.documents = self.catalog.documents
-        self._chunks = self.store.chunks()
-        self._narrative: NarrativeIndex | None = None
-        self._stores: Any = None
+        self.documents = self.store.documents()
+        self.directory = Directory(self.documents, self.store, self.patterns)
         self.use_vectors = use_vectors
-        self._names = self.catalog.names()
-        self._corpus = "".join(c.text for c in self._chunks)
-        self._checks: dict[int, list[Any]] = {}
-        self._amounts: list[NarrativeAmount] | None = None
-        self._sentences: list[Sentence] | None = None
-        self._operands: NarrativeOperands | None = None
-        self._keep: frozenset[str] | None = None
-        self._checks_lock = threading.Lock()
+        self.cache_size = cache_size or int(os.environ.get("BUDGETQA_ENGINE_CACHE", DEFAULT_CACHE))
+        self._engines: OrderedDict[tuple[int, ...], Engine] = OrderedDict()
+        self._lock = threading.RLock()   # the engine cache and the store's one connection
+        self._stores: Any = None
+        self._across = re.compile(self.patterns["across_departments"])
+        self._compare_words = re.compile(self.patterns["compare_departments"])
+
+    # -- engines -------------------------------------------------------------------------------
+    def engine(self, documents: list[StoredDocument]) -> Engine:
+        """The engine over these documents, from the cache or built now."""
+        key = tuple(sorted(d.id for d in documents))
+        with self._lock:
+            found = self._engines.get(key)
+            if found is not None:
+                self._engines.move_to_end(key)
+                return found
+            built = Engine(self.store, documents, self.lexicon, self.patterns, self._vector_search(documents))
+            self._engines[key] = built
+            while len(self._engines) > self.cache_size:
+                self._engines.popitem(last=False)
+            return built
+
+    def _vector_search(self, documents: list[StoredDocument]) -> Any:
+        if not self.use_vectors or not documents:
+            return None
+        shas = [d.sha256 for d in documents]
+
+        def search(text: str, k: int) -> list[Any]:
+            return self.vectors.retrieve(text, k, kind="chunk", documents=shas)
+        return search
 
     @property
-    def keep(self) -> frozenset[str]:
-        """Printed phrases the lexicon must not rewrite: table labels and columns, and the labels of
-        amounts the narrative states (「政府采购预算总额」 is not 「政府采购」 + 预算总额 → 支出总计)."""
-        if self._keep is None:
-            labels = {x for a in self.amounts for x in (plain(a.label), plain(a.core))
-                      if len(x) >= 4 and x not in self.lexicon.aliases}
-            self._keep = self.resolver.keep | frozenset(labels)
-        return self._keep
+    def vectors(self) -> Any:
+        """The vector index (opened on first use; shared by every engine)."""
+        with self._lock:
+            if self._stores is None:
+                from ingest.storage import StorePaths, Stores
 
-    # -- lazily built parts --------------------------------------------------------------------
+                self._stores = Stores(StorePaths.at(self.store_dir))
+            return self._stores.vectors
+
     @property
-    def narrative(self) -> NarrativeIndex:
-        if self._narrative is None:
-            words = [*self.lexicon.dictionary, *self.lexicon.aliases, *self.resolver.keep]
-            self._narrative = NarrativeIndex(self._chunks, BudgetTokenizer(words),
-                                             self.patterns["narrative_stopwords"])
-        return self._narrative
+    def single(self) -> bool:
+        """The store holds one department's documents: every question is about it."""
+        return len(self.directory.departments) <= 1
 
-    def vector_search(self, text: str, k: int) -> list[Any]:
-        """Chunks nearest to the text in the vector index (opened on first call)."""
-        if self._stores is None:
-            from ingest.storage import StorePaths, Stores
-
-            self._stores = Stores(StorePaths.at(self.store_dir))
-        return self._stores.vectors.retrieve(text, k, kind="chunk")
+    def _whole(self) -> Engine:
+        return self.engine(self.documents)
 
     def warm(self) -> None:
-        """Build the BM25 index and open the vector index now rather than on the first question."""
-        self.narrative.retrieve(self._understand("预算"), self.vector_search if self.use_vectors else None)
+        """Build now what the first question would: with one document, its engine and indexes; with
+        many, the routing index of printed names."""
+        if len(self.documents) == 1:
+            self._whole().warm()
+        elif self.documents:
+            self.directory.labels  # noqa: B018 — built now, not on the first question
 
     def close(self) -> None:
-        self.store.close()
-        if self._stores is not None:
-            self._stores.close()
+        with self._lock:
+            self.store.close()
+            if self._stores is not None:
+                self._stores.close()
 
     # -- public --------------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:
         started = time.perf_counter()
-        if len(question) > MAX_QUESTION_CHARS:
-            return Answer(question=question[:MAX_QUESTION_CHARS], found=False, operation="refusal",
-                          answer=f"问题太长（{len(question)} 字）：请把问题缩短到 {MAX_QUESTION_CHARS} 字以内。",
-                          elapsed_ms=(time.perf_counter() - started) * 1000)
+        if (refused := too_long(question)) is not None:
+            return refused
         answer = self._answer(question)
-        if os.environ.get("BUDGETQA_LLM_BASE_URL"):
-            answer = self._with_llm(question, answer)
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer
 
-    def _with_llm(self, question: str, answer: Answer) -> Answer:
-        """The optional language model (chatbot.llm, imported only when configured): a question the
-        engine could not answer reworded and answered again by the engine; a found answer worded by
-        the model when every number it writes is one the code computed or cited."""
-        from . import llm
+    @property
+    def narrative(self) -> Any:
+        """The narrative index of the whole store (one document's, usually)."""
+        return self._whole().narrative
 
-        settings = llm.LLMSettings.from_env()
-        if settings is None:
-            return answer
-        unanswered = not answer.found and not answer.citations and answer.operation in ("", "narrative")
-        if unanswered and self.documents and normalize_question(question):
-            rewritten = llm.rewrite_question(settings, question)
-            if rewritten and normalize_question(rewritten) != normalize_question(question) \
-                    and self._same_scope(question, rewritten):
-                second = self._answer(rewritten)
-                if second.found:
-                    second.question = question
-                    second.answer = f"（按“{rewritten}”理解）{second.answer}"
-                    second.llm_used = True
-                    answer = second
-        if not answer.found:
-            return answer
-        narrative = any(c.section for c in answer.citations)
-        passages = self.retrieve_chunks(question, 3) if narrative else []
-        text = llm.word_answer(settings, question, answer, passages)
-        if text is not None:
-            answer = replace(answer, answer=text, llm_used=True)
-        return answer
-
-    def _same_scope(self, question: str, rewritten: str) -> bool:
-        """The rewording names no year, kind or organisation the question did not."""
-        a, b = self._understand(question).scope, self._understand(rewritten).scope
-        return set(b.years) <= set(a.years) and set(b.kinds) <= set(a.kinds) and set(b.orgs) <= set(a.orgs) \
-            and set(b.compared_years) <= set(a.compared_years)
+    def retrieve_chunks(self, question: str, k: int = 3) -> list[str]:
+        """Texts of the narrative chunks ranked first for a question, in the documents it is about."""
+        scope = self._scope(question)
+        docs = self._documents_named(scope) or self.documents
+        return self.engine(docs).retrieve_chunks(question, k)
 
     def search_records(self, query: str, document: str | None = None, table: str | None = None,
                        limit: int = 200) -> list[StoredRecord]:
-        """Records for the staff look-up: a code prefix (「21505」), else a label, project or unit name
-        containing the words (also after the lexicon's rewriting: 「公积金」 finds 住房公积金)."""
-        q = normalize_question(query)
-        keys = {q, self.lexicon.canonical(q, self.resolver.keep)}
-        out = []
-        for row in self.catalog.rows:
-            if document and document not in self.catalog.table_of(row).document:
-                continue
-            if table and table not in row.table and table != row.kind:
-                continue
-            hit = (q.isdigit() and (row.code or "").startswith(q)) or any(k and k in row.key for k in keys)
-            if hit:
-                out.extend(row.cells.values())
+        """Records for the staff look-up (see Engine.search_records), over the documents whose title
+        or department contains `document` (every document when None). With many documents, the store
+        is asked first which documents print the words, so only their engines are built."""
+        docs = [d for d in self.documents if not document or document in d.title or document in d.department]
+        if len(docs) > LIST_MAX:
+            docs = self._documents_printing(query, docs)
+        out: list[StoredRecord] = []
+        for doc in docs:
+            out += self.engine([doc]).search_records(query, None, table, limit - len(out))
+            if len(out) >= limit:
+                break
         return out[:limit]
 
-    def retrieve_chunks(self, question: str, k: int = 3) -> list[str]:
-        """Texts of the narrative chunks the hybrid retrieval ranks first for a question."""
-        query = self._understand(question)
-        ids = self.narrative.retrieve(query, self.vector_search if self.use_vectors else None)
-        return [self.narrative.by_id[i].text for i in ids[:k]]
+    def _documents_printing(self, query: str, docs: list[StoredDocument]) -> list[StoredDocument]:
+        """The documents with a row whose code starts with the query or whose label holds its words
+        (or the lexicon's printed form of them)."""
+        q = normalize_question(query)
+        if not q:
+            return docs
+        words = {q, self.lexicon.canonical(q)}
+        where = " OR ".join(["code LIKE ?"] + ["row_key LIKE ?"] * len(words))
+        args = (f"{q}%", *(f"%{w}%" for w in words))
+        with self._lock:
+            ids = {r[0] for r in self.store.execute(
+                f"SELECT DISTINCT document_id FROM records WHERE value IS NOT NULL AND ({where})", args).fetchall()}
+        return [d for d in docs if d.id in ids]
 
-    # -- answering -----------------------------------------------------------------------------
-    def _understand(self, question: str) -> Query:
-        original = normalize_question(question)
-        text = self._without_department(original)
-        q = understand(text, self.lexicon, self.patterns, self.keep)
-        return replace(q, question=question, department=text != original)
+    # -- routing -------------------------------------------------------------------------------
+    def _scope(self, question: str) -> _Scope:
+        text = normalize_question(question)
+        found = detect_scope(text, self.patterns)
+        return _Scope(text, self.directory.named(text), found.years, found.compared_years, found.kinds)
 
-    def _without_department(self, text: str) -> str:
-        """The question without the stored departments' names and abbreviations (工信局); before
-        机关/本级 they are cut down to their last character: 「工信局机关」 reads 「局机关」."""
-        names = [n for d in self.documents for n in (d.department, strip_place(d.department))]
-        names += [o for o in detect_scope(text, self.patterns).orgs
-                  if any(_abbreviates(o, d.department) for d in self.documents)]
-        for name in sorted(set(names), key=len, reverse=True):
-            text = re.sub(re.escape(name) + r"(?=机关|本级)", name[-1], text).replace(name, "")
-        return text
+    def _documents_named(self, scope: _Scope) -> list[StoredDocument]:
+        return [d for n in scope.named for d in self.directory.documents_of(n.department)]
 
     def _answer(self, question: str) -> Answer:
         if not normalize_question(question):
             return not_found(question, "未找到：问题为空。")
-        q = self._understand(question)
-        prior = self._prior_year_asked(q)
-        if prior is not None:
-            return self._prior_year(q, prior)
-        refusal = self._scope_refusal(q)
-        if refusal:
-            return refusal
-        docs = self._documents_for(q)
-        res = self.resolver.resolve(q, docs)
-        if q.operation == "check" and (stated := stated_sum_check(q, self.sentences)) is not None:
-            return stated
-        if q.operation in ("sum", "difference", "share", "check"):
-            res = self.operands.add_to(q, res)
-        if self._asks_consistency(q, res):
-            return self._consistency(q, docs)
-        if res.empty_tables:
-            return self._empty_table(q, res)
-        if q.department and not res.mentions and not q.tables and not q.narrative and q.operation == "lookup" \
-                and not re.search(r"[\u4e00-\u9fff]{2,}", self.resolver.partial_stop.sub("", q.text)):
-            total = self._department_total(q, docs)
-            if total is not None:
-                return total
-        if not res.mentions and not q.tables and any(w in q.text for w in self.lexicon.bare_totals) \
-                and not q.narrative:
-            return self._bare_total(q, docs)
-        why = any(w in q.text for w in self.patterns["why"])
-        code_name = self._asks_code_name(q, res)
-        if q.narrative and res.figures and not why and q.operation != "change" and (
-                q.asks_number or q.operation in TABLE_OPERATIONS or code_name):
-            q = replace(q, narrative=False)
-        if code_name:
-            return self._code_name(q, res)
-        if q.operation == "change" and not why and not q.narrative:
-            return self._change(q, res, docs)
-        if q.operation == "count" and not res.figures and (listed := self._count_listed(q)) is not None:
-            return listed
-        if q.narrative or q.operation == "change" or (q.operation == "count" and q.measure):
-            return self._narrative_answer(q, res)
-        if q.operation == "lookup" and self._leftover_in_narrative(q, res):
-            answer = self._narrative_answer(q, res)
-            if answer.found and answer.values:
-                return answer
-        answer = self._table(q, res, docs)
-        return answer or self._narrative_answer(q, res)
-
-    def _asks_code_name(self, q: Query, res: Resolution) -> bool:
-        """「30113是什么科目」: a code named, its name asked."""
-        return any(m.phrase.isdigit() for m in res.mentions) and any(w in q.text for w in self.patterns["name_words"])
-
-    def _code_name(self, q: Query, res: Resolution) -> Answer:
-        figs = [f for f in res.figures if f.row is not None and f.row.code and f.row.code in q.text]
-        answer = ops.answer_lookup(q, figs or res.figures)
-        named = "；".join(dict.fromkeys(f"{f.row.code}是「{strip_ordinal(f.row.label)}」" for f in figs if f.row))
-        answer.answer = f"{named}：{answer.answer}" if named else answer.answer
-        return answer
-
-    def _count_listed(self, q: Query) -> Answer | None:
-        """「职能职责一共列了几条」: the numbered items (1. 2. …) of the narrative section the question names."""
-        if not re.search(self.patterns["listed_count"], q.text):
-            return None
-        found = listed_items(q.text, self.sentences, self.patterns["narrative_stopwords"])
-        if found is None:
-            return None
-        title, items = found
-        first, last = items[0], items[-1]
-        text = (f"「{title}」共列了{len(items)}条（第{first.page}页起）。第1条：「{first.text}」……"
-                f"第{len(items)}条：「{last.text}」")
-        return Answer(q.question, text, True, [Value(f"{title}条数", str(len(items)), "条")],
-                      [cite_sentence(first), cite_sentence(last)], operation="count")
-
-    def _table(self, q: Query, res: Resolution, docs: set[int]) -> Answer | None:
-        figs = res.figures
-        op = q.operation
-        if op == "rank" and q.rank_of and (len(figs) >= 2 or (figs and q.domain)):
-            return self._rank_of(q, res, figs, docs)
-        if op in ("rank", "count"):
-            excluded = self._excluded(q, res)
-            figs = [f for f in figs if not any(r is f.row for r in excluded)]
-            words = [m.phrase for m in res.mentions if m.columns and m.concept is None]
-            found = ops.rank_items(self._economic_if_basic(q, figs), self.resolver, figs, res.modifiers, docs, words)
-            if found is None:
-                return None if op == "count" or not figs else ops.answer_lookup(q, figs)
-            items, label = found
-            if excluded:
-                items = [f for f in items if not any(r is f.row for r in excluded)]
-                label += f"（除{'、'.join(dict.fromkeys(strip_ordinal(r.label) for r in excluded))}外）"
-            items, label = ops.within_threshold(q.text, items, label, self.patterns["threshold"])
-            if op == "count":
-                return ops.answer_count(q, items, label) if items else None
-            return ops.answer_rank(q, items, label)
-        if op in ("sum", "difference", "share") and res.unknown and len(figs) < 2 and not self._asks_a_set(q):
-            known = "；".join(f"{figure_text(f)}（{ops.where(f)}）" for f in figs)
-            return not_found(q.question, f"未找到「{'、'.join(res.unknown)}」的数字，无法计算。"
-                             + (f"问题中的其他项：{known}。" if known else "") + f"库中有：{self.holdings()}。",
-                             op, citations(figs))
-        if not figs:
-            return None
-        if op == "sum" and len(figs) == 1 and self._asks_a_set(q):
-            found = ops.rank_items(q, self.resolver, figs, res.modifiers, docs)
-            if found is not None and len(found[0]) >= 2:
-                return ops.answer_sum(q, found[0])
-        if op == "sum" and len(figs) >= 2:
-            return ops.answer_sum(q, figs)
-        if op == "difference" and len(figs) >= 2:
-            return ops.answer_difference(q, figs)
-        if op == "share":
-            cut = q.canonical.find("占")
-            if len(figs) >= 2 and cut >= 0 and not any(f.position > cut for f in figs):
-                # 「A中B占多少」「B在A里占多少」: the whole is the one named as a container
-                whole = next((f for f in figs if self.operands.is_container(q.canonical, f)), None)
-                if whole is not None:
-                    figs = [f for f in figs if f is not whole] + [whole]
-            whole = figs[-1] if len(figs) >= 2 else ops.whole_of(figs[0], self.resolver)
-            parts = figs[:-1] if len(figs) >= 2 else figs
-            if whole is not None:
-                return ops.answer_share(q, parts, whole)
-        if op == "check":
-            return self._check(q, figs, docs)
-        return ops.answer_lookup(q, figs)
-
-    def _rank_of(self, q: Query, res: Resolution, figs: list[Figure], docs: set[int]) -> Answer | None:
-        """「奖金在工资福利支出中排第几」: the place of an item among the parts of its container (or among
-        the rows of the domain the question names: 「一般行政管理事务在功能科目里排第几」)."""
-        if len(figs) >= 2:
-            container = next((f for f in figs if self.operands.is_container(q.canonical, f)), figs[-1])
-            target, among = next(f for f in figs if f is not container), [container]
-        else:
-            target, among = figs[0], []
-        found = ops.rank_items(replace(q, rank_of=False), self.resolver, among, res.modifiers, docs)
-        if found is None:
-            return None
-        items, label = found
-        order = sorted(items, key=lambda f: f.value, reverse=not q.ascending)
-        place = next((i for i, f in enumerate(order, 1) if f.records == target.records), None)
-        if place is None:
-            return None
-        text = (f"{figure_text(target)}在{label}中按金额{'从低到高' if q.ascending else '从高到低'}排第{place}"
-                f"（共{len(order)}项；{ops.where(target)}）。")
-        answer = ops.table_answer(q.question, text, [target], "rank")
-        answer.values.append(Value("名次", str(place), ""))
-        return answer
-
-    def _asks_a_set(self, q: Query) -> bool:
-        """「那6个项目加起来」「各项加起来」: a sum over the items of what is named, not of itself."""
-        return q.domain is not None or any(w in q.text for w in self.patterns["set_words"])
-
-    def _excluded(self, q: Query, res: Resolution) -> list[Any]:
-        """Rows the question sets aside: 「除了“其他商品和服务支出”，最多的是什么」."""
-        m = re.search(self.patterns["exclusion"], q.canonical)
-        if not m:
-            return []
-        return [r for men in res.mentions if m.start(1) <= men.start < m.end(1) for r in men.rows]
-
-    def _economic_if_basic(self, q: Query, figs: list[Figure]) -> Query:
-        """「基本支出中…的明细科目」: 基本支出 is broken down by economic subject, so a bare 「科目」 under
-        it means the economic ones."""
-        generic = q.domain == "function" and not any(w in q.text for w in self.patterns["function_words"])
-        basic = any(f.label == "基本支出" or f.kind == "基本支出表" for f in figs)
-        return replace(q, domain="economic") if generic and basic else q
-
-    def _leftover_in_narrative(self, q: Query, res: Resolution) -> bool:
-        """Words the table figures do not explain but the narrative does (「政府采购」 in
-        「政府采购预算总额」): the question is about the narrative's figure."""
-        text = q.canonical
-        for m in res.mentions:
-            text = text[:m.start] + "　" * (m.end - m.start) + text[m.end:]
-        words = re.findall(r"[\u4e00-\u9fff]{2,}", self.resolver.partial_stop.sub(lambda x: "　" * len(x.group()), text))
-        return any(w in self._corpus and not any(w in k for k in self.catalog.by_label) for w in words)
-
-    # -- figures the narrative states ------------------------------------------------------------
-    @property
-    def amounts(self) -> list[NarrativeAmount]:
-        """The 万元 amounts the narrative states, with their labels (computed once)."""
-        if self._amounts is None:
-            self._amounts = narrative_amounts(self.sentences)
-        return self._amounts
-
-    @property
-    def sentences(self) -> list[Sentence]:
-        """The narrative's sentences (no tokenizer needed: cheap, computed once)."""
-        if self._sentences is None:
-            self._sentences = sections_to_sentences(self._chunks)
-        return self._sentences
-
-    @property
-    def operands(self) -> NarrativeOperands:
-        if self._operands is None:
-            self._operands = NarrativeOperands(self.amounts, self.lexicon, self.patterns, list(self.catalog.by_column))
-        return self._operands
-
-    # -- consistency -----------------------------------------------------------------------------
-    def _asks_consistency(self, q: Query, res: Resolution) -> bool:
-        """A consistency question naming no figure (「数据是否一致？」): the whole set of checks."""
-        return (q.operation == "check" and not res.mentions and not res.figures and not res.empty_tables
-                and not _CLAIM.search(q.text) and is_consistency_question(q.text, self.patterns["consistency"]))
-
-    def checks(self, document_id: int) -> list[Any]:
-        """The consistency checks (ingest.checks) of one document, run once."""
-        with self._checks_lock:
-            if document_id not in self._checks:
-                from ingest.checks import run_checks
-
-                self._checks[document_id] = run_checks(self.store, document_id)
-            return self._checks[document_id]
-
-    def _consistency(self, q: Query, docs: set[int]) -> Answer:
-        by_doc = [(d.title, self.checks(d.id)) for d in self.documents if d.id in docs]
-        return answer_consistency(q.question, by_doc)
-
-    def _check(self, q: Query, figs: list[Figure], docs: set[int]) -> Answer | None:
-        figs = distinct(figs)
-        claims = list(_CLAIM.finditer(q.text))
-        claim = claims[0] if claims else None
-        if claims and len(figs) >= 2 and re.search(self.patterns["sum_words"], q.text[:claims[-1].start()]) \
-                and Decimal(claims[-1].group(1)) not in {f.value for f in figs}:
-            last = claims[-1]     # 「会议费8.36万加培训费4.83万是不是13.19万」: the sum against the number said
-            return ops.answer_sum_claim(q, figs, Decimal(last.group(1)), "万元" if "万" in last.group(2) else "元")
-        if claim and len(figs) == 1:
-            return ops.answer_claim(q, figs[0], Decimal(claim.group(1)), "万元" if "万" in claim.group(2) else "元")
-        if q.domain in ("project", "unit") and len(figs) == 1:
-            words = [m.phrase for m in self.resolver.mentions(q.canonical) if m.columns]
-            rows = self.resolver.domain_rows(q.domain, None, docs)
-            parts = [f for f in (self.resolver.cell_figure(r, words, strict=bool(words)) for r in rows) if f] \
-                or [f for f in (self.resolver.cell_figure(r, []) for r in rows) if f]
-            if parts:
-                return ops.answer_check(q, parts, figs[0], parts_label=f"各{ops.DOMAIN_NAMES[q.domain]}")
-        if len(figs) >= 2:
-            return ops.answer_check(q, figs[:-1], figs[-1])
-        parts = ops.parts_of(figs[0], self.resolver, docs)
-        if not parts:
-            return ops.answer_lookup(q, figs)
-        return ops.answer_check(q, parts, figs[0], parts_label=f"{figs[0].label}各项")
-
-    def _department_total(self, q: Query, docs: set[int]) -> Answer | None:
-        """「工信局的预算是多少」: the department's total budget; its own unit's amount in the 整体绩效 table
-        (the row named as the department) is the other reading, said too."""
-        term = self.patterns["department_total"]
-        figs = self.resolver.resolve(replace(q, text=term, canonical=term), docs).figures
-        if not figs:
-            return None
-        fig = figs[0]
-        for row in self.resolver.own_units:
-            if row.document_id in docs and (own := self.resolver.cell_figure(row, [])) and own.value != fig.value:
-                fig.alternatives.append(own)
-        return ops.answer_lookup(q, [fig])
-
-    def _bare_total(self, q: Query, docs: set[int]) -> Answer:
-        """「合计是多少」: every table has one; list them and ask which is meant."""
-        figs = []
-        for info in self.catalog.tables.values():
-            total = info.total_row()
-            if info.document_id in docs and total is not None and (f := self.resolver.cell_figure(total, [])):
-                figs.append(f)
-        figs.sort(key=lambda f: self.lexicon.preference(f.kind))
-        listed = "；".join(f"{f.table}：{figure_text(f)}" for f in figs)
-        return Answer(q.question, f"「合计」在多张表中都有，请说明是哪张表的合计。{listed}。", True,
-                      [value(f) for f in figs], citations(figs), operation="clarify",
-                      candidates=[candidate(f) for f in figs])
-
-    # -- scope ---------------------------------------------------------------------------------
-    def holdings(self) -> str:
-        """「长沙市工业和信息化局 2024年 部门预算」 for each stored document."""
-        return "；".join(dict.fromkeys(f"{d.department} {d.year}年 部门{d.kind}" for d in self.documents)) or "（空）"
-
-    def _known_org(self, name: str) -> bool:
-        """An organisation the store speaks of: named in the narrative, or an abbreviation
-        (工信局 of 工业和信息化局) of a department, unit or row with a place the store knows."""
-        if name in self._corpus:
-            return True
-        core = strip_place(name)
-        place = name[:len(name) - len(core)]
-        if place and place not in self._corpus and not any(place in n for n in self._names):
-            return False
-        return any(_subsequence(core, strip_place(n)) for n in self._names)
-
-    def _scope_refusal(self, q: Query) -> Answer | None:
-        years = {d.year for d in self.documents}
-        kinds = {d.kind for d in self.documents}
-        missing = []
-        for org in q.scope.orgs:
-            if not self._known_org(org):
-                missing.append(org)
-        missing += [f"{y}年" for y in q.scope.years if y not in years]
-        missing += [k for k in q.scope.kinds if k not in kinds and k != "预算"]
         if not self.documents:
-            return not_found(q.question, "未找到：库中还没有任何文件。")
-        if missing:
-            return not_found(q.question, f"未找到{'、'.join(missing)}的数据；库中只有：{self.holdings()}。",
+            return not_found(question, "未找到：库中还没有任何文件。")
+        scope = self._scope(question)
+        spans = scope.spans
+        if self.single:
+            return self._one_department(question, scope, self.directory.departments[0])
+        if len(spans) >= 2:
+            departments = [d for names in spans.values() for d in names]
+            return self._compare(question, scope, list(dict.fromkeys(departments)))
+        if len(spans) == 1:
+            departments = next(iter(spans.values()))
+            if len(departments) == 1:
+                return self._one_department(question, scope, departments[0])
+            return self._several(question, scope, departments,
+                                 f"「{scope.text[scope.named[0].start:scope.named[0].end]}」可指"
+                                 f"{len(departments)}个部门。")
+        unknown = self.directory.unknown_orgs(scope.text, scope.named)
+        if unknown:
+            return not_found(question, f"未找到{'、'.join(unknown)}的数据；库中有：{self.directory.holdings()}。",
                              "refusal")
-        return None
+        if self._across.search(scope.text):
+            return self._rank(question, scope)
+        routed = self.directory.routed(scope.text)
+        if len(routed) == 1:
+            return self._one_department(question, scope, routed[0])
+        candidates = routed or self.directory.departments
+        return self._several(question, scope, candidates,
+                             f"问题没有指明部门，库中有{len(candidates)}个部门的文件可能相关。")
 
-    def _documents_for(self, q: Query) -> set[int]:
-        docs = [d for d in self.documents if (not q.scope.years or d.year in q.scope.years)
-                and (not q.scope.kinds or d.kind in q.scope.kinds or "预算" in q.scope.kinds)]
-        return {d.id for d in docs or self.documents}
-
-    def _empty_table(self, q: Query, res: Resolution) -> Answer:
-        t = res.empty_tables[0]
-        name = re.sub(r"^\d{4}年", "", t.title).removesuffix("表").removesuffix("情况")
-        cites = [Citation(document=t.document, page=t.page, table=t.title)]
-        sentence = self._narrative_sentence(q, must_contain=("无", name[:4]))
-        if sentence is not None:
-            cites.append(cite_sentence(sentence))
-        return not_found(q.question, f"{t.title}为空表：本部门无{name}（第{t.page}页）。"
-                         + (f"说明中写道：「{sentence.text}」" if sentence else ""), "lookup", cites)
-
-    # -- changes against last year, and last year's figures ---------------------------------------
-    def _prior_year_asked(self, q: Query) -> int | None:
-        """The year before a stored one, when the question asks an amount of it (「2023年的三公经费」,
-        「去年的收入预算」) and names nothing else the store lacks."""
-        years = {d.year for d in self.documents if d.year}
-        if not years or any(not self._known_org(o) for o in q.scope.orgs) or \
-                any(k not in {d.kind for d in self.documents} and k != "预算" for k in q.scope.kinds):
-            return None
-        change_words = self.patterns["change_question"]
-        missing = sorted({y for y in q.scope.years if y not in years})
-        if missing:
-            one = len(missing) == 1 and len(set(q.scope.years)) == 1 and missing[0] + 1 in years
-            return missing[0] if one and not any(w in q.text for w in change_words) else None
-        if not q.scope.years and is_prior_level_question(q.text, change_words):
-            return max(years) - 1
-        return None
-
-    def _prior_year(self, q: Query, year: int) -> Answer:
-        """Last year's amount: the stored document of that year when there is one, else derived from the
-        change the next year's narrative states (said so), else not found."""
-        plain_question = strip_prior_words(normalize_question(q.question), year)
-        if year in {d.year for d in self.documents}:
-            answer = self._answer(f"{year}年{plain_question}")
-            answer.question = q.question
+    def _one_department(self, question: str, scope: _Scope, department: str) -> Answer:
+        """A question about one department: the document of the year and kind it names (the latest 预算
+        when none), a change between two stored years from both documents."""
+        docs = self.directory.documents_of(department)
+        if len(docs) == 1 and not scope.compared:
+            return self.engine(docs).ask(question)
+        change = self._year_change(question, scope, department)
+        if change is not None:
+            return change
+        doc = self.directory.pick(department, scope.years, scope.kinds)
+        if doc is None:
+            later = self.directory.pick(department, [y + 1 for y in scope.years], scope.kinds)
+            if later is not None and len(scope.years) == 1:    # last year's figure, from next year's narrative
+                return self.engine([later]).ask(question)
+            return self._missing_year(question, department, scope)
+        engine = self.engine([doc])
+        prior = engine.prior_year_asked(engine.understand(question)) if not scope.years else None
+        if prior is not None and (earlier := self.directory.pick(department, [prior], scope.kinds)) is not None:
+            plain = strip_prior_words(scope.text, prior)
+            answer = self.engine([earlier]).ask(f"{prior}年{plain}")
+            answer.question = question
             return answer
-        q2 = self._understand(plain_question)
-        docs = {d.id for d in self.documents if d.year == year + 1}
-        res = self.resolver.resolve(q2, docs)
-        found = self._find_change(q2, res, docs, strict=True)
-        if found is not None and found.previous is not None:
-            return answer_prior_year(q.question, found, year)
-        name = found.name if found else self._subject_name(q2, res)
-        return not_found(q.question, f"未找到{year}年的数据；库中只有：{self.holdings()}。{year + 1}年文件的说明"
-                         f"也没有写明{name or '此项'}较上年的变化，无法推算。", "refusal")
+        answer = engine.ask(question)
+        others = [d for d in docs if d.id != doc.id]
+        if not scope.years and others and answer.found:
+            years = "、".join(sorted({f"{d.year}年{d.kind}" for d in others}))
+            answer.answer = f"（未指明年份，按{doc.title}回答；库中该部门还有{years}。）{answer.answer}"
+        return answer
 
-    def _change(self, q: Query, res: Resolution, docs: set[int]) -> Answer:
-        """「三公经费比上年增加多少」: the change as the narrative states it for what the question names."""
-        found = self._find_change(q, res, docs, strict=False)
-        if found is None:
-            name = self._subject_name(q, res)
-            return not_found(q.question, f"未找到：说明中没有写明{name or '此项'}较上年的变化（库中只有："
-                             f"{self.holdings()}）。", "change")
-        asks_previous = re.search(self.patterns["previous_year"], q.text) is not None
-        asks_rate = any(w in q.text for w in self.patterns["percent_words"])
-        return answer_change(q.question, found, asks_previous, asks_rate)
+    def _missing_year(self, question: str, department: str, scope: _Scope) -> Answer:
+        held = "、".join(sorted({f"{d.year}年{d.kind}" for d in self.directory.documents_of(department)}))
+        asked = "、".join(f"{y}年" for y in scope.years) + "".join(k for k in scope.kinds if k == "决算")
+        return not_found(question, f"未找到{department}{asked}的数据；库中该部门只有：{held}。", "refusal")
 
-    def _find_change(self, q: Query, res: Resolution, docs: set[int], strict: bool) -> FoundChange | None:
-        """The best sentence stating a change of what the question names (every named thing in the
-        sentence before the change, or in its section's title); `strict`: against last year, said."""
-        groups = self._subject_groups(q, res)
-        if not groups:
+    def _year_change(self, question: str, scope: _Scope, department: str) -> Answer | None:
+        """「2024年比2023年三公经费增加多少」「三公经费比上年增加多少」 with both years' documents stored:
+        the figure read from each and the change computed. None when it does not apply."""
+        years = sorted(set(scope.years) | set(scope.compared))
+        if len(years) > 2:
             return None
-        nav = self.narrative
-        nq = self._narrative_query(q)
-        retrieved = nav.retrieve(nq, None)
-        ids = retrieved + [c.id for c in nav.chunks if c.document_id in docs and c.id not in retrieved]
-        year_of = {d.id: d.year for d in self.documents}
-        for cand in nav.best(nq, ids, self.patterns):
-            s = cand.sentence
-            year = year_of.get(s.document_id)
-            if s.document_id not in docs or (strict and not year):
+        newest = self.directory.pick(department, years[-1:], scope.kinds)
+        if newest is None:
+            return None
+        engine = self.engine([newest])
+        q = engine.understand(question)
+        if q.operation != "change" and not (len(years) == 2 and self._compare_words.search(scope.text)):
+            return None
+        old_year = years[0] if len(years) == 2 else (newest.year or 0) - 1
+        old = self.directory.pick(department, [old_year], [newest.kind])
+        if old is None or old.year != old_year or old.id == newest.id:
+            return None
+        new_figs = self._figures(newest, question)
+        old_figs = self._figures(old, question)
+        if len(new_figs) != 1 or not old_figs:
+            return None
+        match = next((f for f in old_figs if across.same_figure(f, new_figs[0])), None)
+        asks_rate = any(w in scope.text for w in self.patterns["percent_words"])
+        return across.year_change(question, department, across.DocFigure(newest, new_figs[0]),
+                                  across.DocFigure(old, match, "" if match else "没有同名的项"), asks_rate)
+
+    def _figures(self, doc: StoredDocument, question: str) -> list[Any]:
+        return self.engine([doc]).figures_for(question)
+
+    def _doc_figures(self, question: str, scope: _Scope, departments: list[str], same_year: bool
+                     ) -> tuple[list[across.DocFigure], str] | None:
+        """Each department's document for the year and kind named — when none is named, the latest year
+        any of them has (`same_year`, for a ranking) or each one's latest — and its figure for the
+        question without the departments' names. None when the question names several things."""
+        base = scope.without_departments()
+        years = scope.years
+        if not years and same_year and (latest := self._latest_year(departments, scope.kinds)):
+            years = (latest,)
+        items = []
+        for dept in departments:
+            doc = self.directory.pick(dept, years, scope.kinds)
+            if doc is None:
                 continue
-            text, leaf = plain(s.text), plain(s.section.split(" › ")[-1])
-            changes = [c for c in stated_changes(text)
-                       if (not strict or c.against_year((year or 0) - 1))
-                       and _names_all(leaf + text[:c.start] + c.what, groups)
-                       and (not c.what or self.lexicon.canonical(c.what) in q.canonical or c.what in q.text)]
-            if changes:
-                name = self._subject_name(q, res, qualified=not any(c.what for c in changes))
-                return self._with_current(FoundChange(s, changes, name or "", year), res, text)
-        return None
+            figs = self._figures(doc, base)
+            if len({across.item_key(f) for f in figs}) > 1:
+                return None
+            items.append(across.DocFigure(doc, figs[0] if figs else None, "" if figs else "未找到"))
+        return across.same_item(items)
 
-    def _with_current(self, found: FoundChange, res: Resolution, text: str) -> FoundChange:
-        """This year's amount: the table figure the question names (when the sentence does not state
-        another), else the amount stated before the change."""
-        change = found.amount_change
-        head = amount_before(text, change) if change is not None else None
-        fig = next((f for f in res.figures if not f.secondary and f.unit == "万元"), None)
-        if fig is not None and (head is None or head == fig.value):
-            found.current, found.current_figure = fig.value, fig
-        else:
-            found.current = head
-        return found
+    def _latest_year(self, departments: list[str], kinds: tuple[str, ...]) -> int | None:
+        years = [d.year for dept in departments if (d := self.directory.pick(dept, (), kinds)) and d.year]
+        return max(years) if years else None
 
-    def _subject_groups(self, q: Query, res: Resolution) -> list[list[str]]:
-        """For each thing the question names, the words the narrative may call it by (printed label,
-        label without place, the question's own words, the lexicon's everyday names)."""
-        groups = []
-        for m in res.mentions:
-            names = {m.phrase, q.canonical[m.start:m.end]}
-            if len(m.rows) <= 4:
-                names |= {n for r in m.rows for n in (r.key, strip_place(r.key))}
-            names |= {a for a, canon in self.lexicon.aliases.items() if canon in names}
-            groups.append(sorted(n for n in names if len(n) >= 2))
-        if not groups:
-            word = self._subject_word(q)
-            if word:
-                groups.append([word])
-        return groups
+    def _year_words(self, items: list[across.DocFigure], scope: _Scope) -> str:
+        years = sorted({i.document.year for i in items if i.document.year})
+        said = "、".join(f"{y}年" for y in years)
+        return said if scope.years or not years else f"{said}（库中最新年份）"
 
-    def _subject_word(self, q: Query) -> str | None:
-        """The question's longest content word that is not about time or change (「机关运行经费」)."""
-        skip = [*self.patterns["change_question"], "去年", "上年", "今年", "本年"]
-        words = [t for t in self.narrative.content_tokens(q.text) if not any(w in t for w in skip)]
-        return max(words, key=len) if words else None
+    def _rank(self, question: str, scope: _Scope) -> Answer:
+        """「哪个部门三公经费最多」: every department's figure, ranked."""
+        found = self._doc_figures(question, scope, self.directory.departments, same_year=True)
+        if found is None:
+            return not_found(question, "跨部门比较一次比较一个数字：请只问一项（如「哪个部门三公经费最多」）。", "rank")
+        items, label = found
+        if not label:
+            return not_found(question, f"未找到：各部门文件中没有问题所说的数字。库中有：{self.directory.holdings()}。",
+                             "rank")
+        q = self._whole_query(question)
+        return across.rank_departments(question, label, items, q.ascending, q.n, self._year_words(items, scope))
 
-    def _subject_name(self, q: Query, res: Resolution, qualified: bool = True) -> str | None:
-        fig = next((f for f in res.figures if not f.secondary), None)
-        if fig is None:
-            return self._subject_word(q)
-        return fig.label + (fig.qualifier if qualified else "")
+    def _compare(self, question: str, scope: _Scope, departments: list[str]) -> Answer:
+        found = self._doc_figures(question, scope, departments, same_year=False)
+        if found is None:
+            return not_found(question, "跨部门比较一次比较一个数字：请只问一项。", "difference")
+        items, label = found
+        if not label:
+            return not_found(question, f"未找到：{'、'.join(departments)}的文件中没有问题所说的数字。", "difference")
+        return across.compare_departments(question, label, items)
 
-    # -- narrative -----------------------------------------------------------------------------
-    def _narrative_sentence(self, q: Query, must_contain: tuple[str, ...]) -> Any:
-        ids = self.narrative.retrieve(q, None)
-        for s in self.narrative.best(q, ids, self.patterns):
-            if all(w in s.sentence.text for w in must_contain):
-                return s.sentence
-        return None
+    def _several(self, question: str, scope: _Scope, departments: list[str], why: str) -> Answer:
+        """A question several departments' documents fit: their figures listed (a few), else ask which."""
+        if len(departments) <= LIST_MAX:
+            found = self._doc_figures(question, scope, departments, same_year=False)
+            if found is not None and found[1]:
+                return across.list_departments(question, found[1], found[0], why)
+        some = "、".join(departments[:LIST_MAX])
+        more = f"等{len(departments)}个部门" if len(departments) > LIST_MAX else ""
+        return Answer(question, f"{why}请指明是哪个部门，例如：{some}{more}。", False, operation="clarify",
+                      candidates=[{"department": d} for d in departments[:LIST_MAX]])
 
-    def _narrative_query(self, q: Query) -> Query:
-        text = q.text
-        for said, written in self.patterns["narrative_synonyms"].items():
-            if not said.startswith("_"):
-                text = text.replace(said, written)
-        return replace(q, text=text)
-
-    def _narrative_answer(self, q: Query, res: Resolution | None = None) -> Answer:
-        nav = self.narrative
-        nq = self._narrative_query(q)
-        ids = nav.retrieve(nq, self.vector_search if self.use_vectors else None)
-        ranked = [r for r in nav.best(nq, ids, self.patterns) if r.coverage >= MIN_COVERAGE]
-        if not ranked or not _meaningful(ranked[0].matched, nav):
-            return not_found(q.question, "未找到：公开文件中没有与此问题相关的内容。"
-                             f"库中有：{self.holdings()}。", "narrative")
-        why = any(w in q.text for w in self.patterns["why"])
-        explain = any(w in q.text for w in self.patterns["explain"])
-        wants_number = (q.asks_number or q.measure is not None) and not explain
-        best, values = ranked[0], []
-        if not explain or q.operation == "change":
-            for cand in ranked[:6 if wants_number else 1]:
-                if cand.score < ranked[0].score - 4:
-                    break
-                found = extract_values(nq, cand.sentence.text, sorted(cand.matched, key=len, reverse=True))
-                if found:
-                    best, values = cand, [Value(label, num, unit) for label, num, unit in found]
-                    break
-        quoted = [best.sentence]
-        nxt = next((s for s in nav.sentences if s.section == best.sentence.section
-                    and s.index == best.sentence.index + 1), None)
-        if nxt is not None and explain and (nxt.text.startswith("主要") or (
-                why and not any(w in best.sentence.text for w in self.patterns["reason_words"]))):
-            quoted.append(nxt)
-        section = quoted[0].section.split(" › ")[-1]
-        cites = [cite_sentence(s) for s in quoted]
-        focus = sorted(best.matched, key=len, reverse=True)
-        if not values and wants_number:
-            return not_found(q.question, f"未找到：说明「{section}」（第{quoted[0].page}页）提到了"
-                             f"「{focus[0]}」，但没有给出对应的数字。", "narrative", cites)
-        lead = "；".join(f"{v.label}{'：' if v.label else ''}{v.value}{v.unit}" for v in values)
-        text = "".join(s.text for s in quoted)
-        answer = (f"{lead}。" if lead else "") + f"据「{section}」（第{quoted[0].page}页）：「{text}」"
-        return Answer(q.question, answer, True, values, cites,
-                      operation="change" if q.operation == "change" else "narrative")
-
-
-def _abbreviates(org: str, department: str) -> bool:
-    """「工信局」「长沙市工信局」 abbreviate 「长沙市工业和信息化局」: the same place (or none), the core's
-    characters in order, the same last character."""
-    core, dept_core = strip_place(org), strip_place(department)
-    place, dept_place = org[:len(org) - len(core)], department[:len(department) - len(dept_core)]
-    return (not place or place == dept_place) and core[-1:] == dept_core[-1:] and _subsequence(core, dept_core)
-
-
-def _subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
-
-
-def _names_all(text: str, groups: list[list[str]]) -> bool:
-    """Each group has a name in the text."""
-    return all(any(n in text for n in names) for names in groups)
-
-
-def _meaningful(matched: list[str], nav: NarrativeIndex) -> bool:
-    """At least one matched word is specific (not something every sentence says)."""
-    return any(nav.idf.get(t, nav.max_idf) > 1.0 for t in matched)
+    def _whole_query(self, question: str) -> Query:
+        """The question's wording understood (ranking direction, top N) without any document's names."""
+        doc = self.documents[0]
+        return self.engine([doc]).understand(question)
 
 
 def open_service(store_dir: str | Path, **kwargs: Any) -> Service:

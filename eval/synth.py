@@ -160,16 +160,22 @@ class Disclosure:
 # Generation
 # ---------------------------------------------------------------------------------------------
 
-def generate(seed: int | str = 0, index: int = 0, *, kind: str | None = None) -> Disclosure:
-    """The disclosure number `index` of the series `seed`; `kind` 预算/决算 (default: mostly 预算)."""
+def generate(seed: int | str = 0, index: int = 0, *, kind: str | None = None, city: str | None = None,
+             bureau: str | None = None, year: int | None = None) -> Disclosure:
+    """The disclosure number `index` of the series `seed`; `kind` 预算/决算 (default: mostly 预算).
+    `city`, `bureau` (its name, 「财政局」) and `year` set the department and year instead of drawing
+    them (drawn either way, so the rest of the document stays the same): one department's years."""
     rng = random.Random(f"budgetqa-synth:{seed}:{index}")
-    city = rng.choice(DATA["cities"])
-    bureau = rng.choice(DATA["bureaus"])
-    year = rng.randint(2021, 2026)
+    drawn_city = rng.choice(DATA["cities"])
+    drawn_bureau = rng.choice(DATA["bureaus"])
+    city = city or drawn_city
+    bureau_data = next(b for b in DATA["bureaus"] if b["name"] == bureau) if bureau else drawn_bureau
+    drawn_year = rng.randint(2021, 2026)
     drawn = "决算" if rng.random() < 0.2 else "预算"
     kind = kind or drawn  # drawn either way, so a given kind does not change the rest of the document
-    if kind == "决算":
-        year = min(year, 2025)  # a 决算 is published after its year ends
+    if year is None:
+        year = min(drawn_year, 2025) if kind == "决算" else drawn_year  # a 决算 is published after its year ends
+    bureau = bureau_data
     names = {bureau["class"]: DATA["classes"][bureau["class"]]}
     split_social = rng.random() < 0.6
     units = make_units(rng, city, bureau)
@@ -188,6 +194,22 @@ def generate(seed: int | str = 0, index: int = 0, *, kind: str | None = None) ->
                      duties=make_duties(rng, bureau, city), extras={}, style=make_style(rng))
     doc.extras = make_extras(rng, doc)
     return doc
+
+
+def corpus(seed: int | str, count: int) -> list[Disclosure]:
+    """`count` disclosures of the series `seed` as a city's publications are: no two of one department,
+    year and kind (a drawn repeat is skipped), so departments recur across years."""
+    out: list[Disclosure] = []
+    seen: set[tuple[str, int, str]] = set()
+    index = 0
+    while len(out) < count:
+        doc = generate(seed, index)
+        index += 1
+        key = (doc.department, doc.year, doc.kind)
+        if key not in seen:
+            seen.add(key)
+            out.append(doc)
+    return out
 
 
 def make_style(rng: random.Random) -> Style:

@@ -250,12 +250,13 @@ class Store:
             "SELECT id, sha256, title, department, year, kind, source, pages FROM documents ORDER BY id").fetchall()
         return [StoredDocument(*r) for r in rows]
 
-    def tables(self, document_id: int | None = None) -> list[dict]:
+    def tables(self, document_id: int | Sequence[int] | None = None) -> list[dict]:
+        """Tables of one document, of several (a sequence of ids), or of all."""
         sql = "SELECT id, document_id, number, title, unit, pages, columns, n_rows FROM tables"
-        args: tuple = ()
+        ids = [document_id] if isinstance(document_id, int) else list(document_id or [])
+        args: tuple = tuple(ids)
         if document_id is not None:
-            sql += " WHERE document_id=?"
-            args = (document_id,)
+            sql += f" WHERE document_id IN ({','.join('?' * len(ids)) or 'NULL'})"
         rows = self.execute(sql + " ORDER BY document_id, number", args).fetchall()
         keys = ("id", "document_id", "number", "title", "unit", "pages", "columns", "n_rows")
         return [{**dict(zip(keys, r)), "pages": json.loads(r[5]), "columns": json.loads(r[6])} for r in rows]

@@ -94,14 +94,19 @@ class VectorIndex:
     def count(self) -> int:
         return int(self.collection.count())
 
-    def retrieve(self, query: str, top_k: int = 5, kind: str | None = None) -> list[Any]:
-        """Nodes nearest to the query; `kind` = "chunk" or "row" keeps one sort."""
-        from llama_index.core.vector_stores import ExactMatchFilter, MetadataFilters
+    def retrieve(self, query: str, top_k: int = 5, kind: str | None = None,
+                 documents: list[str] | None = None) -> list[Any]:
+        """Nodes nearest to the query; `kind` = "chunk" or "row" keeps one sort, `documents` (sha256s)
+        keeps those documents' nodes."""
+        from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
-        filters = MetadataFilters(filters=[ExactMatchFilter(key="kind", value=kind)]) if kind else None
+        parts = [MetadataFilter(key="kind", value=kind)] if kind else []
+        if documents:
+            parts.append(MetadataFilter(key="doc_sha", value=documents[0]) if len(documents) == 1 else
+                         MetadataFilter(key="doc_sha", value=list(documents), operator=FilterOperator.IN))
+        filters = MetadataFilters(filters=parts) if parts else None
         retriever = self.index.as_retriever(similarity_top_k=top_k, filters=filters)
         return retriever.retrieve(query)
-
 
 EMBED_CHARS = 64
 

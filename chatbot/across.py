@@ -1,0 +1,186 @@
+"""Answers across documents: a figure of several departments ranked, compared or listed in a table,
+and the change of a figure between two years' documents of one department. Each document's figure
+is found by that document's own engine; the arithmetic here is Decimal, and every figure is cited."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.store import StoredDocument
+
+from .answer import Answer, Citation, Value
+from .catalog import strip_place
+from .compose import citations, name, not_found
+from .compute import amount, difference, percent, ranked, share
+from .resolve import Figure
+
+TABLE_ROWS = 20   # a ranking or listing prints at most this many rows; the rest are counted
+
+
+@dataclass
+class DocFigure:
+    """One document's figure for the question (None, with the reason, when it has none)."""
+
+    document: StoredDocument
+    figure: Figure | None
+    reason: str = ""
+
+
+def where(f: Figure) -> str:
+    return f"{f.table}第{f.page}页"
+
+
+def _found(items: Sequence[DocFigure]) -> list[DocFigure]:
+    return [i for i in items if i.figure is not None]
+
+
+def _missing_note(items: Sequence[DocFigure]) -> str:
+    missing = [i for i in items if i.figure is None]
+    if not missing:
+        return ""
+    named = "、".join(f"{i.document.department}（{i.reason or '未找到'}）" for i in missing[:5])
+    more = f"等{len(missing)}个" if len(missing) > 5 else ""
+    return f"另有{named}{more}没有此项数字，未计入。"
+
+
+def _unit(items: Sequence[DocFigure]) -> str | None:
+    """The one unit all the figures are in (None when they differ: then they are not compared)."""
+    units = {i.figure.unit for i in _found(items) if i.figure is not None}
+    return units.pop() if len(units) == 1 else None
+
+
+def _table(rows: Sequence[DocFigure], label: str, unit: str, numbered: bool) -> list[list[str]]:
+    """Header and one row per document: department, document, figure, where it is printed."""
+    out = [(["名次"] if numbered else []) + ["部门", "文件", f"{label}（{unit}）", "出处"]]
+    for n, item in enumerate(rows, 1):
+        f = item.figure
+        assert f is not None
+        out.append(([str(n)] if numbered else []) + [item.document.department,
+                                                      f"{item.document.year}年部门{item.document.kind}",
+                                                      amount(f.value), where(f)])
+    return out
+
+
+def _cites(items: Sequence[DocFigure]) -> list[Citation]:
+    return citations([i.figure for i in items if i.figure is not None])
+
+
+def rank_departments(question: str, label: str, items: Sequence[DocFigure], ascending: bool,
+                     n: int | None, scope: str) -> Answer:
+    """「哪个部门三公经费最多」: the departments' figures ordered, the first said, the table below."""
+    found = _found(items)
+    unit = _unit(items)
+    if not found or unit is None:
+        return not_found(question, f"未找到：{scope}各部门的文件中没有可比较的「{label}」数字。", "rank")
+    order = ranked(found, key=lambda i: i.figure.value, ascending=ascending)  # type: ignore[union-attr]
+    first = order[0]
+    word = "最少" if ascending else "最多"
+    head = (f"{scope}{label}{word}的部门是{first.document.department}：{amount(first.figure.value)}{unit}"  # type: ignore[union-attr]
+            f"（{where(first.figure)}）。共比较{len(found)}个部门。")  # type: ignore[arg-type]
+    shown = order[:n] if n else order[:TABLE_ROWS]
+    rest = f"下表列出前{len(shown)}名（共{len(order)}个部门）。" if len(shown) < len(order) else ""
+    values = [Value(f"{i.document.department}{label}", amount(i.figure.value), unit) for i in shown]  # type: ignore[union-attr]
+    return Answer(question, head + _missing_note(items) + rest, True, values, _cites(shown), operation="rank",
+                  table=_table(shown, label, unit, numbered=True))
+
+
+def compare_departments(question: str, label: str, items: Sequence[DocFigure]) -> Answer:
+    """「工信局和财政局的三公经费比较」: each department's figure; with two, the difference too."""
+    found = _found(items)
+    unit = _unit(items)
+    if len(found) < 2 or unit is None:
+        return not_found(question, f"无法比较：{_missing_note(items) or f'没有两个部门都有「{label}」的数字。'}",
+                         "difference", _cites(found))
+    parts = [f"{i.document.department}{i.document.year}年{label}{amount(i.figure.value)}{unit}"  # type: ignore[union-attr]
+             f"（{i.document.title}，{where(i.figure)}）" for i in found]  # type: ignore[arg-type]
+    text = "；".join(parts) + "。"
+    values = [Value(f"{i.document.department}{label}", amount(i.figure.value), unit) for i in found]  # type: ignore[union-attr]
+    if len(found) == 2:
+        a, b = found[0].figure, found[1].figure
+        assert a is not None and b is not None
+        diff = difference(a.value, b.value)
+        more = "多" if diff >= 0 else "少"
+        text += (f"{found[0].document.department}比{found[1].document.department}{more}"
+                 f"{amount(abs(diff))}{unit}（{amount(a.value)} − {amount(b.value)}）。")
+        values.append(Value("差额", amount(diff), unit))
+    else:
+        top = ranked(found, key=lambda i: i.figure.value)  # type: ignore[union-attr]
+        text += f"最多的是{top[0].document.department}，最少的是{top[-1].document.department}。"
+    return Answer(question, text + _missing_note(items), True, values, _cites(found), operation="difference")
+
+
+def list_departments(question: str, label: str, items: Sequence[DocFigure], why: str) -> Answer:
+    """A question that fits several departments' documents: each one's figure in a table, and the
+    request to name the department."""
+    found = _found(items)
+    unit = _unit(items)
+    if not found or unit is None:
+        return not_found(question, f"{why}请指明部门。", "clarify")
+    shown = found[:TABLE_ROWS]
+    rest = f"下表列出{len(shown)}个（共{len(found)}个部门有此项）。" if len(shown) < len(found) else ""
+    text = f"{why}各部门的「{label}」如下；请指明是哪个部门。{_missing_note(items)}{rest}"
+    values = [Value(f"{i.document.department}{label}", amount(i.figure.value), unit) for i in shown]  # type: ignore[union-attr]
+    candidates = [{"department": i.document.department, "document": i.document.title, "label": label,
+                   "value": amount(i.figure.value), "unit": unit, "table": i.figure.table,  # type: ignore[union-attr]
+                   "page": i.figure.page} for i in shown]  # type: ignore[union-attr]
+    return Answer(question, text, True, values, _cites(shown), operation="clarify", candidates=candidates,
+                  table=_table(shown, label, unit, numbered=False))
+
+
+def year_change(question: str, department: str, new: DocFigure, old: DocFigure, asks_rate: bool) -> Answer:
+    """「2024年比2023年三公经费增加多少」: both years' figures from their own documents, the change and
+    the rate computed."""
+    a, b = new.figure, old.figure
+    y1, y0 = new.document.year, old.document.year
+    if a is None or b is None or a.unit != b.unit:
+        lacking = old if b is None else new
+        return not_found(question, f"未找到：{department}{lacking.document.year}年文件中没有此项数字"
+                         f"（{lacking.reason or '未找到'}），无法计算{y1}年较{y0}年的变化。", "change",
+                         _cites([i for i in (new, old) if i.figure is not None]))
+    label = name(a)
+    diff = difference(a.value, b.value)
+    verb = "增加" if diff > 0 else "减少" if diff < 0 else "持平，变化"
+    rate = share(abs(diff), b.value) if b.value else None
+    rate_text = f"，{'增长' if diff > 0 else '下降'}{percent(rate)}" if rate is not None and diff else ""
+    working = f"{amount(a.value)} − {amount(b.value)} = {amount(diff)}"
+    if rate_text:
+        working += f"；{amount(abs(diff))} ÷ {amount(b.value)} = {percent(rate)}"  # type: ignore[arg-type]
+    text = (f"{department}{label}：{y1}年{amount(a.value)}{a.unit}（{new.document.title}，{where(a)}），"
+            f"{y0}年{amount(b.value)}{b.unit}（{old.document.title}，{where(b)}）。"
+            f"{y1}年比{y0}年{verb}{amount(abs(diff))}{a.unit}{rate_text}（{working}）。")
+    if asks_rate and rate is None:
+        text += f"{y0}年为0，无法计算增长率。"
+    values = [Value(f"{y1}年{label}", amount(a.value), a.unit), Value(f"{y0}年{label}", amount(b.value), b.unit),
+              Value("增减额", amount(diff), a.unit)]
+    if rate is not None:
+        values.append(Value("增减率", f"{(rate if diff >= 0 else -rate):f}", "%"))
+    return Answer(question, text, True, values, citations([a, b]), operation="change")
+
+
+def item_key(f: Figure) -> tuple[str, str]:
+    """What a figure is, whatever the document: its name without place, and its column qualifier."""
+    return strip_place(f.label), f.qualifier
+
+
+def same_item(items: list[DocFigure]) -> tuple[list[DocFigure], str]:
+    """The documents' figures kept when they are the item most of them name (a document whose
+    reading of the question is another item has none), and that item's name."""
+    keys = Counter(item_key(i.figure) for i in items if i.figure is not None)
+    if not keys:
+        return items, ""
+    key = keys.most_common(1)[0][0]
+    for i in items:
+        if i.figure is not None and item_key(i.figure) != key:
+            i.figure, i.reason = None, f"没有「{key[0]}{key[1]}」这一项"
+    return items, key[0] + key[1]
+
+
+def same_figure(a: Figure, b: Figure) -> bool:
+    """Two documents' figures are the same item: the same printed row (or concept) and column."""
+    return a.label == b.label and a.qualifier == b.qualifier and _leaf(a.column) == _leaf(b.column)
+
+
+def _leaf(column: str | None) -> str:
+    return (column or "").split("/")[-1]
+

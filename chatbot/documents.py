@@ -1,0 +1,179 @@
+"""Which stored documents a question is about. Departments are found by full name, by name without
+the place (「工业和信息化局」) or by abbreviation (「工信局」); a unit or project named without its
+department leads to the documents that print it; a year and a kind (预算/决算) pick among one
+department's documents, the latest 预算 when the question names none."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.store import Store, StoredDocument
+
+from .catalog import abbreviates, label_key, strip_place
+from .understand import detect_scope, normalize_question
+
+MIN_ROUTING_LABEL = 4   # shorter printed names (行政运行 is 4) only route when few departments print them
+
+
+@dataclass(frozen=True)
+class Named:
+    """A department the question names, and where (a span of the normalized question)."""
+
+    department: str
+    start: int
+    end: int
+
+
+class Directory:
+    """The stored documents by department, year and kind, with the names that lead to them."""
+
+    def __init__(self, documents: list[StoredDocument], store: Store, patterns: dict[str, Any]) -> None:
+        self.documents = documents
+        self.store = store
+        self.patterns = patterns
+        self.by_department: dict[str, list[StoredDocument]] = defaultdict(list)
+        for d in documents:
+            self.by_department[d.department].append(d)
+        self.departments = list(self.by_department)
+        self._variants = {dept: [v for v in dict.fromkeys((normalize_question(dept),
+                                                            normalize_question(strip_place(dept)))) if len(v) >= 2]
+                          for dept in self.departments}
+        self._labels: dict[str, set[str]] | None = None
+
+    # -- departments named ---------------------------------------------------------------------
+    def named(self, text: str) -> list[Named]:
+        """Departments the (normalized) question names, in order; where names overlap the longest
+        wins (「长沙市财政局」 is one department, 「财政局」 alone is every city's)."""
+        hits: list[Named] = []
+        orgs = detect_scope(text, self.patterns).orgs
+        for dept, variants in self._variants.items():
+            for v in variants:
+                i = text.find(v)
+                if i >= 0 and not _other_place(text, i, i + len(v), dept, orgs):
+                    hits.append(Named(dept, i, i + len(v)))
+                    break
+        for org in orgs:
+            i = text.find(org)
+            if i < 0 or any(h.start <= i < h.end for h in hits):
+                continue
+            for dept in self.departments:
+                if abbreviates(org, dept) or _abbreviates_with_place(org, dept):
+                    hits.append(Named(dept, i, i + len(org)))
+        kept = [h for h in hits if not any(o.end - o.start > h.end - h.start and o.start < h.end and h.start < o.end
+                                           for o in hits)]
+        out: dict[str, Named] = {}
+        for h in sorted(kept, key=lambda h: h.start):
+            out.setdefault(h.department, h)
+        return list(out.values())
+
+    def unknown_orgs(self, text: str, named: list[Named]) -> list[str]:
+        """Organisations the question names that are no stored department and no printed row."""
+        labels = self.labels
+        out = []
+        for org in detect_scope(text, self.patterns).orgs:
+            i = text.find(org)
+            if any(n.start <= i < n.end or (i <= n.start and n.end <= i + len(org)) for n in named):
+                continue
+            core = strip_place(org)
+            wanted = org if core != org else core     # a place named must be the place printed
+            if wanted not in labels and not any(wanted in key for key in labels):
+                out.append(org)
+        return out
+
+    # -- documents of a department -------------------------------------------------------------
+    def documents_of(self, department: str) -> list[StoredDocument]:
+        return self.by_department.get(department, [])
+
+    def pick(self, department: str, years: Iterable[int] = (), kinds: Iterable[str] = ()) -> StoredDocument | None:
+        """The department's document for the year and kind named: the latest year when none is named,
+        a 预算 before a 决算 unless 决算 is named."""
+        docs = self.documents_of(department)
+        years, kinds = set(years), set(kinds)
+        if years:
+            docs = [d for d in docs if d.year in years]
+        if "决算" in kinds and "预算" not in kinds:
+            docs = [d for d in docs if d.kind == "决算"]
+        if not docs:
+            return None
+        return max(docs, key=lambda d: (d.year or 0, d.kind == "预算", d.id))
+
+    def latest_year(self, kinds: Iterable[str] = ()) -> int | None:
+        kinds = set(kinds)
+        want = "决算" if "决算" in kinds and "预算" not in kinds else "预算"
+        years = [d.year for d in self.documents if d.year and d.kind == want]
+        return max(years) if years else None
+
+    # -- routing by printed names --------------------------------------------------------------
+    @property
+    def labels(self) -> dict[str, set[str]]:
+        """Printed row names (and their forms without place) → the departments printing them.
+        Read once from the store, on the first question that needs it."""
+        if self._labels is None:
+            dept_of = {d.id: d.department for d in self.documents}
+            labels: dict[str, set[str]] = defaultdict(set)
+            for label, doc_id in self.store.execute(
+                    "SELECT DISTINCT row_label, document_id FROM records WHERE value IS NOT NULL").fetchall():
+                key = normalize_question(label_key(label))
+                for k in {key, strip_place(key)}:
+                    if len(k) >= 2:
+                        labels[k].add(dept_of.get(doc_id, ""))
+            self._labels = dict(labels)
+        return self._labels
+
+    def routed(self, text: str) -> list[str]:
+        """Departments a question names only through a unit or project it prints (「制造业发展促进中心
+        的基本支出」): the printed names in the question that some departments print and others do
+        not, the longest first; the departments printing all of them. Empty when nothing narrows."""
+        everyone = len(self.departments)
+        labels = self.labels
+        lengths = sorted({len(k) for k in labels if len(k) >= MIN_ROUTING_LABEL}, reverse=True)
+        found: list[set[str]] = []
+        i = 0
+        while i < len(text):
+            for n in lengths:
+                piece = text[i:i + n]
+                if len(piece) == n and piece in labels and len(labels[piece]) < everyone:
+                    found.append(labels[piece])
+                    i += n - 1
+                    break
+            i += 1
+        if not found:
+            return []
+        common = set.intersection(*found)
+        return sorted(common)
+
+    def holdings(self, limit: int = 8) -> str:
+        """What the store holds, in a line: every document when few, else a count and some names."""
+        if len(self.documents) <= limit:
+            return "；".join(dict.fromkeys(f"{d.department} {d.year}年 部门{d.kind}" for d in self.documents))
+        years = sorted({d.year for d in self.documents if d.year})
+        span = f"{years[0]}–{years[-1]}年" if years else ""
+        some = "、".join(self.departments[:limit])
+        return f"{len(self.documents)}份文件（{len(self.departments)}个部门，{span}），如{some}等"
+
+
+def _other_place(text: str, start: int, end: int, department: str, orgs: tuple[str, ...]) -> bool:
+    """The name found is the core of an organisation the question places elsewhere: 「财政局」 inside
+    「北京市财政局」 is not 长沙市财政局."""
+    for org in orgs:
+        i = text.find(org)
+        if i <= start and end <= i + len(org):
+            place = org[:len(org) - len(strip_place(org))]
+            if place and not department.startswith(place):
+                return True
+    return False
+
+
+_PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区)")
+
+
+def _abbreviates_with_place(org: str, department: str) -> bool:
+    """「长沙工信局」 for 「长沙市工业和信息化局」: the place without 市, then an abbreviation of the rest."""
+    m = _PLACE_HEAD.match(department)
+    if not m or not org.startswith(m.group(1)) or org.startswith(m.group(0)):
+        return False
+    rest = org[len(m.group(1)):]
+    return len(rest) >= 2 and abbreviates(rest, department[m.end():])
