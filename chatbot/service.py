@@ -85,6 +85,7 @@ class Service:
         self._engines: OrderedDict[tuple[int, ...], Engine] = OrderedDict()
         self._lock = threading.RLock()   # the engine cache and the store's one connection
         self._stores: Any = None
+        self._closed = False
         self._across = re.compile(self.patterns["across_departments"])
         self._compare_words = re.compile(self.patterns["compare_departments"])
 
@@ -130,15 +131,41 @@ class Service:
     def _whole(self) -> Engine:
         return self.engine(self.documents)
 
-    def warm(self) -> None:
+    def warm(self, background: bool = True) -> threading.Thread | None:
         """Build now what the first question would: with one document, its engine and indexes; with
-        many, the routing index of printed names."""
+        many, the routing index of printed names now, then (in a daemon thread, unless `background`
+        is False) an engine per document, newest first, up to the cache size."""
         if len(self.documents) == 1:
             self._whole().warm()
-        elif self.documents:
-            self.directory.labels  # noqa: B018 — built now, not on the first question
+            return None
+        if not self.documents:
+            return None
+        self.directory.labels  # noqa: B018 — built now, not on the first question
+        if not background:
+            self.prebuild()
+            return None
+        thread = threading.Thread(target=self.prebuild, name="budgetqa-prebuild", daemon=True)
+        thread.start()
+        return thread
+
+    def prebuild(self) -> int:
+        """Build the engines of the newest documents (as many as the cache keeps); the number built."""
+        order = sorted(self.documents, key=lambda d: (d.year or 0, d.kind == "预算"), reverse=True)
+        built = 0
+        for doc in order[:self.cache_size]:
+            if self._closed:
+                break
+            try:
+                self.engine([doc])
+            except Exception:  # the service closed under it (or the store went away): stop quietly
+                if self._closed:
+                    break
+                raise
+            built += 1
+        return built
 
     def close(self) -> None:
+        self._closed = True
         with self._lock:
             self.store.close()
             if self._stores is not None:
@@ -240,23 +267,25 @@ class Service:
         docs = self.directory.documents_of(department)
         if len(docs) == 1 and not scope.compared:
             return self.engine(docs).ask(question)
+        doc = self.directory.pick(department, scope.years, scope.kinds)
+        prior = None
+        if doc is not None and not scope.years and not scope.compared:   # 「去年的三公经费」: a level, not a change
+            engine = self.engine([doc])
+            prior = engine.prior_year_asked(engine.understand(question))
+        if prior is not None and (earlier := self.directory.pick(department, [prior], scope.kinds)) is not None \
+                and earlier.year == prior:
+            answer = self.engine([earlier]).ask(f"{prior}年{strip_prior_words(scope.text, prior)}")
+            answer.question = question
+            return answer
         change = self._year_change(question, scope, department)
         if change is not None:
             return change
-        doc = self.directory.pick(department, scope.years, scope.kinds)
         if doc is None:
             later = self.directory.pick(department, [y + 1 for y in scope.years], scope.kinds)
             if later is not None and len(scope.years) == 1:    # last year's figure, from next year's narrative
                 return self.engine([later]).ask(question)
             return self._missing_year(question, department, scope)
-        engine = self.engine([doc])
-        prior = engine.prior_year_asked(engine.understand(question)) if not scope.years else None
-        if prior is not None and (earlier := self.directory.pick(department, [prior], scope.kinds)) is not None:
-            plain = strip_prior_words(scope.text, prior)
-            answer = self.engine([earlier]).ask(f"{prior}年{plain}")
-            answer.question = question
-            return answer
-        answer = engine.ask(question)
+        answer = self.engine([doc]).ask(question)
         others = [d for d in docs if d.id != doc.id]
         if not scope.years and others and answer.found:
             years = "、".join(sorted({f"{d.year}年{d.kind}" for d in others}))
