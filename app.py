@@ -187,10 +187,10 @@ def _remove_old_files(directory: Path, max_age: float, pattern: str = "budgetqa-
 # -- documents and uploads -----------------------------------------------------------------------
 def document_rows(store: Store) -> list[list[Any]]:
     """The ingested documents as rows of 部门, 年度, 类型, 页数, 表数, 记录数, 文件."""
+    counts = store.document_counts()
     rows = []
     for d in store.documents():
-        n_tables = len(store.tables(d.id))
-        n_records = len(store.records("r.document_id = ?", (d.id,)))
+        n_tables, n_records = counts.get(d.id, (0, 0))
         rows.append([d.department, d.year or "", d.kind, d.pages, n_tables, n_records, d.source])
     return rows
 

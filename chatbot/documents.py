@@ -87,15 +87,19 @@ class Directory:
     def documents_of(self, department: str) -> list[StoredDocument]:
         return self.by_department.get(department, [])
 
-    def pick(self, department: str, years: Iterable[int] = (), kinds: Iterable[str] = ()) -> StoredDocument | None:
+    def pick(self, department: str, years: Iterable[int] = (), kinds: Iterable[str] = (),
+             exact_kind: bool = False) -> StoredDocument | None:
         """The department's document for the year and kind named: the latest year when none is named,
-        a 预算 before a 决算 unless 决算 is named."""
+        a 预算 before a 决算 unless 决算 is named (`exact_kind`: a 预算 only, then — so that a ranking
+        never sets one department's 决算 against another's 预算)."""
         docs = self.documents_of(department)
         years, kinds = set(years), set(kinds)
         if years:
             docs = [d for d in docs if d.year in years]
         if "决算" in kinds and "预算" not in kinds:
             docs = [d for d in docs if d.kind == "决算"]
+        elif exact_kind:
+            docs = [d for d in docs if d.kind == "预算"]
         if not docs:
             return None
         return max(docs, key=lambda d: (d.year or 0, d.kind == "预算", d.id))

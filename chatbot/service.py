@@ -337,7 +337,7 @@ class Service:
             years = (latest,)
         items = []
         for dept in departments:
-            doc = self.directory.pick(dept, years, scope.kinds)
+            doc = self.directory.pick(dept, years, scope.kinds, exact_kind=same_year)
             if doc is None:
                 continue
             figs = self._figures(doc, base)
@@ -347,12 +347,16 @@ class Service:
         return across.same_item(items)
 
     def _latest_year(self, departments: list[str], kinds: tuple[str, ...]) -> int | None:
-        years = [d.year for dept in departments if (d := self.directory.pick(dept, (), kinds)) and d.year]
+        years = [d.year for dept in departments
+                 if (d := self.directory.pick(dept, (), kinds, exact_kind=True)) and d.year]
         return max(years) if years else None
 
     def _year_words(self, items: list[across.DocFigure], scope: _Scope) -> str:
+        """「2024年」「2024年决算」「2026年（库中最新年份）」: the year (and 决算) the figures are of."""
         years = sorted({i.document.year for i in items if i.document.year})
         said = "、".join(f"{y}年" for y in years)
+        if items and all(i.document.kind == "决算" for i in items):
+            said += "决算"
         return said if scope.years or not years else f"{said}（库中最新年份）"
 
     def _rank(self, question: str, scope: _Scope) -> Answer:

@@ -280,6 +280,12 @@ class Store:
             args = tuple(document_ids)
         return [StoredChunk(*r) for r in self.execute(sql + " ORDER BY c.id", args).fetchall()]
 
+    def document_counts(self) -> dict[int, tuple[int, int]]:
+        """Document id → (tables, records), counted by the store (no rows read)."""
+        tables = dict(self.execute("SELECT document_id, COUNT(*) FROM tables GROUP BY document_id").fetchall())
+        records = dict(self.execute("SELECT document_id, COUNT(*) FROM records GROUP BY document_id").fetchall())
+        return {int(d): (int(tables.get(d, 0)), int(records.get(d, 0))) for d in {*tables, *records}}
+
     def counts(self) -> dict[str, int]:
         return {name: self.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
                 for name in ("documents", "tables", "records", "chunks")}

@@ -122,6 +122,20 @@ def test_the_answer_text_is_escaped():
     assert "<script>" not in text and "&lt;script&gt;" in text
 
 
+def test_an_answer_across_documents_shows_its_table_with_cells_escaped():
+    """A ranking across departments carries a table (header, rows); the app renders it as Markdown,
+    each cell escaped like any text from a document."""
+    answer = _answer([], text="2024年三公经费最多的部门是甲局：98.14万元。")
+    answer.table = [["名次", "部门", "三公经费（万元）"], ["1", "甲局<img src=x onerror=alert(1)>", "98.14"],
+                    ["2", "乙局|丙", "12.00"]]
+    text = app.format_answer(answer)
+    lines = text.split("\n")
+    assert "| 名次 | 部门 | 三公经费（万元） |" in lines
+    assert any(line.startswith("| 1 | 甲局") and "98.14" in line for line in lines)
+    assert "<img" not in text and "&lt;img" in text
+    assert "| 2 | 乙局\\|丙 | 12.00 |" in lines                # a | in a cell is escaped: no extra column
+
+
 @pytest.mark.parametrize("question, refused", [
     ("三公经费是多少？", False),
     ("问" * app.MAX_QUESTION_CHARS, False),
