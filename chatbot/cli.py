@@ -187,7 +187,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     root = _paths(args.store).root
     try:
-        if ensure_store(root):
+        if ensure_store(root, args.questions or DEFAULT_QUESTIONS):
             print(f"ingested the bundled sample into {root}", file=sys.stderr)
         report = run_eval(root, args.questions or DEFAULT_QUESTIONS, progress=eval_progress)
     except (QuestionError, OSError, RuntimeError) as exc:

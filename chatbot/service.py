@@ -188,8 +188,12 @@ class Service:
     def retrieve_chunks(self, question: str, k: int = 3) -> list[str]:
         """Texts of the narrative chunks ranked first for a question, in the documents it is about."""
         scope = self._scope(question)
-        docs = self._documents_named(scope) or self.documents
-        return self.engine(docs).retrieve_chunks(question, k)
+        departments = self.directory.departments if self.single else list(dict.fromkeys(n.department
+                                                                                         for n in scope.named))
+        if len(departments) != 1:
+            return []   # no one department: the answer asks which, nothing is retrieved
+        doc = self.directory.pick(departments[0], scope.years, scope.kinds)
+        return self.engine([doc]).retrieve_chunks(question, k) if doc else []
 
     def search_records(self, query: str, document: str | None = None, table: str | None = None,
                        limit: int = 200) -> list[StoredRecord]:
@@ -225,9 +229,6 @@ class Service:
         text = normalize_question(question)
         found = detect_scope(text, self.patterns)
         return _Scope(text, self.directory.named(text), found.years, found.compared_years, found.kinds)
-
-    def _documents_named(self, scope: _Scope) -> list[StoredDocument]:
-        return [d for n in scope.named for d in self.directory.documents_of(n.department)]
 
     def _answer(self, question: str) -> Answer:
         if not normalize_question(question):
@@ -311,7 +312,7 @@ class Service:
         if q.operation != "change" and not (len(years) == 2 and self._compare_words.search(scope.text)):
             return None
         old_year = years[0] if len(years) == 2 else (newest.year or 0) - 1
-        old = self.directory.pick(department, [old_year], [newest.kind])
+        old = self.directory.pick(department, [old_year], [newest.kind], exact_kind=newest.kind == "预算")
         if old is None or old.year != old_year or old.id == newest.id:
             return None
         new_figs = self._figures(newest, question)
