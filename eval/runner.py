@@ -19,7 +19,8 @@ from .score import Outcome, Question, QuestionError, Scored
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
 DEFAULT_QUESTIONS = QUESTIONS_DIR / "sample.jsonl"
-SAMPLE_PDF = Path(ingest.__file__).resolve().parent / "samples" / "changsha-gxj-2024.pdf"
+SAMPLES_DIR = Path(ingest.__file__).resolve().parent / "samples"
+SAMPLE_PDF = SAMPLES_DIR / "changsha-gxj-2024.pdf"
 SYSTEMS = ("budgetqa", "baseline")
 
 
@@ -165,15 +166,54 @@ def store_is_empty(store_dir: str | Path) -> bool:
         store.close()
 
 
-def ensure_store(store_dir: str | Path) -> bool:
-    """Ingest the bundled sample disclosure if the store holds no document; True if it did."""
+def corpus_file(questions_path: str | Path | None) -> Path | None:
+    """The corpus a question set is about: `<stem>.corpus.json` next to it (None when there is none)."""
+    if questions_path is None:
+        return None
+    path = Path(questions_path)
+    found = path.with_name(f"{path.stem}.corpus.json")
+    return found if found.is_file() else None
+
+
+def write_corpus(corpus_path: str | Path, folder: str | Path) -> list[Path]:
+    """The documents of a corpus file, written into `folder` in text form: each entry is either a
+    synthetic document {"seed", "index", "city", "bureau", "year", "kind"} (eval/synth.py) or
+    {"sample": "<name>"}, a text of ingest/samples/. Returns the files written, in corpus order."""
+    from . import synth
+
+    folder = Path(folder)
+    out = []
+    for n, spec in enumerate(json.loads(Path(corpus_path).read_text(encoding="utf-8"))):
+        if "sample" in spec:
+            source = SAMPLES_DIR / spec["sample"]
+            path = folder / f"{n:02d}-{source.name}"
+            path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        else:
+            doc = synth.generate(spec["seed"], spec["index"], kind=spec["kind"], city=spec["city"],
+                                 bureau=spec["bureau"], year=spec["year"])
+            path = folder / f"{n:02d}-synth-{spec['index']}.txt"
+            synth.render_text(doc, path)
+        out.append(path)
+    return out
+
+
+def ensure_store(store_dir: str | Path, questions_path: str | Path | None = None) -> bool:
+    """Ingest the question set's documents if the store holds none; True if it did. The documents are
+    those of `<questions stem>.corpus.json` next to the question file when there is one (see
+    write_corpus), else the bundled sample disclosure (PDF)."""
     if not store_is_empty(store_dir):
         return False
+    import tempfile
+
     from ingest.pipeline import ingest_paths
 
-    summary = ingest_paths([SAMPLE_PDF], store_dir)
+    corpus = corpus_file(questions_path)
+    with tempfile.TemporaryDirectory(prefix="budgetqa-corpus-") as tmp:
+        files = write_corpus(corpus, tmp) if corpus else [SAMPLE_PDF]
+        summary = ingest_paths(files, store_dir)
     if summary.failed:
-        raise RuntimeError(f"could not ingest the bundled sample: {summary.failed[0].reason}")
+        what = corpus or "the bundled sample"
+        raise RuntimeError(f"could not ingest {what}: {Path(summary.failed[0].path).name}: {summary.failed[0].reason}")
     return True
 
 
