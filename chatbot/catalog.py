@@ -14,6 +14,7 @@ from ingest.text import normalize_label
 from .lexicon import Lexicon
 
 _PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{1,3}?省)?(?:[\u4e00-\u9fff]{1,3}?市)?(?:[\u4e00-\u9fff]{1,3}?[县区])?")
+_PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区)")
 _QUOTES = re.compile(r"[“”\"‘’'「」]")
 
 
@@ -35,11 +36,16 @@ def strip_place(name: str) -> str:
 
 
 def abbreviates(org: str, department: str) -> bool:
-    """「工信局」「长沙市工信局」 abbreviate 「长沙市工业和信息化局」: the same place (or none), the core's
-    characters in order, the same last character."""
+    """「工信局」「长沙市工信局」「长沙工信局」 abbreviate 「长沙市工业和信息化局」: the same place (or none,
+    or the place without 市/县/区), the core's characters in order, the same last character."""
     core, dept_core = strip_place(org), strip_place(department)
     place, dept_place = org[:len(org) - len(core)], department[:len(department) - len(dept_core)]
-    return (not place or place == dept_place) and core[-1:] == dept_core[-1:] and subsequence(core, dept_core)
+    if place and place != dept_place:
+        return False
+    if not place and (head := _PLACE_HEAD.match(department)) and org.startswith(head.group(1)) \
+            and len(org) - len(head.group(1)) >= 2:
+        core = org[len(head.group(1)):]     # 「长沙工信局」: 长沙 is the place without 市
+    return core[-1:] == dept_core[-1:] and subsequence(core, dept_core)
 
 
 def subsequence(short: str, long: str) -> bool:

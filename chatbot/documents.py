@@ -4,7 +4,6 @@ department leads to the documents that print it; a year and a kind (预算/决�
 department's documents, the latest 预算 when the question names none."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,7 +59,7 @@ class Directory:
             if i < 0 or any(h.start <= i < h.end for h in hits):
                 continue
             for dept in self.departments:
-                if abbreviates(org, dept) or _abbreviates_with_place(org, dept):
+                if abbreviates(org, dept):
                     hits.append(Named(dept, i, i + len(org)))
         kept = [h for h in hits if not any(o.end - o.start > h.end - h.start and o.start < h.end and h.start < o.end
                                            for o in hits)]
@@ -88,11 +87,14 @@ class Directory:
         return self.by_department.get(department, [])
 
     def pick(self, department: str, years: Iterable[int] = (), kinds: Iterable[str] = (),
-             exact_kind: bool = False) -> StoredDocument | None:
+             exact_kind: bool = False, within: Iterable[StoredDocument] | None = None) -> StoredDocument | None:
         """The department's document for the year and kind named: the latest year when none is named,
         a 预算 before a 决算 unless 决算 is named (`exact_kind`: a 预算 only, then — so that a ranking
         never sets one department's 决算 against another's 预算)."""
         docs = self.documents_of(department)
+        if within is not None:          # only these (the documents that print the unit asked about)
+            allowed = {d.id for d in within}
+            docs = [d for d in docs if d.id in allowed]
         years, kinds = set(years), set(kinds)
         if years:
             docs = [d for d in docs if d.year in years]
@@ -112,34 +114,35 @@ class Directory:
 
     # -- routing by printed names --------------------------------------------------------------
     @property
-    def labels(self) -> dict[str, set[str]]:
-        """Printed row names (and their forms without place) → the departments printing them.
+    def labels(self) -> dict[str, set[int]]:
+        """Printed row names (and their forms without place) → the documents printing them.
         Read once from the store, on the first question that needs it."""
         if self._labels is None:
-            dept_of = {d.id: d.department for d in self.documents}
-            labels: dict[str, set[str]] = defaultdict(set)
+            labels: dict[str, set[int]] = defaultdict(set)
             for label, doc_id in self.store.execute(
                     "SELECT DISTINCT row_label, document_id FROM records WHERE value IS NOT NULL").fetchall():
                 key = normalize_question(label_key(label))
                 for k in {key, strip_place(key)}:
                     if len(k) >= 2:
-                        labels[k].add(dept_of.get(doc_id, ""))
+                        labels[k].add(int(doc_id))
             self._labels = dict(labels)
         return self._labels
 
-    def routed(self, text: str) -> list[str]:
-        """Departments a question names only through a unit or project it prints (「制造业发展促进中心
+    def routed(self, text: str) -> list[StoredDocument]:
+        """Documents a question names only through a unit or project they print (「制造业发展促进中心
         的基本支出」): the printed names in the question that some departments print and others do
-        not, the longest first; the departments printing all of them. Empty when nothing narrows."""
+        not, the longest first; the documents printing all of them. Empty when nothing narrows."""
         everyone = len(self.departments)
         labels = self.labels
+        department = {d.id: d.department for d in self.documents}
         lengths = sorted({len(k) for k in labels if len(k) >= MIN_ROUTING_LABEL}, reverse=True)
-        found: list[set[str]] = []
+        found: list[set[int]] = []
         i = 0
         while i < len(text):
             for n in lengths:
                 piece = text[i:i + n]
-                if len(piece) == n and piece in labels and len(labels[piece]) < everyone:
+                if len(piece) == n and piece in labels and \
+                        len({department.get(d) for d in labels[piece]}) < everyone:
                     found.append(labels[piece])
                     i += n - 1
                     break
@@ -147,7 +150,7 @@ class Directory:
         if not found:
             return []
         common = set.intersection(*found)
-        return sorted(common)
+        return [d for d in self.documents if d.id in common]
 
     def holdings(self, limit: int = 8) -> str:
         """What the store holds, in a line: every document when few, else a count and some names."""
@@ -171,13 +174,3 @@ def _other_place(text: str, start: int, end: int, department: str, orgs: tuple[s
     return False
 
 
-_PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区)")
-
-
-def _abbreviates_with_place(org: str, department: str) -> bool:
-    """「长沙工信局」 for 「长沙市工业和信息化局」: the place without 市, then an abbreviation of the rest."""
-    m = _PLACE_HEAD.match(department)
-    if not m or not org.startswith(m.group(1)) or org.startswith(m.group(0)):
-        return False
-    rest = org[len(m.group(1)):]
-    return len(rest) >= 2 and abbreviates(rest, department[m.end():])

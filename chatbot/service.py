@@ -57,7 +57,7 @@ class _Scope:
     def without_departments(self) -> str:
         """The question with the departments' names (and a 的/和 joining them) taken out."""
         text = self.text
-        for n in sorted(self.named, key=lambda n: -n.start):
+        for n in sorted({(n.start, n.end): n for n in self.named}.values(), key=lambda n: -n.start):
             end = n.end
             while end < len(text) and text[end] in "的和与跟及、":
                 end += 1
@@ -256,19 +256,22 @@ class Service:
         if self._across.search(scope.text):
             return self._rank(question, scope)
         routed = self.directory.routed(scope.text)
-        if len(routed) == 1:
-            return self._one_department(question, scope, routed[0])
-        candidates = routed or self.directory.departments
+        departments = list(dict.fromkeys(d.department for d in routed))
+        if len(departments) == 1:
+            return self._one_department(question, scope, departments[0], within=routed)
+        candidates = departments or self.directory.departments
         return self._several(question, scope, candidates,
                              f"问题没有指明部门，库中有{len(candidates)}个部门的文件可能相关。")
 
-    def _one_department(self, question: str, scope: _Scope, department: str) -> Answer:
+    def _one_department(self, question: str, scope: _Scope, department: str,
+                        within: list[StoredDocument] | None = None) -> Answer:
         """A question about one department: the document of the year and kind it names (the latest 预算
-        when none), a change between two stored years from both documents."""
+        when none; among `within`, the documents printing a unit the question names), a change between
+        two stored years from both documents."""
         docs = self.directory.documents_of(department)
         if len(docs) == 1 and not scope.compared:
             return self.engine(docs).ask(question)
-        doc = self.directory.pick(department, scope.years, scope.kinds)
+        doc = self.directory.pick(department, scope.years, scope.kinds, within=within)
         prior = None
         if doc is not None and not scope.years and not scope.compared:   # 「去年的三公经费」: a level, not a change
             engine = self.engine([doc])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -203,8 +204,6 @@ def ensure_store(store_dir: str | Path, questions_path: str | Path | None = None
     write_corpus), else the bundled sample disclosure (PDF)."""
     if not store_is_empty(store_dir):
         return False
-    import tempfile
-
     from ingest.pipeline import ingest_paths
 
     corpus = corpus_file(questions_path)
@@ -212,8 +211,9 @@ def ensure_store(store_dir: str | Path, questions_path: str | Path | None = None
         files = write_corpus(corpus, tmp) if corpus else [SAMPLE_PDF]
         summary = ingest_paths(files, store_dir)
     if summary.failed:
-        what = corpus or "the bundled sample"
-        raise RuntimeError(f"could not ingest {what}: {Path(summary.failed[0].path).name}: {summary.failed[0].reason}")
+        failed = summary.failed[0]
+        raise RuntimeError(f"could not ingest {corpus or 'the bundled sample'}: "
+                           f"{Path(failed.path).name}: {failed.reason}")
     return True
 
 

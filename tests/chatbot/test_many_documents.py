@@ -244,6 +244,22 @@ def test_bureau_without_place_lists_only_those_bureaus(svc, docs):
     assert values_of(answer) == {f"{A}三公经费": sangong(docs["A2024"]), f"{B}三公经费": sangong(docs["B2024"])}
 
 
+def test_bureau_without_place_or_year_lists_each_ones_latest(svc, docs):
+    """「财政局的三公经费是多少」 (the name matched once per department, at one place in the question):
+    both 财政局 listed, each from its latest document — the question keeps its words."""
+    answer = svc.ask("财政局的三公经费是多少")
+    assert answer.operation == "clarify" and answer.found, answer.answer
+    assert values_of(answer) == {f"{A}三公经费": sangong(docs["A2024"]), f"{B}三公经费": sangong(docs["B2024"])}
+
+
+@pytest.mark.parametrize("name", ["长沙财政局", "长沙市财政局"])
+def test_city_without_shi_before_the_name(svc, docs, name):
+    """「长沙财政局」: the city written without 市 still names 长沙市财政局, in routing and in the engine."""
+    answer = svc.ask(f"{name}2024年三公经费是多少")
+    assert answer.found, answer.answer
+    assert Decimal(answer.values[0].value) == sangong(docs["A2024"])
+
+
 # -- refusals -----------------------------------------------------------------------------------
 def test_place_not_stored_is_refused(svc):
     """北京市财政局 is no stored department; 「财政局」 in it must not match 长沙/株洲's."""
