@@ -102,6 +102,8 @@ def answer_latency(store: Path, asked: dict[str, list[str]]) -> tuple[float, dic
     load = time.perf_counter() - started
     out = {}
     for family, qs in asked.items():
+        if not qs:
+            continue
         for run in ("first", "again"):
             times, found = [], 0
             for q in qs:
