@@ -375,7 +375,9 @@ class BudgetApp:
         left to the garbage collector, not closed: a question may still be running on it."""
         fresh = open_warm_service(self.store_dir)
         with self._service_lock:
-            self._service = fresh
+            old, self._service = self._service, fresh
+        if old is not None and hasattr(old, "stop_prebuild"):
+            old.stop_prebuild()   # its background engine building would only keep it alive
 
     # -- 问答
     def chat(self, message: str, history: list[dict[str, Any]] | None = None) -> list[gr.ChatMessage]:

@@ -86,6 +86,7 @@ class Service:
         self._lock = threading.RLock()   # the engine cache and the store's one connection
         self._stores: Any = None
         self._closed = False
+        self._stop_prebuild = False
         self._across = re.compile(self.patterns["across_departments"])
         self._compare_words = re.compile(self.patterns["compare_departments"])
 
@@ -153,7 +154,7 @@ class Service:
         order = sorted(self.documents, key=lambda d: (d.year or 0, d.kind == "预算"), reverse=True)
         built = 0
         for doc in order[:self.cache_size]:
-            if self._closed:
+            if self._closed or self._stop_prebuild:
                 break
             try:
                 self.engine([doc])
@@ -163,6 +164,10 @@ class Service:
                 raise
             built += 1
         return built
+
+    def stop_prebuild(self) -> None:
+        """Stop building engines in the background (the service is being replaced); answering goes on."""
+        self._stop_prebuild = True
 
     def close(self) -> None:
         self._closed = True

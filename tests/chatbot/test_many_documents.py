@@ -360,3 +360,17 @@ def test_staff_lookup_across_documents_reads_only_those_printing_the_words(svc, 
     assert [d.title for d in printing] == [docs["C2024"].title]
     records = svc.search_records(name)
     assert records and {r.document for r in records} == {docs["C2024"].title}
+
+
+def test_a_replaced_service_stops_building_engines(many_store):
+    """stop_prebuild() (the app calls it when a new upload replaces the service) ends the background
+    building early; the service still answers."""
+    from chatbot.service import open_service
+
+    service = open_service(many_store)
+    try:
+        service.stop_prebuild()
+        assert service.prebuild() == 0
+        assert service.ask("长沙市财政局2024年三公经费是多少").found
+    finally:
+        service.close()
