@@ -309,17 +309,18 @@ class Service:
     def _year_change(self, question: str, scope: _Scope, department: str) -> Answer | None:
         """「2024年比2023年三公经费增加多少」「三公经费比上年增加多少」 with both years' documents stored:
         the figure read from each and the change computed. None when it does not apply."""
-        years = sorted(set(scope.years) | set(scope.compared))
-        if len(years) > 2:
+        years, compared = sorted(set(scope.years)), sorted(set(scope.compared))
+        if len(years) + len(compared) > 2 or len(compared) > 1 or (compared and len(years) > 1):
             return None
+        # 「2024年比2023年」: the later year against the earlier; 「比2023年」: the latest against 2023;
+        # 「比上年」: the year named (or the latest) against the year before it
         newest = self.directory.pick(department, years[-1:], scope.kinds)
         if newest is None:
             return None
-        engine = self.engine([newest])
-        q = engine.understand(question)
-        if q.operation != "change" and not (len(years) == 2 and self._compare_words.search(scope.text)):
+        q = self.engine([newest]).understand(question)
+        if q.operation != "change" and not (len(years) + len(compared) == 2 and self._compare_words.search(scope.text)):
             return None
-        old_year = years[0] if len(years) == 2 else (newest.year or 0) - 1
+        old_year = compared[0] if compared else years[0] if len(years) == 2 else (newest.year or 0) - 1
         old = self.directory.pick(department, [old_year], [newest.kind], exact_kind=newest.kind == "预算")
         if old is None or old.year != old_year or old.id == newest.id:
             return None
