@@ -182,14 +182,17 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.report import eval_progress, headline, summary_json, summary_table, write_reports
-    from eval.runner import DEFAULT_QUESTIONS, ensure_store, run_eval
+    from eval.runner import DEFAULT_QUESTIONS, corpus_file, ensure_store, run_eval
     from eval.score import QuestionError
 
     root = _paths(args.store).root
     try:
-        if ensure_store(root, args.questions or DEFAULT_QUESTIONS):
-            print(f"ingested the bundled sample into {root}", file=sys.stderr)
-        report = run_eval(root, args.questions or DEFAULT_QUESTIONS, progress=eval_progress)
+        questions = args.questions or DEFAULT_QUESTIONS
+        if ensure_store(root, questions):
+            corpus = corpus_file(questions)
+            print(f"ingested {f'the documents of {corpus.name}' if corpus else 'the bundled sample'} into {root}",
+                  file=sys.stderr)
+        report = run_eval(root, questions, progress=eval_progress)
     except (QuestionError, OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
