@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ingest.store import StoredDocument
 
 from .answer import Answer, Citation, Value
-from .catalog import strip_place
+from .catalog import column_leaf, strip_place
 from .compose import citations, name, not_found
 from .compute import amount, difference, percent, ranked, share
 from .resolve import Figure
@@ -44,9 +44,20 @@ def _missing_note(items: Sequence[DocFigure]) -> str:
     return f"另有{named}{more}没有此项数字，未计入。"
 
 
+def _fig(item: DocFigure) -> Figure:
+    """The figure of an item `_found` kept."""
+    assert item.figure is not None
+    return item.figure
+
+
+def _values(items: Sequence[DocFigure], label: str, unit: str) -> list[Value]:
+    """One value per department: 「长沙市财政局三公经费」."""
+    return [Value(f"{i.document.department}{label}", amount(_fig(i).value), unit) for i in items]
+
+
 def _unit(items: Sequence[DocFigure]) -> str | None:
     """The one unit all the figures are in (None when they differ: then they are not compared)."""
-    units = {i.figure.unit for i in _found(items) if i.figure is not None}
+    units = {_fig(i).unit for i in _found(items)}
     return units.pop() if len(units) == 1 else None
 
 
@@ -54,8 +65,7 @@ def _table(rows: Sequence[DocFigure], label: str, unit: str, numbered: bool) -> 
     """Header and one row per document: department, document, figure, where it is printed."""
     out = [(["名次"] if numbered else []) + ["部门", "文件", f"{label}（{unit}）", "出处"]]
     for n, item in enumerate(rows, 1):
-        f = item.figure
-        assert f is not None
+        f = _fig(item)
         out.append(([str(n)] if numbered else []) + [item.document.department,
                                                       f"{item.document.year}年部门{item.document.kind}",
                                                       amount(f.value), where(f)])
@@ -63,7 +73,7 @@ def _table(rows: Sequence[DocFigure], label: str, unit: str, numbered: bool) -> 
 
 
 def _cites(items: Sequence[DocFigure]) -> list[Citation]:
-    return citations([i.figure for i in items if i.figure is not None])
+    return citations([_fig(i) for i in _found(items)])
 
 
 def rank_departments(question: str, label: str, items: Sequence[DocFigure], ascending: bool,
@@ -73,14 +83,14 @@ def rank_departments(question: str, label: str, items: Sequence[DocFigure], asce
     unit = _unit(items)
     if not found or unit is None:
         return not_found(question, f"未找到：{scope}各部门的文件中没有可比较的「{label}」数字。", "rank")
-    order = ranked(found, key=lambda i: i.figure.value, ascending=ascending)  # type: ignore[union-attr]
+    order = ranked(found, key=lambda i: _fig(i).value, ascending=ascending)
     first = order[0]
     word = "最少" if ascending else "最多"
-    head = (f"{scope}{label}{word}的部门是{first.document.department}：{amount(first.figure.value)}{unit}"  # type: ignore[union-attr]
-            f"（{where(first.figure)}）。共比较{len(found)}个部门。")  # type: ignore[arg-type]
+    head = (f"{scope}{label}{word}的部门是{first.document.department}：{amount(_fig(first).value)}{unit}"
+            f"（{where(_fig(first))}）。共比较{len(found)}个部门。")
     shown = order[:n] if n else order[:TABLE_ROWS]
     rest = f"下表列出前{len(shown)}名（共{len(order)}个部门）。" if len(shown) < len(order) else ""
-    values = [Value(f"{i.document.department}{label}", amount(i.figure.value), unit) for i in shown]  # type: ignore[union-attr]
+    values = _values(shown, label, unit)
     return Answer(question, head + _missing_note(items) + rest, True, values, _cites(shown), operation="rank",
                   table=_table(shown, label, unit, numbered=True))
 
@@ -92,20 +102,19 @@ def compare_departments(question: str, label: str, items: Sequence[DocFigure]) -
     if len(found) < 2 or unit is None:
         return not_found(question, f"无法比较：{_missing_note(items) or f'没有两个部门都有「{label}」的数字。'}",
                          "difference", _cites(found))
-    parts = [f"{i.document.department}{i.document.year}年{label}{amount(i.figure.value)}{unit}"  # type: ignore[union-attr]
-             f"（{i.document.title}，{where(i.figure)}）" for i in found]  # type: ignore[arg-type]
+    parts = [f"{i.document.department}{i.document.year}年{label}{amount(_fig(i).value)}{unit}"
+             f"（{i.document.title}，{where(_fig(i))}）" for i in found]
     text = "；".join(parts) + "。"
-    values = [Value(f"{i.document.department}{label}", amount(i.figure.value), unit) for i in found]  # type: ignore[union-attr]
+    values = _values(found, label, unit)
     if len(found) == 2:
-        a, b = found[0].figure, found[1].figure
-        assert a is not None and b is not None
+        a, b = _fig(found[0]), _fig(found[1])
         diff = difference(a.value, b.value)
         more = "多" if diff >= 0 else "少"
         text += (f"{found[0].document.department}比{found[1].document.department}{more}"
                  f"{amount(abs(diff))}{unit}（{amount(a.value)} − {amount(b.value)}）。")
         values.append(Value("差额", amount(diff), unit))
     else:
-        top = ranked(found, key=lambda i: i.figure.value)  # type: ignore[union-attr]
+        top = ranked(found, key=lambda i: _fig(i).value)
         text += f"最多的是{top[0].document.department}，最少的是{top[-1].document.department}。"
     return Answer(question, text + _missing_note(items), True, values, _cites(found), operation="difference")
 
@@ -120,10 +129,10 @@ def list_departments(question: str, label: str, items: Sequence[DocFigure], why:
     shown = found[:TABLE_ROWS]
     rest = f"下表列出{len(shown)}个（共{len(found)}个部门有此项）。" if len(shown) < len(found) else ""
     text = f"{why}各部门的「{label}」如下；请指明是哪个部门。{_missing_note(items)}{rest}"
-    values = [Value(f"{i.document.department}{label}", amount(i.figure.value), unit) for i in shown]  # type: ignore[union-attr]
+    values = _values(shown, label, unit)
     candidates = [{"department": i.document.department, "document": i.document.title, "label": label,
-                   "value": amount(i.figure.value), "unit": unit, "table": i.figure.table,  # type: ignore[union-attr]
-                   "page": i.figure.page} for i in shown]  # type: ignore[union-attr]
+                   "value": amount(_fig(i).value), "unit": unit, "table": _fig(i).table,
+                   "page": _fig(i).page} for i in shown]
     return Answer(question, text, True, values, _cites(shown), operation="clarify", candidates=candidates,
                   table=_table(shown, label, unit, numbered=False))
 
@@ -145,7 +154,7 @@ def year_change(question: str, department: str, new: DocFigure, old: DocFigure, 
     rate_text = f"，{'增长' if diff > 0 else '下降'}{percent(rate)}" if rate is not None and diff else ""
     working = f"{amount(a.value)} − {amount(b.value)} = {amount(diff)}"
     if rate_text:
-        working += f"；{amount(abs(diff))} ÷ {amount(b.value)} = {percent(rate)}"  # type: ignore[arg-type]
+        working += f"；{amount(abs(diff))} ÷ {amount(b.value)} = {percent(rate)}"
     text = (f"{department}{label}：{y1}年{amount(a.value)}{a.unit}（{new.document.title}，{where(a)}），"
             f"{y0}年{amount(b.value)}{b.unit}（{old.document.title}，{where(b)}）。"
             f"{y1}年比{y0}年{verb}{amount(abs(diff))}{a.unit}{rate_text}（{working}）。")
@@ -178,9 +187,5 @@ def same_item(items: list[DocFigure]) -> tuple[list[DocFigure], str]:
 
 def same_figure(a: Figure, b: Figure) -> bool:
     """Two documents' figures are the same item: the same printed row (or concept) and column."""
-    return a.label == b.label and a.qualifier == b.qualifier and _leaf(a.column) == _leaf(b.column)
-
-
-def _leaf(column: str | None) -> str:
-    return (column or "").split("/")[-1]
+    return a.label == b.label and a.qualifier == b.qualifier and column_leaf(a.column or "") == column_leaf(b.column or "")
 

@@ -138,10 +138,8 @@ class Catalog:
         self.phrases = frozenset(k for k in [*self.by_label, *self.by_column] if len(k) >= 2)
 
     @classmethod
-    def from_store(cls, store: Store, lexicon: Lexicon, documents: list[StoredDocument] | None = None) -> Catalog:
-        """The catalog of the given documents (all when None), read through the document index."""
-        if documents is None:
-            return cls(store.documents(), store.records("r.value IS NOT NULL"), store.tables(), lexicon)
+    def from_store(cls, store: Store, lexicon: Lexicon, documents: list[StoredDocument]) -> Catalog:
+        """The catalog of the given documents, read through the store's document index."""
         ids = tuple(d.id for d in documents)
         if not ids:
             return cls([], [], [], lexicon)

@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from ingest.store import Store, StoredDocument
 
 from .catalog import abbreviates, label_key, strip_place
-from .understand import detect_scope, normalize_question
+from .understand import normalize_question
 
 MIN_ROUTING_LABEL = 4   # shorter printed names (行政运行 is 4) only route when few departments print them
 
@@ -29,10 +28,9 @@ class Named:
 class Directory:
     """The stored documents by department, year and kind, with the names that lead to them."""
 
-    def __init__(self, documents: list[StoredDocument], store: Store, patterns: dict[str, Any]) -> None:
+    def __init__(self, documents: list[StoredDocument], store: Store) -> None:
         self.documents = documents
         self.store = store
-        self.patterns = patterns
         self.by_department: dict[str, list[StoredDocument]] = defaultdict(list)
         for d in documents:
             self.by_department[d.department].append(d)
@@ -43,11 +41,10 @@ class Directory:
         self._labels: dict[str, set[str]] | None = None
 
     # -- departments named ---------------------------------------------------------------------
-    def named(self, text: str) -> list[Named]:
+    def named(self, text: str, orgs: tuple[str, ...]) -> list[Named]:
         """Departments the (normalized) question names, in order; where names overlap the longest
         wins (「长沙市财政局」 is one department, 「财政局」 alone is every city's)."""
         hits: list[Named] = []
-        orgs = detect_scope(text, self.patterns).orgs
         for dept, variants in self._variants.items():
             for v in variants:
                 i = text.find(v)
@@ -68,11 +65,11 @@ class Directory:
             out.setdefault(h.department, h)
         return list(out.values())
 
-    def unknown_orgs(self, text: str, named: list[Named]) -> list[str]:
+    def unknown_orgs(self, text: str, named: list[Named], orgs: tuple[str, ...]) -> list[str]:
         """Organisations the question names that are no stored department and no printed row."""
         labels = self.labels
         out = []
-        for org in detect_scope(text, self.patterns).orgs:
+        for org in orgs:
             i = text.find(org)
             if any(n.start <= i < n.end or (i <= n.start and n.end <= i + len(org)) for n in named):
                 continue
@@ -105,12 +102,6 @@ class Directory:
         if not docs:
             return None
         return max(docs, key=lambda d: (d.year or 0, d.kind == "预算", d.id))
-
-    def latest_year(self, kinds: Iterable[str] = ()) -> int | None:
-        kinds = set(kinds)
-        want = "决算" if "决算" in kinds and "预算" not in kinds else "预算"
-        years = [d.year for d in self.documents if d.year and d.kind == want]
-        return max(years) if years else None
 
     # -- routing by printed names --------------------------------------------------------------
     @property
@@ -155,7 +146,7 @@ class Directory:
     def holdings(self, limit: int = 8) -> str:
         """What the store holds, in a line: every document when few, else a count and some names."""
         if len(self.documents) <= limit:
-            return "；".join(dict.fromkeys(f"{d.department} {d.year}年 部门{d.kind}" for d in self.documents))
+            return document_list(self.documents)
         years = sorted({d.year for d in self.documents if d.year})
         span = f"{years[0]}–{years[-1]}年" if years else ""
         some = "、".join(self.departments[:limit])
@@ -174,3 +165,8 @@ def _other_place(text: str, start: int, end: int, department: str, orgs: tuple[s
     return False
 
 
+
+
+def document_list(documents: Iterable[StoredDocument]) -> str:
+    """「长沙市工业和信息化局 2024年 部门预算」 for each document, joined by 「；」."""
+    return "；".join(dict.fromkeys(f"{d.department} {d.year}年 部门{d.kind}" for d in documents))

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ingest.store import Store, StoredDocument, StoredRecord
@@ -19,6 +20,7 @@ from .answer import Answer, Citation, Value
 from .catalog import Catalog, abbreviates, strip_place, subsequence
 from .compose import candidate, citations, cite, cite_sentence, figure_text, not_found, value
 from .consistency import answer_consistency, is_consistency_question
+from .documents import document_list
 from .lexicon import Lexicon
 from .narrative import (
     MIN_COVERAGE,
@@ -86,6 +88,7 @@ class Engine:
         self._operands: NarrativeOperands | None = None
         self._keep: frozenset[str] | None = None
         self._checks_lock = threading.Lock()
+        self._understood = lru_cache(maxsize=64)(self._read_question)
 
     @property
     def keep(self) -> frozenset[str]:
@@ -112,7 +115,7 @@ class Engine:
 
     def warm(self) -> None:
         """Build the BM25 index (and touch the vector index) now rather than on the first question."""
-        self.narrative.retrieve(self._understand("预算"), self.vector_search if self.use_vectors else None)
+        self.narrative.retrieve(self.understand("预算"), self.vector_search if self.use_vectors else None)
 
     # -- public --------------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:
@@ -156,7 +159,7 @@ class Engine:
 
     def _same_scope(self, question: str, rewritten: str) -> bool:
         """The rewording names no year, kind or organisation the question did not."""
-        a, b = self._understand(question).scope, self._understand(rewritten).scope
+        a, b = self.understand(question).scope, self.understand(rewritten).scope
         return set(b.years) <= set(a.years) and set(b.kinds) <= set(a.kinds) and set(b.orgs) <= set(a.orgs) \
             and set(b.compared_years) <= set(a.compared_years)
 
@@ -179,20 +182,21 @@ class Engine:
 
     def retrieve_chunks(self, question: str, k: int = 3) -> list[str]:
         """Texts of the narrative chunks the hybrid retrieval ranks first for a question."""
-        query = self._understand(question)
+        query = self.understand(question)
         ids = self.narrative.retrieve(query, self.vector_search if self.use_vectors else None)
         return [self.narrative.by_id[i].text for i in ids[:k]]
 
     # -- answering -----------------------------------------------------------------------------
     def understand(self, question: str) -> Query:
-        """The question understood against these documents (their names and printed labels)."""
-        return self._understand(question)
+        """The question understood against these documents (their names and printed labels); the last
+        questions are remembered, so the service's routing and the answering read a question once."""
+        return self._understood(question)
 
     def prior_year_asked(self, q: Query) -> int | None:
         """The year before a stored one when the question asks an amount of it (see _prior_year_asked)."""
         return self._prior_year_asked(q)
 
-    def _understand(self, question: str) -> Query:
+    def _read_question(self, question: str) -> Query:
         original = normalize_question(question)
         text = self._without_department(original)
         q = understand(text, self.lexicon, self.patterns, self.keep)
@@ -211,7 +215,7 @@ class Engine:
     def _answer(self, question: str) -> Answer:
         if not normalize_question(question):
             return not_found(question, "未找到：问题为空。")
-        q = self._understand(question)
+        q = self.understand(question)
         prior = self._prior_year_asked(q)
         if prior is not None:
             return self._prior_year(q, prior)
@@ -261,7 +265,7 @@ class Engine:
         points to, no operation applied: what a comparison across documents sets side by side."""
         if not normalize_question(question):
             return []
-        q = self._understand(question)
+        q = self.understand(question)
         docs = self._documents_for(q)
         res = self.resolver.resolve(q, docs)
         figs = [f for f in res.figures if not f.secondary and f.sentence is None and f.records]
@@ -488,7 +492,7 @@ class Engine:
     # -- scope ---------------------------------------------------------------------------------
     def holdings(self) -> str:
         """「长沙市工业和信息化局 2024年 部门预算」 for each stored document."""
-        return "；".join(dict.fromkeys(f"{d.department} {d.year}年 部门{d.kind}" for d in self.documents)) or "（空）"
+        return document_list(self.documents) or "（空）"
 
     def _known_org(self, name: str) -> bool:
         """An organisation the store speaks of: named in the narrative, or an abbreviation
@@ -557,7 +561,7 @@ class Engine:
             answer = self._answer(f"{year}年{plain_question}")
             answer.question = q.question
             return answer
-        q2 = self._understand(plain_question)
+        q2 = self.understand(plain_question)
         docs = {d.id for d in self.documents if d.year == year + 1}
         res = self.resolver.resolve(q2, docs)
         found = self._find_change(q2, res, docs, strict=True)

@@ -23,12 +23,11 @@ from .documents import Directory, Named
 from .engine import MAX_QUESTION_CHARS, Engine, too_long
 from .lexicon import Lexicon, load_lexicon, load_patterns
 from .prior import strip_prior_words
-from .understand import Query, detect_scope, normalize_question
+from .understand import Query, detect_scope, normalize_question, understand
 
 SQLITE_NAME = "budgetqa.sqlite"  # as ingest.storage.StorePaths names it (kept light: no llama-index import)
 DEFAULT_CACHE = 1024             # engines kept (about 0.5–1 MB each); BUDGETQA_ENGINE_CACHE overrides
 LIST_MAX = 12                    # an unscoped question lists at most this many departments, else asks which
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:年度|年)")
 
 __all__ = ["MAX_QUESTION_CHARS", "Service", "StoreMissing", "cite_records", "open_service"]
 
@@ -46,6 +45,7 @@ class _Scope:
     years: tuple[int, ...]
     compared: tuple[int, ...]
     kinds: tuple[str, ...]
+    orgs: tuple[str, ...]          # organisations the question names (departments among them)
 
     @property
     def spans(self) -> dict[tuple[int, int], list[str]]:
@@ -79,13 +79,12 @@ class Service:
         self.patterns = patterns or load_patterns()
         self.store = Store(sqlite)
         self.documents = self.store.documents()
-        self.directory = Directory(self.documents, self.store, self.patterns)
+        self.directory = Directory(self.documents, self.store)
         self.use_vectors = use_vectors
         self.cache_size = cache_size or int(os.environ.get("BUDGETQA_ENGINE_CACHE", DEFAULT_CACHE))
         self._engines: OrderedDict[tuple[int, ...], Engine] = OrderedDict()
         self._lock = threading.RLock()   # the engine cache and the store's one connection
         self._stores: Any = None
-        self._closed = False
         self._stop_prebuild = False
         self._across = re.compile(self.patterns["across_departments"])
         self._compare_words = re.compile(self.patterns["compare_departments"])
@@ -154,12 +153,12 @@ class Service:
         order = sorted(self.documents, key=lambda d: (d.year or 0, d.kind == "预算"), reverse=True)
         built = 0
         for doc in order[:self.cache_size]:
-            if self._closed or self._stop_prebuild:
+            if self._stop_prebuild:
                 break
             try:
                 self.engine([doc])
-            except Exception:  # the service closed under it (or the store went away): stop quietly
-                if self._closed:
+            except Exception:  # the service closed under it: stop quietly
+                if self._stop_prebuild:
                     break
                 raise
             built += 1
@@ -170,7 +169,7 @@ class Service:
         self._stop_prebuild = True
 
     def close(self) -> None:
-        self._closed = True
+        self.stop_prebuild()
         with self._lock:
             self.store.close()
             if self._stores is not None:
@@ -233,7 +232,8 @@ class Service:
     def _scope(self, question: str) -> _Scope:
         text = normalize_question(question)
         found = detect_scope(text, self.patterns)
-        return _Scope(text, self.directory.named(text), found.years, found.compared_years, found.kinds)
+        return _Scope(text, self.directory.named(text, found.orgs), found.years, found.compared_years, found.kinds,
+                      found.orgs)
 
     def _answer(self, question: str) -> Answer:
         if not normalize_question(question):
@@ -254,7 +254,7 @@ class Service:
             return self._several(question, scope, departments,
                                  f"「{scope.text[scope.named[0].start:scope.named[0].end]}」可指"
                                  f"{len(departments)}个部门。")
-        unknown = self.directory.unknown_orgs(scope.text, scope.named)
+        unknown = self.directory.unknown_orgs(scope.text, scope.named, scope.orgs)
         if unknown:
             return not_found(question, f"未找到{'、'.join(unknown)}的数据；库中有：{self.directory.holdings()}。",
                              "refusal")
@@ -403,8 +403,7 @@ class Service:
 
     def _whole_query(self, question: str) -> Query:
         """The question's wording understood (ranking direction, top N) without any document's names."""
-        doc = self.documents[0]
-        return self.engine([doc]).understand(question)
+        return understand(question, self.lexicon, self.patterns)
 
 
 def open_service(store_dir: str | Path, **kwargs: Any) -> Service:
