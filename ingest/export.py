@@ -14,6 +14,8 @@ def export_line(r: StoredRecord) -> dict[str, Any]:
         "value": f"{r.value:f}" if r.value is not None else r.text,
         "unit": r.unit if r.value is not None else None,
         "kind": "money" if r.value is not None else "text",
+        "table_kind": r.table_kind,
+        "value_wan": f"{r.value_wan:f}" if r.value_wan is not None else None,
     }
 
 

@@ -33,6 +33,7 @@ class Table:
     columns: list[str] = field(default_factory=list)
     rows: list[TableRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kind: str | None = None  # canonical kind (三公经费, 收支总表 …) from ingest/data/table_kinds.json
 
     @property
     def page(self) -> int:
@@ -58,6 +59,8 @@ class Record:
     row_number: int
     side: str | None = None
     group: str | None = None
+    table_kind: str | None = None
+    value_wan: Decimal | None = None  # the value in 万元 (printed 元 ÷ 10000), beside the printed one
 
 
 @dataclass
@@ -99,9 +102,10 @@ class Document:
     department: str
     year: int | None
     kind: str  # 预算 | 决算
-    source: str
+    source: str  # the file name; a disclosure read from two files names both, joined by " + "
     sha256: str
     pages: int
     sections: list[Section] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
+    level: str = "部门"  # 部门 (the department's whole budget) | 单位 (one unit's own, 本级)

@@ -4,14 +4,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import UnsupportedFile
+from .kinds import assign_kinds
 from .model import Document
 
 TEXT_SUFFIXES = {".txt", ".md"}
 
 
 def read_document(path: str | Path) -> Document:
-    """Read a disclosure from a PDF or its text form into a Document."""
-    path = Path(path)
+    """Read a disclosure from a PDF, a workbook or its text form into a Document, tables kinded."""
+    doc = _read(Path(path))
+    assign_kinds(doc.tables)
+    return doc
+
+
+def _read(path: Path) -> Document:
     if path.suffix.lower() in TEXT_SUFFIXES:
         from .text_reader import read_text
 

@@ -1,6 +1,9 @@
 """Table rows → records, the cells the numeric lookup stores and every answer cites."""
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
 from .layout import is_performance_title
 from .model import Document, Record, Table, TableRow
 from .numbers import is_money, parse_amount
@@ -13,8 +16,18 @@ def document_records(doc: Document) -> list[Record]:
                      for row in t.rows if row.code}
     out: list[Record] = []
     for table in doc.tables:
-        out.extend(table_records(table, project_codes))
+        out.extend(replace(r, table_kind=table.kind, value_wan=value_in_wan(r.value, r.unit))
+                   for r in table_records(table, project_codes))
     return out
+
+
+_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000), "千元": Decimal("0.1")}
+
+
+def value_in_wan(value: Decimal | None, unit: str) -> Decimal | None:
+    """The amount in 万元, exact (元 ÷ 10000); None when there is no amount or the unit is not money."""
+    factor = _TO_WAN.get(unit)
+    return None if value is None or factor is None else value * factor
 
 
 def table_records(table: Table, project_codes: set[str] | None = None) -> list[Record]:

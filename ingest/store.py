@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS documents (
     kind TEXT NOT NULL,
     source TEXT NOT NULL,
     pages INTEGER NOT NULL,
-    ingested_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+    ingested_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    level TEXT NOT NULL DEFAULT '部门'
 );
 CREATE TABLE IF NOT EXISTS tables (
     id INTEGER PRIMARY KEY,
@@ -44,7 +45,8 @@ CREATE TABLE IF NOT EXISTS tables (
     unit TEXT NOT NULL,
     pages TEXT NOT NULL,
     columns TEXT NOT NULL,
-    n_rows INTEGER NOT NULL
+    n_rows INTEGER NOT NULL,
+    kind TEXT
 );
 CREATE TABLE IF NOT EXISTS records (
     id INTEGER PRIMARY KEY,
@@ -62,12 +64,15 @@ CREATE TABLE IF NOT EXISTS records (
     text TEXT,
     unit TEXT NOT NULL,
     side TEXT,
-    grp TEXT
+    grp TEXT,
+    table_kind TEXT,
+    value_wan TEXT
 );
 CREATE INDEX IF NOT EXISTS records_code ON records(code);
 CREATE INDEX IF NOT EXISTS records_row_key ON records(row_key);
 CREATE INDEX IF NOT EXISTS records_table ON records(table_id);
 CREATE INDEX IF NOT EXISTS records_document ON records(document_id);
+CREATE INDEX IF NOT EXISTS records_table_kind ON records(table_kind);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -89,6 +94,7 @@ class StoredDocument:
     kind: str
     source: str
     pages: int
+    level: str = "部门"
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,8 @@ class StoredRecord:
     unit: str
     side: str | None
     group: str | None
+    table_kind: str | None = None
+    value_wan: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,8 @@ class StoredChunk:
 
 _RECORD_SELECT = """
 SELECT r.id, r.document_id, d.title, d.department, d.year, d.kind, r.table_title, t.number, r.page,
-       r.row_number, r.row_label, r.code, r.column_path, r.value, r.text, r.unit, r.side, r.grp
+       r.row_number, r.row_label, r.code, r.column_path, r.value, r.text, r.unit, r.side, r.grp,
+       r.table_kind, r.value_wan
 FROM records r JOIN documents d ON d.id = r.document_id JOIN tables t ON t.id = r.table_id
 """
 
@@ -167,6 +176,7 @@ class Store:
         self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        _add_missing_columns(self.db)
         self.db.executescript(SCHEMA)
 
     @staticmethod
@@ -221,21 +231,24 @@ class Store:
     def write_document(self, tx: Store, doc: Document, records: list[Record]) -> int:
         """Insert a document with its tables, records and chunks inside the caller's transaction."""
         doc_id = int(tx.execute(
-            "INSERT INTO documents(sha256, title, department, year, kind, source, pages) VALUES (?,?,?,?,?,?,?)"
-            " RETURNING id", (doc.sha256, doc.title, doc.department, doc.year, doc.kind, doc.source, doc.pages),
+            "INSERT INTO documents(sha256, title, department, year, kind, source, pages, level)"
+            " VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+            (doc.sha256, doc.title, doc.department, doc.year, doc.kind, doc.source, doc.pages, doc.level),
         ).fetchone()[0])
         table_ids = {}
         for t in doc.tables:
             table_ids[t.number] = tx.execute(
-                "INSERT INTO tables(document_id, number, title, unit, pages, columns, n_rows) VALUES (?,?,?,?,?,?,?)"
-                " RETURNING id", (doc_id, t.number, t.title, t.unit, json.dumps(t.pages),
-                                  json.dumps(t.columns, ensure_ascii=False), len(t.rows))).fetchone()[0]
+                "INSERT INTO tables(document_id, number, title, unit, pages, columns, n_rows, kind)"
+                " VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+                (doc_id, t.number, t.title, t.unit, json.dumps(t.pages), json.dumps(t.columns, ensure_ascii=False),
+                 len(t.rows), t.kind)).fetchone()[0]
         tx.executemany(
             "INSERT INTO records(document_id, table_id, table_title, page, row_number, row_label, row_key, code,"
-            " parent_code, column_path, value, text, unit, side, grp) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " parent_code, column_path, value, text, unit, side, grp, table_kind, value_wan)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(doc_id, table_ids[r.table_number], r.table, r.page, r.row_number, r.row, normalize_label(r.row),
-              r.code, parent_code(r.code), r.column, None if r.value is None else f"{r.value:f}", r.text, r.unit,
-              r.side, r.group) for r in records])
+              r.code, parent_code(r.code), r.column, _decimal_text(r.value), r.text, r.unit,
+              r.side, r.group, r.table_kind, _decimal_text(r.value_wan)) for r in records])
         tx.executemany(
             "INSERT INTO chunks(document_id, number, section, page, text) VALUES (?,?,?,?,?)",
             [(doc_id, c.number, c.section, c.page, c.text) for c in doc.chunks])
@@ -247,18 +260,19 @@ class Store:
     # -- reading -------------------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
         rows = self.execute(
-            "SELECT id, sha256, title, department, year, kind, source, pages FROM documents ORDER BY id").fetchall()
+            "SELECT id, sha256, title, department, year, kind, source, pages, level FROM documents ORDER BY id"
+        ).fetchall()
         return [StoredDocument(*r) for r in rows]
 
     def tables(self, document_id: int | Sequence[int] | None = None) -> list[dict]:
         """Tables of one document, of several (a sequence of ids), or of all."""
-        sql = "SELECT id, document_id, number, title, unit, pages, columns, n_rows FROM tables"
+        sql = "SELECT id, document_id, number, title, unit, pages, columns, n_rows, kind FROM tables"
         ids = [document_id] if isinstance(document_id, int) else list(document_id or [])
         args: tuple = tuple(ids)
         if document_id is not None:
             sql += f" WHERE document_id IN ({','.join('?' * len(ids)) or 'NULL'})"
         rows = self.execute(sql + " ORDER BY document_id, number", args).fetchall()
-        keys = ("id", "document_id", "number", "title", "unit", "pages", "columns", "n_rows")
+        keys = ("id", "document_id", "number", "title", "unit", "pages", "columns", "n_rows", "kind")
         return [{**dict(zip(keys, r)), "pages": json.loads(r[5]), "columns": json.loads(r[6])} for r in rows]
 
     def records(self, where: str = "", args: tuple = (), limit: int | None = None) -> list[StoredRecord]:
@@ -304,6 +318,8 @@ def _connect_postgres(url: str, schema: str) -> Any:
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     conn.execute(f"SET search_path TO {schema}")
     with conn.transaction():
+        for table, column, decl in _ADDED_COLUMNS:
+            conn.execute(f"ALTER TABLE IF EXISTS {table} ADD COLUMN IF NOT EXISTS {column} {decl}")
         for stmt in _postgres_ddl(SCHEMA):
             conn.execute(stmt)
     return conn
@@ -311,8 +327,25 @@ def _connect_postgres(url: str, schema: str) -> Any:
 
 def _stored_record(row: tuple) -> StoredRecord:
     values = list(row)
-    values[13] = Decimal(values[13]) if values[13] is not None else None
+    for i in (13, 19):  # value, value_wan
+        values[i] = Decimal(values[i]) if values[i] is not None else None
     return StoredRecord(*values)
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
+
+
+# Columns added to the schema after stores were first written: an older store gets them on open.
+_ADDED_COLUMNS = (("documents", "level", "TEXT NOT NULL DEFAULT '部门'"), ("tables", "kind", "TEXT"),
+                  ("records", "table_kind", "TEXT"), ("records", "value_wan", "TEXT"))
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    for table, column, decl in _ADDED_COLUMNS:
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if have and column not in have:  # a table not there yet is made whole by SCHEMA
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
 
 def chunk_from_stored(c: StoredChunk) -> Chunk:
