@@ -32,7 +32,7 @@ def _spec() -> dict:
 class Check:
     """One check: what was compared, the expected (total) and actual (sum) values, the cells."""
 
-    category: str  # 表内 / 科目层级 / 合计行 / 表间 / 说明与表格
+    category: str  # 表内 / 科目层级 / 合计行 / 表间 / 说明与表格 (/ 完整性: ingest.completeness)
     name: str
     expected: Decimal
     actual: Decimal
@@ -298,16 +298,22 @@ def narrative_checks(records: list[StoredRecord], chunks: list[StoredChunk]) -> 
     return out
 
 
-def run_checks(store: Store, document_id: int | None = None) -> list[Check]:
-    """Every check over one document (the first stored when none is named)."""
+def run_checks(store: Store, document_id: int | None = None, *, completeness: bool = False) -> list[Check]:
+    """Every consistency check over one document (the first stored when none is named); with
+    `completeness`, first the 完整性 group too: each mandated table present, empty or missing
+    (`ingest.completeness`)."""
     docs = store.documents()
     if not docs:
         return []
     doc_id = document_id if document_id is not None else docs[0].id
+    out: list[Check] = []
+    if completeness:
+        from .completeness import completeness_checks  # it builds on Check: imported here, not above
+
+        out += completeness_checks(store, next(d for d in docs if d.id == doc_id))
     records = store.records("r.document_id = ?", (doc_id,))
     chunks = store.chunks([doc_id])
     columns_of = {t["title"]: t["columns"] for t in store.tables(doc_id)}
-    out: list[Check] = []
     for title, table in _by_table(records).items():
         if is_performance_title(title):
             continue

@@ -29,6 +29,17 @@ def is_label_header(header_leaf: str) -> bool:
     return normalize_label(header_leaf) in layout()["label_headers"]
 
 
+def is_ignored_header(header_leaf: str) -> bool:
+    """行次/栏次/序号 columns: numbers that are positions, not amounts."""
+    return normalize_label(header_leaf) in layout()["ignored_headers"]
+
+
+def is_money_header(header_leaf: str) -> bool:
+    """Whether a value column holds amounts (not 数量, 人数, 指标值 …)."""
+    leaf = normalize_label(header_leaf)
+    return not any(w in leaf for w in layout()["non_money_header_words"])
+
+
 def is_performance_title(title: str) -> bool:
     return any(w in title for w in layout()["performance_title_words"])
 

@@ -1,14 +1,33 @@
-"""Department, year and kind (预算/决算) of a disclosure, read from the document itself."""
+"""Department, year, kind (预算/决算) and level (部门/单位) of a disclosure, read from the document
+itself (cover, table headings), never from its file name. Spellings live in data/metadata.json."""
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from .model import Table
 
+_PATH = Path(__file__).with_name("data") / "metadata.json"
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_DEPARTMENT_LINE = re.compile(r"部门(?:（单位）)?名称[:：]\s*(\S.*?)\s*(?:单位[:：].*)?$")
-_ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|厅|院|中心|部|署|馆|所|站|会|处|政府|集团|大学|学校)$")
+_BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+              "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"([二][〇零○Ｏ一二三四五六七八九]{3})年")
+
+
+@lru_cache(maxsize=1)
+def _spec() -> dict[str, Any]:
+    spec = json.loads(_PATH.read_text(encoding="utf-8"))
+    prefixes = sorted(spec["department_prefixes"], key=len, reverse=True)
+    spec["_prefix"] = re.compile(r"^(" + "|".join(map(re.escape, prefixes)) + r")\s*[:：]\s*(\S.*)$")
+    spec["_code"] = re.compile(spec["department_code_prefix"])
+    spec["_suffix"] = re.compile("(" + "|".join(map(re.escape, spec["organisation_suffixes"])) + ")$")
+    spec["_budget"] = re.compile(spec["cover_budget_words"])
+    return spec
 
 
 def read_year(text: str) -> int | None:
@@ -17,13 +36,35 @@ def read_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def read_cover_year(cover: list[str]) -> int | None:
+    """The year on a cover: 「2024年」, a bare 「2026」 on a line of its own, else 「二〇二六年」."""
+    text = "\n".join(cover)
+    year = read_year(text)
+    if year:
+        return year
+    m = _BARE_YEAR.search(text)
+    if m:
+        return int(m.group(1))
+    m = _CN_YEAR.search(re.sub(r"\s+", "", text))
+    return int("".join(_CN_DIGITS[c] for c in m.group(1))) if m else None
+
+
 def read_kind(text: str) -> str:
     """决算 when the title says so (决算公开, 部门决算), else 预算."""
     head = text[:400]
     return "决算" if "决算" in head and "预（决）算" not in head.replace("预(决)算", "预（决）算") else "预算"
 
 
-_UNIT_LINE = re.compile(r"单位[:：]\s*(\S+)")
+def read_level(cover: list[str], prefix: str | None) -> str:
+    """单位 for a unit's own budget (「市级单位预算」, 「预算单位：」 on the cover), else 部门."""
+    spec = _spec()
+    text = re.sub(r"\s+", "", "".join(cover))
+    if any(w in text for w in spec["level_words"]["单位"]) or prefix in spec["level_prefixes"]["单位"]:
+        return "单位"
+    return "部门"
+
+
+_UNIT_LINE = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 UNIT_LINE_MAX_CHARS = 30  # a longer line mentioning 单位 is prose, not the table's unit line
 
 
@@ -36,22 +77,72 @@ def unit_from_line(line: str, max_chars: int | None = UNIT_LINE_MAX_CHARS) -> st
     return m.group(1) if m else None
 
 
+def split_department_line(line: str) -> tuple[str, str] | None:
+    """(prefix, department) of a 「预算主管部门：上海市普陀区商务委员会」 line, or None."""
+    s = re.sub(r"\s+", " ", line.strip())
+    m = _spec()["_prefix"].match(s)
+    if not m:
+        return None
+    name = clean_department(m.group(2))
+    return (m.group(1), name) if name else None
+
+
 def department_from_line(line: str) -> str | None:
-    m = _DEPARTMENT_LINE.search(line.strip())
-    return re.sub(r"\s+", "", m.group(1)) if m else None
+    found = split_department_line(line)
+    return found[1] if found else None
 
 
-def read_department(first_page_lines: list[str], tables: list[Table]) -> str:
-    """部门名称 the tables print most often; else the organisation named on the cover."""
-    names = Counter(t.department for t in tables if t.department)
-    if names:
-        return names.most_common(1)[0][0]
-    for line in first_page_lines[:6]:
-        s = re.sub(r"\s+", "", line).strip("*#")
-        if _ORG_SUFFIX.search(s) and not _YEAR.search(s):
-            return s
+def clean_department(text: str) -> str:
+    """A department name without a code prefix (「341-」), trailing 单位 words or spaces."""
+    spec = _spec()
+    s = text.strip()
+    for word in spec["trailing_after_name"]:
+        s = s.split(word)[0]
+    s = spec["_code"].sub("", s.strip())
+    return re.sub(r"\s+", "", s).strip("*#：:")
+
+
+def cover_lines(lines: list[str]) -> list[str]:
+    """The cover: the first lines, up to the table of contents."""
+    spec = _spec()
+    out = []
+    for line in lines[: spec["cover_max_lines"]]:
+        if re.sub(r"\s+", "", line) in [re.sub(r"\s+", "", w) for w in spec["cover_stop_lines"]]:
+            break
+        out.append(line)
+    return out
+
+
+def department_from_cover(cover: list[str]) -> str:
+    """The organisation a cover names before its budget words: 「2026年烟台市审计局部门预算」 → 烟台市审计局."""
+    spec = _spec()
+    text = re.sub(r"\s+", "", "".join(cover))
+    text = re.sub(r"(20\d{2}|[二][〇零○一二三四五六七八九]{3})年度?", "", text)
+    text = _BARE_YEAR.sub("", text)
+    for part in spec["_budget"].split(text):
+        name = clean_department(part)
+        if len(name) >= 3 and spec["_suffix"].search(name):
+            return name
     return ""
 
 
-def document_title(department: str, year: int | None, kind: str) -> str:
-    return f"{department}{year or ''}年部门{kind}" if year else f"{department}部门{kind}"
+def read_department(first_page_lines: list[str], tables: list[Table]) -> str:
+    """部门名称 the cover or the tables print (prefix dropped); else the organisation the cover names."""
+    named = [department_from_line(ln) for ln in first_page_lines]
+    names = Counter([n for n in named if n] + [t.department for t in tables if t.department])
+    if names:
+        return names.most_common(1)[0][0]
+    return department_from_cover(cover_lines(first_page_lines))
+
+
+def department_prefix(lines: list[str]) -> str | None:
+    """The prefix the cover names its department with (预算单位, 预算主管部门 …), if any."""
+    for line in lines:
+        found = split_department_line(line)
+        if found:
+            return found[0]
+    return None
+
+
+def document_title(department: str, year: int | None, kind: str, level: str = "部门") -> str:
+    return f"{department}{year or ''}年{level}{kind}" if year else f"{department}{level}{kind}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,29 +17,31 @@ from .errors import (
     NotAPdf,
     TooManyPages,
 )
-from .grid import cells_to_grid, drop_empty_columns
-from .layout import is_table_title
 from .metadata import (
-    department_from_line,
+    cover_lines,
+    department_from_cover,
+    department_prefix,
     document_title,
+    read_cover_year,
     read_department,
     read_kind,
+    read_level,
     read_year,
-    unit_from_line,
 )
-from .model import Document, Paragraph
+from .model import Document, Paragraph, Table
 from .narrative import heading_level, paragraphs_to_sections, sections_to_chunks
+from .page_tables import TABLE_SETTINGS, grid_name_lines, read_page
+from .pdf_lines import Line
 from .tables import PageTable, stitch_continued_tables
 
-TABLE_SETTINGS: dict[str, Any] = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-}
+__all__ = ["TABLE_SETTINGS", "Line", "read_pdf", "lines_to_paragraphs"]
+
 _CID = re.compile(r"\(cid:\d+\)")
 _ENDS_SENTENCE = re.compile(r"[。；：:！？!?）)]$")
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?[-—–－\s]*$|^[-—–－]\s*\d+\s*[-—–－]$")
+_LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,}|-{6,})\s*\d*\s*$")
+DISCLOSURE_WORDS = ("预算", "决算")  # a file with no tables is a disclosure only if its text speaks of them
+RUNNING_HEAD_PAGES = 3  # a line printed on this many pages is a running head, not narrative
 DEFAULT_MAX_PAGES = 2000  # a department's disclosure runs to tens of pages, a whole city's to hundreds
 
 
@@ -50,17 +51,8 @@ def max_pages() -> int:
 
 
 def _is_contents_entry(text: str) -> bool:
-    """A line of the table of contents (「- 一、部门基本概况」, 「目 录」): not narrative."""
-    return text.startswith("- ") or text.replace(" ", "") in ("目录",)
-
-
-@dataclass
-class Line:
-    text: str
-    page: int
-    x0: float
-    x1: float
-    top: float
+    """A line of the table of contents (「- 一、部门基本概况」, 「一、主要职责……2」, 「目 录」): not narrative."""
+    return text.startswith("- ") or text.replace(" ", "") in ("目录",) or bool(_LEADER.search(text))
 
 
 def read_pdf(path: str | Path) -> Document:
@@ -84,6 +76,8 @@ def read_pdf(path: str | Path) -> Document:
     except Exception as exc:  # pdfminer raises many kinds, wrapped by pdfplumber
         if isinstance(_pdfminer_cause(exc), MemoryError):  # a stream that inflates past the limit
             raise MemoryError(f"{path}: out of memory while parsing") from exc
+        if not _from_pdfminer(exc):
+            raise  # our own bug: the sandbox reports it with its type, never as a corrupt file
         raise _open_error(str(path), exc) from exc
     if not lines and not pieces:
         raise NeedsOcr(str(path), "no text layer (scanned images?): it needs OCR first")
@@ -96,22 +90,62 @@ def read_pdf(path: str | Path) -> Document:
                                   "(fonts without a ToUnicode map): it needs OCR")
     lines = [ln for ln in lines if not _CID.search(ln.text)]  # nor a garbled sentence's figures
     tables = stitch_continued_tables(pieces)
-    if not tables:
-        raise NoTables(str(path), "no budget tables recognised (no 「YYYY年…表」 title above a ruled grid)")
-    first_table_page = min(t.page for t in tables)
-    narrative = [ln for ln in lines if ln.page < first_table_page]
-    paragraphs = lines_to_paragraphs(narrative)
-    sections = paragraphs_to_sections(paragraphs)
-    cover = [ln.text for ln in lines if ln.page == 1]
-    head_text = "\n".join(cover) or (tables[0].title if tables else "")
-    department = read_department(cover, tables)
-    year = read_year(head_text) or read_year(tables[0].title)
-    kind = read_kind(head_text + "\n" + tables[0].title)
+    texts = [ln.text for ln in lines]
+    if not tables and not _speaks_of_budgets(texts):
+        raise NoTables(str(path), "not a budget disclosure: no budget tables and no 预算/决算 narrative")
+    context = [text for p in pieces for text in p.context] + [
+        line for p in pieces[:3] + pieces[-3:] for line in grid_name_lines(p.grid)]
+    return _document(path, data, n_pages, tables, lines, context)
+
+
+def _document(path: Path, data: bytes, n_pages: int, tables: list[Table], lines: list[Line],
+              context: list[str]) -> Document:
+    """The Document: metadata from the cover, the tables and the lines around them; narrative from
+    every page."""
+    first_pages = [ln.text for ln in lines if ln.page <= min((ln.page for ln in lines), default=1) + 1]
+    cover = cover_lines(first_pages)
+    department = read_department(cover + context, tables) or department_from_cover(cover)
+    heads = "\n".join(cover + [t.title for t in tables[:3]])
+    year = read_cover_year(cover) or read_year(heads) or read_cover_year(context)
+    kind = read_kind("".join(cover).replace(" ", "") + "\n" + "\n".join(t.title for t in tables[:3]))
+    level = read_level(cover, department_prefix(cover))
+    sections = paragraphs_to_sections(lines_to_paragraphs(narrative_lines(lines)))
     return Document(
-        title=document_title(department, year, kind), department=department, year=year, kind=kind,
+        title=document_title(department, year, kind, level), department=department, year=year, kind=kind,
         source=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=n_pages,
-        sections=sections, tables=tables, chunks=sections_to_chunks(sections),
+        sections=sections, tables=tables, chunks=sections_to_chunks(sections), level=level,
     )
+
+
+def _speaks_of_budgets(texts: list[str]) -> bool:
+    joined = "".join(texts)
+    return sum(joined.count(w) for w in DISCLOSURE_WORDS) >= 3
+
+
+def narrative_lines(lines: list[Line]) -> list[Line]:
+    """Lines that are narrative: not page numbers, running heads or contents entries."""
+    pages_of: dict[str, set[int]] = {}
+    for ln in lines:
+        pages_of.setdefault(_head_key(ln.text), set()).add(ln.page)
+    return [ln for ln in lines if not _PAGE_NUMBER.match(ln.text) and not _is_contents_entry(ln.text)
+            and len(pages_of[_head_key(ln.text)]) < RUNNING_HEAD_PAGES]
+
+
+def _head_key(text: str) -> str:
+    return re.sub(r"[\d\s]+", "", text)
+
+
+def _from_pdfminer(exc: BaseException) -> bool:
+    """Whether an exception came from reading the file (pdfminer/pdfplumber), not from our code."""
+    inner = _pdfminer_cause(exc) if isinstance(exc, Exception) else exc
+    for e in (exc, inner):
+        module = type(e).__module__ or ""
+        if module.startswith(("pdfminer", "pdfplumber")):
+            return True
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and "pdfminer" in tb.tb_frame.f_code.co_filename
 
 
 def _open_error(name: str, exc: Exception) -> Exception:
@@ -167,7 +201,7 @@ def _read_pages(pdf: Any, name: str) -> tuple[list[PageTable], list[Line], int]:
     lines: list[Line] = []
     for number, page in enumerate(pdf.pages, start=1):
         try:
-            page_pieces, page_lines = _read_page(page, number)
+            page_pieces, page_lines = read_page(page, number)
         finally:
             page.close()
         pieces.extend(page_pieces)
@@ -175,65 +209,14 @@ def _read_pages(pdf: Any, name: str) -> tuple[list[PageTable], list[Line], int]:
     return pieces, lines, len(pdf.pages)
 
 
-def _read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
-    """One page: its table grids (with the title, 部门名称 and 单位 above each) and its other lines."""
-    found = page.find_tables(TABLE_SETTINGS)
-    boxes = [t.bbox for t in found]
-    outside = page
-    for bbox in boxes:
-        outside = outside.outside_bbox(bbox)
-    raw_lines = outside.extract_text_lines(return_chars=False)
-    lines = [Line(_squash(ln["text"]), number, ln["x0"], ln["x1"], ln["top"]) for ln in raw_lines]
-    lines = [ln for ln in lines if ln.text]
-    pieces = []
-    used: set[int] = set()
-    for table in sorted(found, key=lambda t: t.bbox[1]):
-        boxes_, texts = [], []
-        for row, values in zip(table.rows, table.extract()):
-            for bbox, text in zip(row.cells, values):
-                if bbox is not None:
-                    boxes_.append(bbox)
-                    texts.append(text)
-        if not boxes_:
-            continue
-        grid = drop_empty_columns(cells_to_grid(boxes_, texts, number))
-        piece = PageTable(grid=grid, page=number)
-        top = table.bbox[1]
-        above = [i for i, ln in enumerate(lines) if ln.top < top and i not in used]
-        for i in above:
-            text = lines[i].text
-            if is_table_title(text):
-                piece.title = text.replace(" ", "")
-                used.add(i)
-            elif department_from_line(text):
-                piece.department = department_from_line(text)
-                used.add(i)
-            elif unit_from_line(text):
-                piece.unit = unit_from_line(text)
-                used.add(i)
-        below = [i for i, ln in enumerate(lines) if ln.top > table.bbox[3] and ln.text.startswith("注")]
-        for i in below:
-            piece.notes.append(lines[i].text)
-            used.add(i)
-        pieces.append(piece)
-    # a title page whose grid is missing (empty table drawn without rulings) still names a table
-    rest = [ln for i, ln in enumerate(lines) if i not in used]
-    return pieces, rest
-
-
-def _squash(text: str) -> str:
-    """Drop the spaces a PDF puts between CJK characters and digits (「2024 年」 → 「2024年」)."""
-    text = re.sub(r"(?<=[\u4e00-\u9fff）”])\s+(?=[\u4e00-\u9fff\d（“])", "", text)
-    text = re.sub(r"(?<=\d)\s+(?=[\u4e00-\u9fff])", "", text)
-    return text.strip()
-
-
 def lines_to_paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Re-join lines into paragraphs: a line that stops short of the right margin ends one,
     a heading or list number starts one; a paragraph may run over a page break."""
     if not lines:
         return []
-    right = max(ln.x1 for ln in lines)
+    rights: dict[int, float] = {}
+    for ln in lines:
+        rights[ln.page] = max(rights.get(ln.page, 0.0), ln.x1)
     paragraphs: list[Paragraph] = []
     buf: list[str] = []
     page = lines[0].page
@@ -247,7 +230,7 @@ def lines_to_paragraphs(lines: list[Line]) -> list[Paragraph]:
         if not buf:
             page = ln.page
         buf.append(ln.text.strip())
-        if ln.x1 < right - 15 and (_ENDS_SENTENCE.search(ln.text) or len(ln.text) <= 20):
+        if ln.x1 < rights[ln.page] - 15 and (_ENDS_SENTENCE.search(ln.text) or len(ln.text) <= 20):
             paragraphs.append(Paragraph("".join(buf), page))
             buf = []
     if buf:

@@ -7,10 +7,11 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import IngestError
+from .merge import is_partial, merge_disclosure, pair_partials
 from .model import Document
 from .records import document_records
 from .sandbox import ParseLimits, parse_isolated
@@ -68,17 +69,51 @@ def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: P
     files = expand_paths(paths)
     summary = IngestSummary()
     stores = open_stores(StorePaths.at(store_dir))
+
+    def report(result: FileResult) -> None:
+        summary.results.append(result)
+        if progress:
+            progress(len(summary.results), len(files), result)
+
+    held: list[tuple[Path, _Parsed]] = []  # half a disclosure waits for its other half
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             jobs = [(path, _submit(pool, path, stores, limits)) for path in files]
-            for i, (path, job) in enumerate(jobs, start=1):
-                result = job if isinstance(job, FileResult) else _store_parsed(path, job, stores)
-                summary.results.append(result)
-                if progress:
-                    progress(i, len(files), result)
+            for path, job in jobs:
+                if isinstance(job, FileResult):
+                    report(job)
+                    continue
+                parsed: _Parsed = job.result()
+                if parsed.document is not None and is_partial(parsed.document):
+                    held.append((path, parsed))
+                    continue
+                report(_store_parsed(path, parsed, stores))
+        for result in _store_held(held, stores):
+            report(result)
     finally:
         stores.close()
     return summary
+
+
+def _store_held(held: list[tuple[Path, _Parsed]], stores: Stores) -> list[FileResult]:
+    """Partial documents: each 情况说明 + 报表 pair stored as one document, the rest as they are."""
+    by_doc = {id(p.document): (path, p) for path, p in held}
+    paired: set[int] = set()
+    results = []
+    for narrative, tables in pair_partials([p.document for _, p in held if p.document is not None]):
+        (n_path, n_parsed), (t_path, t_parsed) = by_doc[id(narrative)], by_doc[id(tables)]
+        merged = _Parsed(merge_disclosure(narrative, tables), "", n_parsed.seconds + t_parsed.seconds)
+        result = _store_parsed(t_path, merged, stores)
+        if result.status == "ingested":  # each file's line counts what that file gave
+            result.reason = f"one disclosure with {n_path.name}"
+            results.append(replace(result, path=str(n_path), tables=0, records=0, chunks=len(narrative.chunks),
+                                   reason=f"one disclosure with {t_path.name}"))
+        else:
+            results.append(replace(result, path=str(n_path)))
+        results.append(result)
+        paired |= {id(narrative), id(tables)}
+    results += [_store_parsed(path, p, stores) for path, p in held if id(p.document) not in paired]
+    return results
 
 
 @dataclass
@@ -115,8 +150,7 @@ def _parse(path: Path, limits: ParseLimits) -> _Parsed:
         return _Parsed(None, exc.reason, time.perf_counter() - started)
 
 
-def _store_parsed(path: Path, job: Future, stores: Stores) -> FileResult:
-    parsed: _Parsed = job.result()
+def _store_parsed(path: Path, parsed: _Parsed, stores: Stores) -> FileResult:
     doc = parsed.document
     if doc is None:
         return FileResult(str(path), "error", reason=parsed.error, seconds=parsed.seconds)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from .layout import is_performance_title
+from .layout import is_money_header, is_performance_title
 from .model import Document, Record, Table, TableRow
-from .numbers import is_money, parse_amount
+from .numbers import parse_amount
 from .performance import is_unit_table, performance_records
 
 
@@ -48,8 +48,7 @@ def table_records(table: Table, project_codes: set[str] | None = None) -> list[R
             if key in seen and performance:
                 continue
             seen.add(key)
-            money = not performance and (is_money(cell) or (parse_amount(cell) is not None
-                                                            and _money_column(column)))
+            money = not performance and parse_amount(cell) is not None and is_money_header(column.split("/")[-1])
             out.append(Record(
                 table=table.title, table_number=table.number, page=row.page, row=row.label,
                 code=row.code, column=column, value=parse_amount(cell) if money else None,
@@ -57,11 +56,6 @@ def table_records(table: Table, project_codes: set[str] | None = None) -> list[R
                 group=row.group,
             ))
     return out
-
-
-def _money_column(column: str) -> bool:
-    leaf = column.split("/")[-1]
-    return any(w in leaf for w in ("金额", "合计", "总计", "小计", "资金总额", "支出", "收入", "预算", "拨款"))
 
 
 def carry_down_labels(rows: list[TableRow]) -> list[TableRow]:

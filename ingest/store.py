@@ -81,6 +81,10 @@ CREATE TABLE IF NOT EXISTS chunks (
     page INTEGER NOT NULL,
     text TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS store_meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
 """
 
 
@@ -252,10 +256,19 @@ class Store:
         tx.executemany(
             "INSERT INTO chunks(document_id, number, section, page, text) VALUES (?,?,?,?,?)",
             [(doc_id, c.number, c.section, c.page, c.text) for c in doc.chunks])
+        _bump_generation(tx)
         return doc_id
 
     def delete_document(self, tx: Store, doc_id: int) -> None:
         tx.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+        _bump_generation(tx)
+
+    def generation(self) -> int:
+        """How many document writes and deletes the store has seen (by any process; 0 for a store
+        never written since the counter exists). A reader that kept what it read compares it with
+        the value it read then to know whether to read again."""
+        row = self.execute("SELECT value FROM store_meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
 
     # -- reading -------------------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
@@ -330,6 +343,12 @@ def _stored_record(row: tuple) -> StoredRecord:
     for i in (13, 19):  # value, value_wan
         values[i] = Decimal(values[i]) if values[i] is not None else None
     return StoredRecord(*values)
+
+
+def _bump_generation(tx: Store) -> None:
+    """Count one more change, inside the transaction that makes it (so it commits with it)."""
+    tx.execute("INSERT INTO store_meta(key, value) VALUES ('generation', 1)"
+               " ON CONFLICT(key) DO UPDATE SET value = store_meta.value + 1")
 
 
 def _decimal_text(value: Decimal | None) -> str | None:

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 from .codes import SubjectCodeCursor, split_code_cell
 from .grid import Grid
-from .layout import is_code_header, is_label_header, is_subject_code_part, layout
+from .layout import is_code_header, is_ignored_header, is_label_header, is_subject_code_part, layout
 from .model import Table, TableRow
 from .numbers import is_money
+from .titles import base_title
 
 
 @dataclass
@@ -25,6 +26,8 @@ class PageTable:
     department: str | None = None
     unit: str | None = None
     notes: list[str] = field(default_factory=list)
+    label: str | None = None  # the number printed with the title: 「公开01表」, 「表3」
+    context: list[str] = field(default_factory=list)  # the lines read for title, 单位, 部门, year
 
 
 @dataclass
@@ -53,9 +56,19 @@ def is_column_number_row(texts: list[str]) -> bool:
     return values == list(range(values[0], values[0] + len(values))) if values else True
 
 
+_AMOUNT_CELL = re.compile(r"^-?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{1,6}|\d{2,})$")
+_YEAR_CELL = re.compile(r"^(19|20)\d{2}$")
+
+
+def is_amount_cell(text: str) -> bool:
+    """A cell printing an amount: 「1,234.00」, 「195,774,300」, 「12.345678」, 「42000」 (not a year)."""
+    s = text.replace(" ", "")
+    return is_money(s) or (bool(_AMOUNT_CELL.match(s)) and not _YEAR_CELL.match(s))
+
+
 def is_data_row(texts: list[str]) -> bool:
     """A row that holds figures or a code, so the header ended above it."""
-    if any(is_money(t) for t in texts):
+    if any(is_amount_cell(t) for t in texts):
         return True
     first = next((t for t in texts if t), "")
     return bool(_CODE.match(first.replace(" ", "")))
@@ -135,6 +148,8 @@ def _unique(paths: list[str]) -> list[str]:
 
 def column_roles(paths: list[str]) -> ColumnRoles:
     """Classify columns by their header leaf: 类/款/项, code, label (one per side), value."""
+    if not paths:  # an empty table printed without a grid
+        return ColumnRoles([], [], [], [])
     leaves = [p.split("/")[-1] for p in paths]
     subject = [i for i, leaf in enumerate(leaves) if is_subject_code_part(leaf)]
     codes = [i for i, leaf in enumerate(leaves) if is_code_header(leaf) and i not in subject]
@@ -144,7 +159,8 @@ def column_roles(paths: list[str]) -> ColumnRoles:
     sides = []
     for n, label in enumerate(labels):
         end = labels[n + 1] if n + 1 < len(labels) else len(paths)
-        values = [i for i in range(label + 1, end) if i not in subject and i not in codes]
+        values = [i for i in range(label + 1, end)
+                  if i not in subject and i not in codes and not is_ignored_header(leaves[i])]
         side = _side_name(paths[label])
         sides.append((side, label, values))
     return ColumnRoles(paths, subject[:3], codes, sides)
@@ -203,10 +219,11 @@ def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
     with no header borrows the columns above it, matched by x position when the widths differ."""
     tables: list[Table] = []
     layouts: dict[int, _Layout] = {}
+    labels: dict[int, str | None] = {}
     for piece in pieces:
         grid = piece.grid
         last = tables[-1] if tables else None
-        if last is not None and (piece.title is None or piece.title == last.title):
+        if last is not None and _continues(piece, last, labels.get(id(last))):
             prev = layouts[id(last)]
             start = _repeated_header_end(grid, prev.header_rows)
             if start == 0 and piece.title is not None:
@@ -216,24 +233,61 @@ def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
                 prev.roles = column_roles(grid_to_header_paths(grid, n_header))
                 prev.col_bounds = grid.col_bounds
             roles = prev.roles if grid.n_cols == len(prev.roles.paths) else _aligned_roles(grid, prev)
-            last.rows.extend(grid_to_rows(grid, start, roles, prev.cursor))
+            last.rows.extend(_new_rows(last.rows, grid_to_rows(grid, start, roles, prev.cursor)))
             if piece.page not in last.pages:
                 last.pages.append(piece.page)
             last.notes.extend(piece.notes)
             continue
         if piece.title is None:
             continue  # a grid with no title and nothing to continue: not a disclosure table
+        piece.title = base_title(piece.title)
         n_header, start = split_header(grid)
         roles = column_roles(grid_to_header_paths(grid, n_header))
         table = Table(title=piece.title, number=len(tables) + 1, pages=[piece.page],
-                      unit=piece.unit or "万元", department=piece.department, columns=roles.paths,
+                      unit=piece.unit or "", department=piece.department, columns=roles.paths,
                       notes=list(piece.notes))
         layout_ = _Layout(roles, ["\t".join(grid.row_texts(r)) for r in range(start)], grid.col_bounds,
                           SubjectCodeCursor())
         table.rows = grid_to_rows(grid, start, roles, layout_.cursor)
         layouts[id(table)] = layout_
+        labels[id(table)] = piece.label
         tables.append(table)
+    fill_default_units(tables)
     return tables
+
+
+MAX_PAGE_GAP = 2  # a continuation may follow its table over one blank page
+
+
+def _continues(piece: PageTable, last: Table, last_label: str | None) -> bool:
+    """Whether a piece continues the table before it: the same title (or number) again, or no title
+    at all on the next page."""
+    if piece.title is not None:
+        return base_title(piece.title) == last.title
+    if piece.label is not None and last_label is not None:
+        return piece.label == last_label
+    near = piece.page - (last.pages[-1] if last.pages else piece.page) <= MAX_PAGE_GAP
+    return near
+
+
+def _new_rows(have: list[TableRow], rows: list[TableRow]) -> list[TableRow]:
+    """Rows of a continuation without a total row the table already holds (合计 repeated per page)."""
+    seen = {(r.label, r.code, tuple(r.cells.items())) for r in have if is_total_label(r.label)}
+    return [r for r in rows if not (is_total_label(r.label) and (r.label, r.code, tuple(r.cells.items())) in seen)]
+
+
+def is_total_label(label: str) -> bool:
+    """合计 / 总计 rows (spaced or not: 「合 计」)."""
+    s = re.sub(r"\s+", "", label)
+    return s in ("合计", "总计", "小计") or s.endswith(("合计", "总计"))
+
+
+def fill_default_units(tables: list[Table]) -> None:
+    """A table that prints no 单位 line takes the unit most tables of the document print (else 万元)."""
+    printed = [t.unit for t in tables if t.unit]
+    common = max(sorted(set(printed)), key=printed.count) if printed else "万元"
+    for t in tables:
+        t.unit = t.unit or common
 
 
 def _aligned_roles(grid: Grid, prev: _Layout) -> ColumnRoles:

@@ -1,0 +1,78 @@
+"""The documents a store holds (`budgetqa list`), for staff and tools: source, department, year, kind,
+level, pages, tables by kind, records, chunks, and the mandated tables each lacks or prints empty —
+every figure counted by SQL, so a store of a thousand documents lists at once."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .completeness import empty_kinds, kind_counts, lacking
+from .kinds import all_kinds, mandated_kinds
+from .store import Store
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One document as `list --json` prints it: the DESIGN.md document line, then `empty` and `chunks`."""
+
+    source: str
+    sha256: str
+    department: str
+    year: int | None
+    kind: str
+    level: str
+    pages: int
+    tables: dict[str, int]  # canonical kind (or the printed title of a table no rule knows) → tables
+    records: int
+    lacks: list[str]  # mandated kinds not held
+    empty: list[str]  # kinds held whose tables hold no figure other than zero
+    chunks: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def render_text(self) -> str:
+        """One line in Chinese: 「来源  部门  2024年 部门预算  39页  表10张：…  记录1438条  说明35段  必需表齐全…」."""
+        year = f"{self.year}年" if self.year is not None else "年份不明"
+        return "  ".join([self.source, self.department or "部门不明", f"{year} {self.level}{self.kind}",
+                          f"{self.pages}页", self._tables_text(), f"记录{self.records}条", f"说明{self.chunks}段",
+                          self._lacks_text()])
+
+    def _tables_text(self) -> str:
+        if not self.tables:
+            return "表0张"
+        known = set(all_kinds())
+        names = [(k if k in known else f"「{k}」") + (f"×{n}" if n > 1 else "") for k, n in self.tables.items()]
+        return f"表{sum(self.tables.values())}张：" + "、".join(names)
+
+    def _lacks_text(self) -> str:
+        mandated = mandated_kinds(self.kind)
+        if not mandated:
+            text = f"无{self.kind}必需表清单"
+        elif not self.tables:
+            text = f"无表格（仅说明文字），缺少全部{len(mandated)}张必需表"
+        elif self.lacks:
+            text = f"缺少必需表{len(self.lacks)}张：" + "、".join(self.lacks)
+        else:
+            text = "必需表齐全"
+        return text + ("；空表：" + "、".join(self.empty) if self.empty else "")
+
+
+def list_documents(store: Store) -> list[DocumentEntry]:
+    """Every stored document, in the order ingested, with its counts (a few grouped queries, whatever the number of records)."""
+    docs = store.documents()
+    kinds = kind_counts(store)
+    records = {d: n for d, (_, n) in store.document_counts().items()}
+    chunks = dict(store.execute("SELECT document_id, COUNT(*) FROM chunks GROUP BY document_id").fetchall())
+    out = []
+    for d in docs:
+        counts = kinds.get(d.id, {})
+        out.append(DocumentEntry(d.source, d.sha256, d.department, d.year, d.kind, d.level, d.pages,
+                                 {k: c.tables for k, c in counts.items()}, records.get(d.id, 0),
+                                 lacking(d.kind, counts), empty_kinds(counts), int(chunks.get(d.id, 0))))
+    return out
+
+
+def summary_line(entries: list[DocumentEntry]) -> str:
+    """「共3份文档；1份缺少必需表」."""
+    lacking_docs = sum(bool(e.lacks) for e in entries)
+    return f"共{len(entries)}份文档；" + (f"{lacking_docs}份缺少必需表" if lacking_docs else "必需表均齐全")

@@ -1,0 +1,167 @@
+"""One PDF page → its table pieces (grid + the title, number, 单位 and 部门 lines around it) and the
+lines that are left for the narrative. Geometry only: what stands above a grid, inside its first
+rows, or below it (notes); the grid's own cells are read from pdfplumber's cells, never page text."""
+from __future__ import annotations
+
+from typing import Any
+
+from .grid import Grid, cells_to_grid, drop_empty_columns
+from .metadata import department_from_line, unit_from_line
+from .pdf_lines import Line, chars_to_lines, inside_any
+from .tables import PageTable
+from .titles import is_empty_note, is_number_label, is_year_line, split_number_label, table_title
+
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+CONTEXT_LINES = 8  # lines above a grid read for its title, number, 单位 and 部门
+BANNER_ROWS = 4  # leading grid rows that may print the title or 单位 inside the grid
+
+
+def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
+    """The table pieces of one page and its remaining lines (narrative, running heads, notes)."""
+    grids = [g for g in (_grid(t, number) for t in page.find_tables(TABLE_SETTINGS)) if g is not None]
+    tables = [g for g in grids if not is_boxed_paragraph(g)]
+    boxes = [g.bbox for g in tables if g.bbox]
+    chars = [c for c in page.dedupe_chars().chars if not inside_any(c, boxes)]
+    lines = chars_to_lines(chars, number)
+    used: set[int] = set()
+    pieces = []
+    above = 0.0
+    ordered = sorted(tables, key=lambda g: g.bbox[1] if g.bbox else 0.0)
+    for i, grid in enumerate(ordered):
+        top, bottom = (grid.bbox[1], grid.bbox[3]) if grid.bbox else (0.0, 0.0)
+        below = ordered[i + 1].bbox[1] if i + 1 < len(ordered) and ordered[i + 1].bbox else float("inf")
+        piece = PageTable(grid=grid, page=number)
+        band = [j for j, ln in enumerate(lines) if j not in used and ln.top >= above - 1 and ln.bottom <= top + 2]
+        _read_context(piece, lines, band[-CONTEXT_LINES:], used)
+        _read_banner_rows(piece)
+        _read_notes(piece, lines, bottom, below, used)
+        pieces.append(piece)
+        above = bottom
+    rest = [ln for j, ln in enumerate(lines) if j not in used]
+    if not tables:
+        empty, rest = _gridless_empty_tables(rest, number)
+        pieces += empty
+    return pieces, rest
+
+
+def is_boxed_paragraph(grid: Grid) -> bool:
+    """A one-column grid of sentences: narrative drawn in a box, not a table."""
+    if grid.n_cols != 1:
+        return False
+    texts = [grid.text(r, 0) for r in range(grid.n_rows)]
+    return any(len(t) > 30 or "。" in t or "，" in t for t in texts) or not any(texts)
+
+
+def _grid(table: Any, number: int) -> Grid | None:
+    boxes, texts = [], []
+    for row, values in zip(table.rows, table.extract()):
+        for bbox, text in zip(row.cells, values):
+            if bbox is not None:
+                boxes.append(bbox)
+                texts.append(text)
+    if not boxes:
+        return None
+    grid = drop_empty_columns(cells_to_grid(boxes, texts, number))
+    if not grid.n_cols:  # ruled but blank: an empty table if a title stands above it
+        grid = Grid([], number)
+    grid.bbox = tuple(table.bbox)
+    return grid
+
+
+def _read_context(piece: PageTable, lines: list[Line], band: list[int], used: set[int]) -> None:
+    """Title, number label, 单位 and 部门 from the lines just above a grid, nearest first; above the
+    title only its number label is taken (higher lines are the page's own heading)."""
+    for j in reversed(band):
+        text = lines[j].text
+        if piece.title is not None:
+            if is_number_label(text):
+                piece.label = split_number_label(text)[0]
+                used.add(j)
+            break
+        if _read_line(piece, text):
+            piece.context.append(text)
+            used.add(j)
+
+
+def _read_line(piece: PageTable, text: str) -> bool:
+    """Take what a context line says into the piece; False when it says nothing a table needs."""
+    unit = unit_from_line(text, max_chars=None if department_from_line(text) else 30)
+    department = department_from_line(text)
+    if unit or department:
+        piece.unit = unit or piece.unit
+        piece.department = department or piece.department
+        return True
+    if is_number_label(text):
+        piece.label = split_number_label(text)[0]
+        return True
+    title = table_title(text)
+    if title:
+        piece.title = title
+        piece.label = piece.label or split_number_label(text)[0]
+        return True
+    if is_year_line(text):
+        return True
+    return False
+
+
+def _read_banner_rows(piece: PageTable) -> None:
+    """Rows at the top of the grid that print one line across it (the title, 单位, 编制部门)."""
+    grid = piece.grid
+    taken = 0
+    while taken < min(BANNER_ROWS, grid.n_rows - 1):
+        texts = [t for t in dict.fromkeys(grid.row_texts(taken)) if t]
+        if not texts:  # a spacer row above the banner
+            taken += 1
+            continue
+        if len(texts) != 1:
+            joined = " ".join(texts)
+            if not (texts and (unit_from_line(joined, None) or department_from_line(joined))):
+                break
+        text = " ".join(texts)
+        before = piece.title
+        if not _read_line(piece, text) or (before is not None and piece.title != before):
+            piece.title = before
+            break
+        piece.context.append(text)
+        taken += 1
+    if taken:
+        piece.grid = grid.slice_rows(taken)
+
+
+def _read_notes(piece: PageTable, lines: list[Line], bottom: float, below: float, used: set[int]) -> None:
+    for j, ln in enumerate(lines):
+        if j in used or not (bottom - 1 <= ln.top < below):
+            continue
+        if ln.text.startswith("注") or is_empty_note(ln.text):
+            piece.notes.append(ln.text)
+            used.add(j)
+
+
+def _gridless_empty_tables(lines: list[Line], number: int) -> tuple[list[PageTable], list[Line]]:
+    """A title followed by an empty-table note on a page that draws no grid: an empty table (and the
+    page's other lines)."""
+    out, taken = [], set()
+    for j in range(len(lines) - 1):
+        title = table_title(lines[j].text)
+        if title and is_empty_note(lines[j + 1].text):
+            out.append(PageTable(grid=Grid([], number), page=number, title=title, notes=[lines[j + 1].text]))
+            taken |= {j, j + 1}
+    return out, [ln for j, ln in enumerate(lines) if j not in taken]
+
+
+def grid_name_lines(grid: Grid) -> list[str]:
+    """「部门名称：X」 lines from grid rows that print the prefix and the name in two cells."""
+    out = []
+    for r in range(grid.n_rows):
+        texts = [t for t in dict.fromkeys(grid.row_texts(r)) if t]
+        for a, b in zip(texts, texts[1:]):
+            line = f"{a}：{b}"
+            if department_from_line(line) and len(a) <= 12:
+                out.append(line)
+    return out
