@@ -41,7 +41,18 @@ class Check:
 
     @property
     def passed(self) -> bool:
-        return self.expected == self.actual
+        return abs(self.actual - self.expected) <= self.tolerance
+
+    @property
+    def tolerance(self) -> Decimal:
+        """Rounding: each printed figure may be off by half its last place, so a total may differ from
+        the sum of n parts by up to ⌈(n+1)/2⌉ of that place (0.01 万元, 1 元)."""
+        values = [v for v in (getattr(c, "value", None) for c in self.cells) if v is not None]
+        if len(values) < 2 or self.quote is not None:
+            return ZERO
+        place = min((v.as_tuple().exponent for v in values if isinstance(v.as_tuple().exponent, int)),
+                    default=0)
+        return Decimal(1).scaleb(min(place, 0)) * ((len(values) + 1) // 2)
 
     @property
     def difference(self) -> Decimal:

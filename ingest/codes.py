@@ -51,3 +51,19 @@ def parent_code(code: str | None) -> str | None:
 def code_level(code: str | None) -> str | None:
     """类 / 款 / 项 by the length of a code."""
     return {3: "类", 5: "款", 7: "项"}.get(len(code or ""))
+
+
+_LEADING_CODE = re.compile(r"^[\[【［(（]?(\d{3}(?:\s?\d{2}){0,2})(?!\d)[\]】］)）]?\s*[-－—:：、.．]?\s*(?=\S)(.*\D.*)$")
+_TRAILING_CODE = re.compile(r"^(.*[\u4e00-\u9fff）)])\s*[\[【(（]?(\d{3}(?:\d{2}){1,2})[\]】)）]?$")
+
+
+def split_label_code(label: str) -> tuple[str | None, str]:
+    """(code, name) of a label that prints its code with the name: 「[2010507]专项普查活动」,
+    「2010801-行政运行」, 「201 13 01 行政运行」, a code on its own line above or below the name."""
+    m = _LEADING_CODE.match(label.strip())
+    if m and re.search(r"[\u4e00-\u9fff]", m.group(2)):
+        return re.sub(r"\s+", "", m.group(1)), m.group(2).strip()
+    m = _TRAILING_CODE.match(label.strip())
+    if m:
+        return m.group(2), m.group(1).strip()
+    return None, label

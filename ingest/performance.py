@@ -44,6 +44,35 @@ def project_amount(row: TableRow, columns: list[str]) -> Decimal | None:
     return None
 
 
+MONEY_LABEL_WORDS = ("资金", "金额", "预算", "总额", "拨款", "经费")
+INDICATOR_WORDS = ("指标", "目标值", "标准", "值")
+
+
+def is_block_form(table: Table) -> bool:
+    """A performance table printed as label | value blocks (项目名称 | X, 年度资金总额 | 123.45),
+    with no 资金总额 column to read amounts from."""
+    return not any(c.split("/")[-1] == PROJECT_AMOUNT for c in table.columns)
+
+
+def labelled_amounts(row: TableRow) -> list[tuple[str, str, Decimal]]:
+    """(label, column, amount) of a block-form row: each two-decimal figure named by the nearest text
+    cell to its left (「年度资金总额：」, 「上年结转」), in a row about money (项目资金, or that cell)."""
+    out = []
+    label = row.label
+    for column, cell in row.cells.items():
+        if not cell:
+            continue
+        if not is_money(cell) and parse_amount(cell) is None and cell not in ("-", "—"):
+            label = cell.rstrip("：:")
+            continue
+        leaf = column.split("/")[-1]
+        value = parse_amount(cell) if is_money(cell) else None
+        about_money = any(w in label or w in row.label for w in MONEY_LABEL_WORDS)
+        if value is not None and about_money and not any(w in leaf for w in INDICATOR_WORDS):
+            out.append((label, column, value))
+    return out
+
+
 def unit_split(amounts: list[Decimal]) -> tuple[Decimal, list[Decimal], list[Decimal]] | None:
     """(资金总额, amounts by source, amounts by nature) from a unit row's amounts in order:
     the first is the total, then the shortest runs that each add up to it."""
@@ -73,16 +102,25 @@ def performance_records(table: Table, project_codes: set[str] | None = None) -> 
     code: str | None = None
     for number, row in enumerate(table.rows, start=1):
         code = row.code or code  # the 单位编码 cell spans all the unit's projects
+        if is_block_form(table):
+            out += [_record(table, row, number, code, label, column, value)
+                    for label, column, value in labelled_amounts(row) if (code, label, column) not in seen
+                    and not seen.add((code, label, column))]
+            continue
         if not row.label or row.group:
             continue
         for column, value in _row_money(table, row, project_codes or set()):
             if (code, row.label, column) in seen:
                 continue
             seen.add((code, row.label, column))
-            out.append(Record(table=table.title, table_number=table.number, page=row.page, row=row.label,
-                              code=code, column=column, value=value, text=None, unit=table.unit,
-                              row_number=number))
+            out.append(_record(table, row, number, code, row.label, column, value))
     return out
+
+
+def _record(table: Table, row: TableRow, number: int, code: str | None, label: str, column: str,
+            value: Decimal) -> Record:
+    return Record(table=table.title, table_number=table.number, page=row.page, row=label, code=code,
+                  column=column, value=value, text=None, unit=table.unit, row_number=number)
 
 
 def _row_money(table: Table, row: TableRow, project_codes: set[str]) -> list[tuple[str, Decimal]]:

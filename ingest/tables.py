@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .codes import SubjectCodeCursor, split_code_cell
+from .codes import SubjectCodeCursor, split_code_cell, split_label_code
 from .grid import Grid
 from .layout import is_code_header, is_ignored_header, is_label_header, is_subject_code_part, layout
 from .model import Table, TableRow
@@ -37,7 +37,7 @@ class ColumnRoles:
     paths: list[str]
     subject_parts: list[int]  # 类, 款, 项 column indexes, in that order
     code_cols: list[int]
-    sides: list[tuple[str | None, int, list[int]]]  # (side name, label column, value columns)
+    sides: list[Panel]  # one per side-by-side panel
 
 
 _CODE = re.compile(r"^\d{3,7}$")
@@ -147,23 +147,50 @@ def _unique(paths: list[str]) -> list[str]:
 
 
 def column_roles(paths: list[str]) -> ColumnRoles:
-    """Classify columns by their header leaf: 类/款/项, code, label (one per side), value."""
+    """Classify columns by their header leaf: 类/款/项, code, label, value — per side-by-side panel
+    (收入 | 支出, or an economic table printed in two or three panels, each with its own codes)."""
     if not paths:  # an empty table printed without a grid
         return ColumnRoles([], [], [], [])
-    leaves = [p.split("/")[-1] for p in paths]
+    leaves = [re.sub(r"\(\d+\)$", "", p).split("/")[-1] for p in paths]
     subject = [i for i, leaf in enumerate(leaves) if is_subject_code_part(leaf)]
     codes = [i for i, leaf in enumerate(leaves) if is_code_header(leaf) and i not in subject]
+    coded = set(subject) | set(codes)
     labels = [i for i, leaf in enumerate(leaves) if is_label_header(leaf)]
     if not labels:
-        labels = [next((i for i in range(len(paths)) if i not in subject and i not in codes), 0)]
-    sides = []
+        first = next((i for i in range(len(paths)) if i not in coded), 0)
+        if is_value_header(paths[first]):  # no label column: every column holds figures
+            values = [i for i in range(len(paths)) if i not in coded and not is_ignored_header(leaves[i])]
+            return ColumnRoles(paths, subject[:3], codes, [Panel(None, -1, values, subject[:3], codes)])
+        labels = [first]
+    starts = []
+    for label in labels:
+        start = label
+        while start - 1 >= 0 and start - 1 in coded and start - 1 not in labels:
+            start -= 1
+        starts.append(start)
+    starts[0] = 0
+    panels = []
     for n, label in enumerate(labels):
-        end = labels[n + 1] if n + 1 < len(labels) else len(paths)
-        values = [i for i in range(label + 1, end)
-                  if i not in subject and i not in codes and not is_ignored_header(leaves[i])]
-        side = _side_name(paths[label])
-        sides.append((side, label, values))
-    return ColumnRoles(paths, subject[:3], codes, sides)
+        end = starts[n + 1] if n + 1 < len(labels) else len(paths)
+        values = [i for i in range(label + 1, end) if i not in coded and not is_ignored_header(leaves[i])]
+        parts = [i for i in subject if starts[n] <= i < label]
+        panel_codes = [i for i in codes if starts[n] <= i < label] or [i for i in codes if label < i < end]
+        panels.append(Panel(_side_name(paths[label]), label, values, parts[:3], panel_codes))
+    return ColumnRoles(paths, subject[:3], codes, panels)
+
+
+@dataclass
+class Panel:
+    """One side of a grid: its label column, value columns and the columns that print its codes."""
+
+    side: str | None
+    label: int
+    values: list[int]
+    subject_parts: list[int]
+    code_cols: list[int]
+
+    def __iter__(self):  # (side, label, values), as the sides were once plain tuples
+        return iter((self.side, self.label, self.values))
 
 
 def _side_name(path: str) -> str | None:
@@ -172,32 +199,52 @@ def _side_name(path: str) -> str | None:
     return layout()["side_names"].get(top) if "/" in path else None
 
 
-def grid_to_rows(grid: Grid, start: int, roles: ColumnRoles, cursor: SubjectCodeCursor) -> list[TableRow]:
+UNLABELLED_ROW = "合计"  # a table with no label column prints one line: the whole department's
+
+
+def _panel_column(path: str, panel: int) -> str:
+    """A column's path; in the second and later panels without the (2) that kept headers apart."""
+    return re.sub(r"\(\d+\)$", "", path) if panel else path
+
+
+def is_value_header(path: str) -> bool:
+    """A header that names figures (合计, …费, 预算数), not the rows' labels."""
+    leaf = path.split("/")[0]
+    return any(w in leaf for w in layout()["value_header_words"])
+
+
+Cursors = dict[int, SubjectCodeCursor]  # one per panel: 类 and 款 carried down its own rows
+
+
+def grid_to_rows(grid: Grid, start: int, roles: ColumnRoles, cursors: Cursors) -> list[TableRow]:
     """Data rows from `start` on; a label spanning many rows is carried to each (as `group`)."""
     rows = []
     for r in range(start, grid.n_rows):
         texts = grid.row_texts(r)
         if is_column_number_row(texts) or not any(texts):
             continue
-        code = _row_code(grid, r, roles, cursor)
-        for side, label_col, value_cols in roles.sides:
-            label = grid.text(r, label_col)
-            cells = {roles.paths[c]: grid.text(r, c) for c in value_cols if grid.is_origin(r, c)}
-            spanning = label and not grid.is_origin(r, label_col)
+        for n, panel in enumerate(roles.sides):
+            label = grid.text(r, panel.label) if panel.label >= 0 else UNLABELLED_ROW
+            code = _row_code(grid, r, panel, cursors.setdefault(n, SubjectCodeCursor()))
+            if code is None and label:
+                code, label = split_label_code(label)
+            cells = {_panel_column(roles.paths[c], n): grid.text(r, c) for c in panel.values
+                     if grid.is_origin(r, c)}
+            spanning = label and panel.label >= 0 and not grid.is_origin(r, panel.label)
             if not label and not any(cells.values()):
                 continue
-            rows.append(TableRow(label=label, code=code, page=grid.page, cells=cells, side=side,
+            rows.append(TableRow(label=label, code=code, page=grid.page, cells=cells, side=panel.side,
                                  group=label if spanning else None))
     return rows
 
 
-def _row_code(grid: Grid, r: int, roles: ColumnRoles, cursor: SubjectCodeCursor) -> str | None:
-    if len(roles.subject_parts) == 3:
-        lei, kuan, xiang = (grid.text(r, c) for c in roles.subject_parts)
-        return cursor.read(lei, kuan, xiang)
-    for c in roles.code_cols:
-        code = split_code_cell(grid.text(r, c)) or (grid.text(r, c) if re.fullmatch(r"\d{6,}", grid.text(r, c))
-                                                    else None)
+def _row_code(grid: Grid, r: int, panel: Panel, cursor: SubjectCodeCursor) -> str | None:
+    if len(panel.subject_parts) >= 2:
+        parts = [grid.text(r, c) for c in panel.subject_parts] + [""]
+        return cursor.read(*parts[:3])
+    for c in panel.code_cols:
+        text = grid.text(r, c)
+        code = split_code_cell(text) or (text if re.fullmatch(r"\d{6,}", text) else None)
         if code:
             return code
     return None
@@ -210,7 +257,7 @@ class _Layout:
     roles: ColumnRoles
     header_rows: list[str]
     col_bounds: list[tuple[float, float]] | None
-    cursor: SubjectCodeCursor
+    cursor: Cursors
 
 
 def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
@@ -247,7 +294,7 @@ def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
                       unit=piece.unit or "", department=piece.department, columns=roles.paths,
                       notes=list(piece.notes))
         layout_ = _Layout(roles, ["\t".join(grid.row_texts(r)) for r in range(start)], grid.col_bounds,
-                          SubjectCodeCursor())
+                          {})
         table.rows = grid_to_rows(grid, start, roles, layout_.cursor)
         layouts[id(table)] = layout_
         labels[id(table)] = piece.label
