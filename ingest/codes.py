@@ -17,7 +17,7 @@ class SubjectCodeCursor:
 
     def read(self, lei: str, kuan: str, xiang: str) -> str | None:
         """Full code of a row from its 类/款/项 cells; blank 类 or 款 take the last one seen."""
-        lei, kuan, xiang = (c.strip() for c in (lei, kuan, xiang))
+        lei, kuan, xiang = (_two_digits(c.strip()) for c in (lei, kuan, xiang))
         if _CLASS.match(lei):
             if lei != self.lei:
                 self.kuan = None
@@ -35,9 +35,17 @@ class SubjectCodeCursor:
         return None
 
 
+def _two_digits(part: str) -> str:
+    """A 款 or 项 printed without its leading zero (「2」 for 02)."""
+    return f"0{part}" if re.fullmatch(r"[1-9]", part) else part
+
+
 def split_code_cell(cell: str) -> str | None:
-    """A code printed in one cell (「2150501」, 「301」, 「30101」, 「215 05 01」) or None."""
-    s = re.sub(r"\s+", "", cell or "")
+    """A code printed in one cell (「2150501」, 「301」, 「30101」, 「215 05 01」, 「301 2」) or None."""
+    parts = (cell or "").split()
+    if len(parts) > 1 and re.fullmatch(r"\d{3}", parts[0]) and all(re.fullmatch(r"\d{1,2}", p) for p in parts[1:3]):
+        parts = [parts[0]] + [_two_digits(p) for p in parts[1:]]
+    s = "".join(parts)
     return s if re.fullmatch(r"\d{3}(\d{2}){0,2}", s) else None
 
 

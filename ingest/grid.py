@@ -134,3 +134,19 @@ def drop_empty_columns(grid: Grid) -> Grid:
         rows.append(new_row)
     bounds = [grid.col_bounds[c] for c in keep] if grid.col_bounds else None
     return Grid(rows, grid.page, grid.bbox, bounds)
+
+
+def merge_columns(grid: Grid, groups: list[list[int]]) -> Grid:
+    """Each group of adjacent columns becomes one: a row's cell is the first text its own cells print
+    in the group (spacer columns some exports put between a header and its figures)."""
+    rows = []
+    for r, row in enumerate(grid.cells):
+        new_row = []
+        for n, group in enumerate(groups):
+            own = [row[c] for c in group if row[c].text and row[c].origin[0] == r]
+            cell = own[0] if own else next((row[c] for c in group if row[c].text), row[group[0]])
+            new_row.append(GridCell(cell.text, (cell.origin[0], n)))
+        rows.append(new_row)
+    bounds = ([(grid.col_bounds[g[0]][0], grid.col_bounds[g[-1]][1]) for g in groups]
+              if grid.col_bounds and len(grid.col_bounds) == grid.n_cols else None)
+    return Grid(rows, grid.page, grid.bbox, bounds)

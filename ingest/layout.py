@@ -22,11 +22,17 @@ def is_subject_code_part(header_leaf: str) -> bool:
 
 
 def is_code_header(header_leaf: str) -> bool:
-    return normalize_label(header_leaf) in layout()["code_headers"]
+    """科目编码, 经济分类科目编码, 部门代码 …: a column of codes."""
+    leaf = normalize_label(header_leaf)
+    return leaf in layout()["code_headers"] or leaf.endswith(tuple(layout()["code_header_endings"]))
 
 
 def is_label_header(header_leaf: str) -> bool:
-    return normalize_label(header_leaf) in layout()["label_headers"]
+    """科目名称, 项目, 部门支出经济分类科目 …: a column of row labels."""
+    leaf = normalize_label(header_leaf)
+    if is_code_header(leaf):
+        return False
+    return leaf in layout()["label_headers"] or leaf.endswith(tuple(layout()["label_header_endings"]))
 
 
 def is_ignored_header(header_leaf: str) -> bool:

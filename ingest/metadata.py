@@ -121,18 +121,28 @@ def department_from_cover(cover: list[str]) -> str:
     text = _BARE_YEAR.sub("", text)
     for part in spec["_budget"].split(text):
         name = clean_department(part)
-        if len(name) >= 3 and spec["_suffix"].search(name):
+        if is_organisation(name):
             return name
     return ""
 
 
-def read_department(first_page_lines: list[str], tables: list[Table]) -> str:
-    """部门名称 the cover or the tables print (prefix dropped); else the organisation the cover names."""
+def read_department(first_page_lines: list[str], tables: list[Table], weaker: list[str] = ()) -> str:
+    """部门名称 the cover or the tables print (prefix dropped); else the organisation the cover names;
+    else what `weaker` lines (部门名称 cells inside a grid) name, if it reads as an organisation."""
     named = [department_from_line(ln) for ln in first_page_lines]
     names = Counter([n for n in named if n] + [t.department for t in tables if t.department])
     if names:
         return names.most_common(1)[0][0]
-    return department_from_cover(cover_lines(first_page_lines))
+    found = department_from_cover(cover_lines(first_page_lines))
+    if found:
+        return found
+    grid_names = Counter(n for n in map(department_from_line, weaker) if n and is_organisation(n))
+    return grid_names.most_common(1)[0][0] if grid_names else ""
+
+
+def is_organisation(name: str) -> bool:
+    """A name that ends as organisations do (局, 委员会, 办事处 …)."""
+    return len(name) >= 3 and bool(_spec()["_suffix"].search(name))
 
 
 def department_prefix(lines: list[str]) -> str | None:

@@ -19,7 +19,6 @@ from .errors import (
 )
 from .metadata import (
     cover_lines,
-    department_from_cover,
     department_prefix,
     document_title,
     read_cover_year,
@@ -93,18 +92,18 @@ def read_pdf(path: str | Path) -> Document:
     texts = [ln.text for ln in lines]
     if not tables and not _speaks_of_budgets(texts):
         raise NoTables(str(path), "not a budget disclosure: no budget tables and no 预算/决算 narrative")
-    context = [text for p in pieces for text in p.context] + [
-        line for p in pieces[:3] + pieces[-3:] for line in grid_name_lines(p.grid)]
-    return _document(path, data, n_pages, tables, lines, context)
+    context = [text for p in pieces for text in p.context]
+    grid_names = [line for p in pieces[:3] + pieces[-3:] for line in grid_name_lines(p.grid)]
+    return _document(path, data, n_pages, tables, lines, context, grid_names)
 
 
 def _document(path: Path, data: bytes, n_pages: int, tables: list[Table], lines: list[Line],
-              context: list[str]) -> Document:
+              context: list[str], grid_names: list[str]) -> Document:
     """The Document: metadata from the cover, the tables and the lines around them; narrative from
     every page."""
     first_pages = [ln.text for ln in lines if ln.page <= min((ln.page for ln in lines), default=1) + 1]
     cover = cover_lines(first_pages)
-    department = read_department(cover + context, tables) or department_from_cover(cover)
+    department = read_department(cover + context, tables, grid_names)
     heads = "\n".join(cover + [t.title for t in tables[:3]])
     year = read_cover_year(cover) or read_year(heads) or read_cover_year(context)
     kind = read_kind("".join(cover).replace(" ", "") + "\n" + "\n".join(t.title for t in tables[:3]))

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .codes import SubjectCodeCursor, split_code_cell, split_label_code
-from .grid import Grid
+from .grid import Grid, merge_columns
 from .layout import is_code_header, is_ignored_header, is_label_header, is_subject_code_part, layout
 from .model import Table, TableRow
 from .numbers import is_money
@@ -155,7 +155,9 @@ def column_roles(paths: list[str]) -> ColumnRoles:
     subject = [i for i, leaf in enumerate(leaves) if is_subject_code_part(leaf)]
     codes = [i for i, leaf in enumerate(leaves) if is_code_header(leaf) and i not in subject]
     coded = set(subject) | set(codes)
-    labels = [i for i, leaf in enumerate(leaves) if is_label_header(leaf)]
+    bases = [re.sub(r"\(\d+\)$", "", p) for p in paths]
+    labels = [i for i, leaf in enumerate(leaves) if is_label_header(leaf)
+              and not (i > 0 and i - 1 not in coded and bases[i - 1] == bases[i])]  # one label over 2+ columns
     if not labels:
         first = next((i for i in range(len(paths)) if i not in coded), 0)
         if is_value_header(paths[first]):  # no label column: every column holds figures
@@ -175,7 +177,13 @@ def column_roles(paths: list[str]) -> ColumnRoles:
         values = [i for i in range(label + 1, end) if i not in coded and not is_ignored_header(leaves[i])]
         parts = [i for i in subject if starts[n] <= i < label]
         panel_codes = [i for i in codes if starts[n] <= i < label] or [i for i in codes if label < i < end]
-        panels.append(Panel(_side_name(paths[label]), label, values, parts[:3], panel_codes))
+        if not parts and len(panel_codes) in (2, 3) and len({bases[i] for i in panel_codes}) == 1:
+            parts, panel_codes = panel_codes, []  # 科目编码 over 类 | 款 | 项 cells with no header of their own
+        span = [label]
+        while span[-1] + 1 < end and bases[span[-1] + 1] == bases[label]:
+            span.append(span[-1] + 1)
+        values = [i for i in values if i not in span]
+        panels.append(Panel(_side_name(paths[label]), label, values, parts[:3], panel_codes, span))
     return ColumnRoles(paths, subject[:3], codes, panels)
 
 
@@ -188,6 +196,7 @@ class Panel:
     values: list[int]
     subject_parts: list[int]
     code_cols: list[int]
+    label_cols: list[int] = field(default_factory=list)  # a label header spanning columns: 项目名称 over 4
 
     def __iter__(self):  # (side, label, values), as the sides were once plain tuples
         return iter((self.side, self.label, self.values))
@@ -224,18 +233,31 @@ def grid_to_rows(grid: Grid, start: int, roles: ColumnRoles, cursors: Cursors) -
         if is_column_number_row(texts) or not any(texts):
             continue
         for n, panel in enumerate(roles.sides):
-            label = grid.text(r, panel.label) if panel.label >= 0 else UNLABELLED_ROW
+            label, label_col = _row_label(grid, r, panel)
             code = _row_code(grid, r, panel, cursors.setdefault(n, SubjectCodeCursor()))
             if code is None and label:
                 code, label = split_label_code(label)
             cells = {_panel_column(roles.paths[c], n): grid.text(r, c) for c in panel.values
                      if grid.is_origin(r, c)}
-            spanning = label and panel.label >= 0 and not grid.is_origin(r, panel.label)
+            spanning = label and label_col >= 0 and not grid.is_origin(r, label_col)
             if not label and not any(cells.values()):
                 continue
             rows.append(TableRow(label=label, code=code, page=grid.page, cells=cells, side=panel.side,
                                  group=label if spanning else None))
     return rows
+
+
+def _row_label(grid: Grid, r: int, panel: Panel) -> tuple[str, int]:
+    """(label, its column): under a label header over several columns, the most specific cell
+    this row prints (「小计」 under 「一般公共预算资金」); else the cell carried down from above."""
+    if panel.label < 0:
+        return UNLABELLED_ROW, -1
+    cols = panel.label_cols or [panel.label]
+    own = [c for c in cols if grid.text(r, c) and grid.is_origin(r, c)]
+    if own:
+        return grid.text(r, own[-1]), own[-1]
+    carried = [c for c in cols if grid.text(r, c)]
+    return (grid.text(r, carried[-1]), carried[-1]) if carried else ("", panel.label)
 
 
 def _row_code(grid: Grid, r: int, panel: Panel, cursor: SubjectCodeCursor) -> str | None:
@@ -258,6 +280,8 @@ class _Layout:
     header_rows: list[str]
     col_bounds: list[tuple[float, float]] | None
     cursor: Cursors
+    groups: list[list[int]]  # spacer columns merged into the column they pad
+    raw_cols: int  # the columns the header piece was drawn with, before merging
 
 
 def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
@@ -275,10 +299,13 @@ def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
             start = _repeated_header_end(grid, prev.header_rows)
             if start == 0 and piece.title is not None:
                 start = split_header(grid)[1]
-            if start and grid.n_cols != len(prev.roles.paths):
+            if start and grid.n_cols != prev.raw_cols:
                 n_header = start - (1 if is_column_number_row(grid.row_texts(start - 1)) else 0)
-                prev.roles = column_roles(grid_to_header_paths(grid, n_header))
+                prev.raw_cols = grid.n_cols
+                grid, prev.roles, prev.groups = read_header(grid, n_header, start)
                 prev.col_bounds = grid.col_bounds
+            elif grid.n_cols == prev.raw_cols:
+                grid = merge_columns(grid, prev.groups)
             roles = prev.roles if grid.n_cols == len(prev.roles.paths) else _aligned_roles(grid, prev)
             last.rows.extend(_new_rows(last.rows, grid_to_rows(grid, start, roles, prev.cursor)))
             if piece.page not in last.pages:
@@ -289,18 +316,52 @@ def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
             continue  # a grid with no title and nothing to continue: not a disclosure table
         piece.title = base_title(piece.title)
         n_header, start = split_header(grid)
-        roles = column_roles(grid_to_header_paths(grid, n_header))
+        header_rows = ["\t".join(grid.row_texts(r)) for r in range(start)]
+        raw_cols = grid.n_cols
+        grid, roles, groups = read_header(grid, n_header, start)
         table = Table(title=piece.title, number=len(tables) + 1, pages=[piece.page],
                       unit=piece.unit or "", department=piece.department, columns=roles.paths,
                       notes=list(piece.notes))
-        layout_ = _Layout(roles, ["\t".join(grid.row_texts(r)) for r in range(start)], grid.col_bounds,
-                          {})
+        layout_ = _Layout(roles, header_rows, grid.col_bounds, {}, groups, raw_cols)
         table.rows = grid_to_rows(grid, start, roles, layout_.cursor)
         layouts[id(table)] = layout_
         labels[id(table)] = piece.label
         tables.append(table)
     fill_default_units(tables)
     return tables
+
+
+def read_header(grid: Grid, n_header: int, start: int) -> tuple[Grid, ColumnRoles, list[list[int]]]:
+    """The grid with its spacer columns merged, the roles of its columns, and the merge groups."""
+    paths = grid_to_header_paths(grid, n_header)
+    groups = spacer_groups(grid, start, paths)
+    if len(groups) == grid.n_cols:
+        return grid, column_roles(paths), groups
+    merged = merge_columns(grid, groups)
+    return merged, column_roles(_unique([_base(paths[g[0]]) for g in groups])), groups
+
+
+def _base(path: str) -> str:
+    return re.sub(r"\(\d+\)$", "", path)
+
+
+def spacer_groups(grid: Grid, start: int, paths: list[str]) -> list[list[int]]:
+    """Runs of adjacent columns under one header (「金额」 drawn over three) in which no data row
+    prints two different cells: one column each. A run whose rows do (类 | 款 | 项 under 科目编码)
+    stays apart."""
+    groups: list[list[int]] = []
+    c = 0
+    while c < len(paths):
+        run = [c]
+        while run[-1] + 1 < len(paths) and _base(paths[run[-1] + 1]) == _base(paths[c]):
+            run.append(run[-1] + 1)
+        c = run[-1] + 1
+        if len(run) > 1 and all(len({grid.text(r, k) for k in run if grid.text(r, k) and grid.is_origin(r, k)}) <= 1
+                                for r in range(start, grid.n_rows)):
+            groups.append(run)
+        else:
+            groups += [[k] for k in run]
+    return groups
 
 
 MAX_PAGE_GAP = 2  # a continuation may follow its table over one blank page
