@@ -32,7 +32,8 @@ def is_label_header(header_leaf: str) -> bool:
     leaf = normalize_label(header_leaf)
     if is_code_header(leaf):
         return False
-    return leaf in layout()["label_headers"] or leaf.endswith(tuple(layout()["label_header_endings"]))
+    bare = re.sub(r"（[^（）]*）$", "", leaf)  # 「支出功能分类科目（按大类）」
+    return leaf in layout()["label_headers"] or bare.endswith(tuple(layout()["label_header_endings"]))
 
 
 def is_ignored_header(header_leaf: str) -> bool:

@@ -67,8 +67,10 @@ def is_amount_cell(text: str) -> bool:
 
 
 def is_data_row(texts: list[str]) -> bool:
-    """A row that holds figures or a code, so the header ended above it."""
+    """A row that holds figures or a code, so the header ended above it (a 合计 row of zeros too)."""
     if any(is_amount_cell(t) for t in texts):
+        return True
+    if any(is_total_label(t) for t in texts) and any(re.fullmatch(r"0(\.0+)?", t.strip()) for t in texts):
         return True
     first = next((t for t in texts if t), "")
     return bool(_CODE.match(first.replace(" ", "")))
@@ -184,7 +186,29 @@ def column_roles(paths: list[str]) -> ColumnRoles:
             span.append(span[-1] + 1)
         values = [i for i in values if i not in span]
         panels.append(Panel(_side_name(paths[label]), label, values, parts[:3], panel_codes, span))
-    return ColumnRoles(paths, subject[:3], codes, panels)
+    return ColumnRoles(paths, subject[:3], codes, _join_parallel_classifications(panels, paths))
+
+
+def _join_parallel_classifications(panels: list[Panel], paths: list[str]) -> list[Panel]:
+    """Panels with no figures of their own followed by one that has them print the same rows in two
+    classifications (部门 | 政府 经济分类): one panel, labelled and coded by the preferred one (data:
+    preferred_classification_words), the others' labels kept as text cells."""
+    out: list[Panel] = []
+    run: list[Panel] = []
+    for panel in panels:
+        run.append(panel)
+        if not panel.values and panel is not panels[-1]:
+            continue
+        if len(run) == 1:
+            out.append(panel)
+        else:
+            words = layout()["preferred_classification_words"]
+            chosen = next((p for p in run if any(w in paths[p.label] for w in words)), run[-1])
+            others = [p.label for p in run if p is not chosen]
+            out.append(Panel(chosen.side, chosen.label, run[-1].values + others, chosen.subject_parts,
+                             chosen.code_cols, chosen.label_cols))
+        run = []
+    return out
 
 
 @dataclass
@@ -257,7 +281,18 @@ def _row_label(grid: Grid, r: int, panel: Panel) -> tuple[str, int]:
     if own:
         return grid.text(r, own[-1]), own[-1]
     carried = [c for c in cols if grid.text(r, c)]
-    return (grid.text(r, carried[-1]), carried[-1]) if carried else ("", panel.label)
+    if carried:
+        return grid.text(r, carried[-1]), carried[-1]
+    around = panel.subject_parts + panel.code_cols + list(range(panel.label)) + [
+        c for c in panel.values if c < panel.label]
+    words = [c for c in dict.fromkeys(around) if grid.text(r, c) and not re.fullmatch(r"[\d\s.,]+", grid.text(r, c))]
+    if words:  # 「合 计」 across the code cells, a 大类 row in the column before the name
+        return grid.text(r, words[0]), words[0]
+    if r + 1 < grid.n_rows and any(grid.text(r, c) and grid.is_origin(r, c) for c in panel.values):
+        below = [c for c in cols if grid.text(r + 1, c) and grid.is_origin(r + 1, c)]
+        if below and not any(grid.text(r + 1, c) and grid.is_origin(r + 1, c) for c in panel.values):
+            return grid.text(r + 1, below[-1]), below[-1]  # figures drawn a line above their label
+    return "", panel.label
 
 
 def _row_code(grid: Grid, r: int, panel: Panel, cursor: SubjectCodeCursor) -> str | None:
@@ -338,7 +373,8 @@ def read_header(grid: Grid, n_header: int, start: int) -> tuple[Grid, ColumnRole
     if len(groups) == grid.n_cols:
         return grid, column_roles(paths), groups
     merged = merge_columns(grid, groups)
-    return merged, column_roles(_unique([_base(paths[g[0]]) for g in groups])), groups
+    names = [next((_base(paths[k]) for k in g if not _UNNAMED.match(paths[k])), paths[g[0]]) for g in groups]
+    return merged, column_roles(_unique(names)), groups
 
 
 def _base(path: str) -> str:
@@ -346,22 +382,38 @@ def _base(path: str) -> str:
 
 
 def spacer_groups(grid: Grid, start: int, paths: list[str]) -> list[list[int]]:
-    """Runs of adjacent columns under one header (「金额」 drawn over three) in which no data row
-    prints two different cells: one column each. A run whose rows do (类 | 款 | 项 under 科目编码)
-    stays apart."""
+    """Columns that pad another: one that starts no figure or label in any data row, under no header
+    of its own (or the same header), joins the column before it — a header drawn over 3 thin cells,
+    「金额」 over three, a figure spanning 3 columns under a header in the middle one. A run whose rows
+    print several cells (类 | 款 | 项 under 科目编码) stays apart."""
     groups: list[list[int]] = []
-    c = 0
-    while c < len(paths):
-        run = [c]
-        while run[-1] + 1 < len(paths) and _base(paths[run[-1] + 1]) == _base(paths[c]):
-            run.append(run[-1] + 1)
-        c = run[-1] + 1
-        if len(run) > 1 and all(len({grid.text(r, k) for k in run if grid.text(r, k) and grid.is_origin(r, k)}) <= 1
-                                for r in range(start, grid.n_rows)):
-            groups.append(run)
+    for c in range(len(paths)):
+        if groups and (_pads(grid, start, c) and _same_header(paths, groups[-1], c)
+                       or _one_cell_per_row(grid, start, paths, groups[-1] + [c])):
+            groups[-1].append(c)
         else:
-            groups += [[k] for k in run]
+            groups.append([c])
     return groups
+
+
+_UNNAMED = re.compile(r"^列\d+$")
+
+
+def _one_cell_per_row(grid: Grid, start: int, paths: list[str], run: list[int]) -> bool:
+    """Columns under one header in which no data row prints two different cells."""
+    if _UNNAMED.match(paths[run[0]]) or len({_base(paths[k]) for k in run}) != 1:
+        return False
+    return all(len({grid.text(r, k) for k in run if grid.text(r, k) and grid.is_origin(r, k)}) <= 1
+               for r in range(start, grid.n_rows))
+
+
+def _pads(grid: Grid, start: int, c: int) -> bool:
+    return all(not (grid.text(r, c) and grid.is_origin(r, c)) for r in range(start, grid.n_rows))
+
+
+def _same_header(paths: list[str], group: list[int], c: int) -> bool:
+    named = [_base(paths[k]) for k in group if not _UNNAMED.match(paths[k])]
+    return bool(_UNNAMED.match(paths[c])) or not named or named[0] == _base(paths[c])
 
 
 MAX_PAGE_GAP = 2  # a continuation may follow its table over one blank page
