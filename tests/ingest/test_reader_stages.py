@@ -158,3 +158,82 @@ def test_integer_yuan_amounts_end_the_header():
 def test_row_number_columns_are_not_values():
     rows = _rows([["项目", "行次", "决算数"], ["一、一般公共预算财政拨款收入", "1", "2,940.05"]])
     assert rows[0].cells == {"决算数": "2,940.05"}
+
+
+def _pdf(path: Path, draw, rotation: int = 0) -> Path:
+    """A one-page PDF drawn with reportlab in a CJK font pdfplumber reads back."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("STSong-Light", 12)
+    if rotation:
+        c.setPageRotation(rotation)
+    draw(c)
+    c.showPage()
+    c.save()
+    return path
+
+
+def _three_public_table(c, top: float = 760) -> None:
+    c.drawString(150, top, "2026年一般公共预算“三公”经费支出情况表")
+    c.drawString(450, top - 25, "单位：万元")
+    xs, ys = [60, 200, 340, 480], [top - 30, top - 55, top - 80]
+    for x in xs:
+        c.line(x, ys[0], x, ys[-1])
+    for y in ys:
+        c.line(xs[0], y, xs[-1], y)
+    for x, text in zip(xs, ["项目", "合计", "公务接待费"]):
+        c.drawString(x + 5, top - 48, text)
+    for x, text in zip(xs, ["合计", "12.50", "2.95"]):
+        c.drawString(x + 5, top - 73, text)
+
+
+def _landscape_three_public_table(c) -> None:
+    """Drawn turned a quarter, as a landscape page stored portrait with /Rotate 90 is."""
+    c.translate(595, 0)
+    c.rotate(90)
+    _three_public_table(c, top=520)
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_a_table_on_a_rotated_page_is_read_upright(tmp_path, rotation):
+    """pdfplumber turns a /Rotate page upright; the title stays above its grid."""
+    from ingest.kinds import assign_kinds
+    from ingest.pdf_reader import read_pdf
+
+    draw = _landscape_three_public_table if rotation else _three_public_table
+    doc = read_pdf(_pdf(tmp_path / "t.pdf", draw, rotation))
+    assign_kinds(doc.tables)
+    [table] = doc.tables
+    assert (table.kind, table.unit) == ("三公经费", "万元")
+    assert [(r.label, r.cells) for r in table.rows] == [("合计", {"合计": "12.50", "公务接待费": "2.95"})]
+
+
+def test_a_notice_is_refused_as_not_a_disclosure(tmp_path):
+    from ingest.errors import NoTables
+    from ingest.pdf_reader import read_pdf
+
+    def notice(c) -> None:
+        c.drawString(100, 760, "关于召开全市审计工作会议的通知")
+        c.drawString(100, 730, "各区审计局：定于下周一上午九时在市局三楼会议室召开工作会议，请准时参加。")
+
+    with pytest.raises(NoTables, match="not a budget disclosure"):
+        read_pdf(_pdf(tmp_path / "notice.pdf", notice))
+
+
+def test_a_narrative_only_disclosure_is_a_document(tmp_path):
+    from ingest.pdf_reader import read_pdf
+
+    def explanation(c) -> None:
+        lines = ["某某市审计局2026年部门预算情况说明", "一、部门预算收支情况",
+                 "2026年收入预算1,234.56万元，支出预算1,234.56万元。", "二、“三公”经费预算情况",
+                 "2026年“三公”经费预算12.50万元，比上年减少1.00万元。"]
+        for i, text in enumerate(lines):
+            c.drawString(60, 780 - 28 * i, text)
+
+    doc = read_pdf(_pdf(tmp_path / "explanation.pdf", explanation))
+    assert (doc.department, doc.year, doc.kind, doc.tables) == ("某某市审计局", 2026, "预算", [])
+    assert any("12.50万元" in chunk.text for chunk in doc.chunks)
