@@ -19,7 +19,15 @@ from typing import Any
 
 from .errors import CorruptWorkbook, EmptyFile, NoTables, UnsupportedFile
 from .layout import is_code_header, is_subject_code_part, layout
-from .metadata import document_title, read_department, read_kind, read_year
+from .metadata import (
+    department_prefix,
+    document_title,
+    read_cover_year,
+    read_department,
+    read_kind,
+    read_level,
+    read_year,
+)
 from .model import Document, Table
 from .sheet_tables import SheetRows, sheet_to_pieces, table_title, workbook_spec
 from .tables import stitch_continued_tables
@@ -48,11 +56,12 @@ def read_xlsx(path: str | Path) -> Document:
         table.number = number
     head = "\n".join(heads)
     department = read_department(heads, tables)
-    year = read_year(head)
+    year = read_year(head) or read_cover_year(heads)
     kind = read_kind(head)
-    return Document(title=document_title(department, year, kind), department=department, year=year, kind=kind,
-                    source=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=len(sheets),
-                    tables=tables)
+    level = read_level(heads, department_prefix(heads))
+    return Document(title=document_title(department, year, kind, level), department=department, year=year,
+                    kind=kind, source=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=len(sheets),
+                    tables=tables, level=level)
 
 
 def _load(path: Path) -> Any:
