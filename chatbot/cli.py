@@ -10,14 +10,21 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_STORE = "budgetqa-store"   # as ingest.storage.DEFAULT_STORE (test_parts checks they agree)
+SQLITE_NAME = "budgetqa.sqlite"    # as ingest.storage.StorePaths names it (test_listing checks they agree)
 EPILOG_INGEST = """Example:
   budgetqa ingest ingest/samples/changsha-gxj-2024.pdf --store ./budgetqa-store
   budgetqa ingest disclosures/ --store ./budgetqa-store     (every .pdf/.txt/.md below the folder)"""
 EPILOG_EXPORT = """Example:
   budgetqa export --store ./budgetqa-store > cells.jsonl"""
-EPILOG_CHECK = """Example:
+EPILOG_CHECK = """Completeness (完整性) comes first: each table a disclosure of its kind must publish is present,
+present but empty (○, not a failure: e.g. no 政府性基金), or missing (✗).
+
+Example:
   budgetqa check --store ./budgetqa-store
   budgetqa check --failed --json"""
+EPILOG_LIST = """Example:
+  budgetqa list --store ./budgetqa-store
+  budgetqa list --json | jq -c 'select(.lacks != []) | {source, lacks}'"""
 EPILOG_ASK = """Optional language model (wording only; every number stays the code's): set BUDGETQA_LLM_BASE_URL
 (an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1), BUDGETQA_LLM_MODEL, BUDGETQA_LLM_API_KEY.
 
@@ -63,10 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="?")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
     _store_arg(p)
-    p = sub.add_parser("check", help="consistency checks (勾稽关系): totals, tables, narrative",
+    p = sub.add_parser("check", help="completeness and consistency checks (完整性, 勾稽关系)",
                        epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--json", action="store_true", help="one JSON object per check")
     p.add_argument("--failed", action="store_true", help="show only the checks that failed")
+    _store_arg(p)
+    p = sub.add_parser("list", help="the documents held, their tables and the mandated tables they lack",
+                       epilog=EPILOG_LIST, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--json", action="store_true", help="one JSON object per document (DESIGN.md document line)")
     _store_arg(p)
     add_eval_parser(sub)
     return parser
@@ -83,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     store = Store(paths.sqlite)
     failed = 0
     for doc in store.documents():
-        checks = run_checks(store, doc.id)
+        checks = run_checks(store, doc.id, completeness=True)
         failed += sum(not c.passed for c in checks)
         for c in checks:
             if args.failed and c.passed:
@@ -91,13 +102,46 @@ def cmd_check(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps({"document": doc.title, **c.to_json()}, ensure_ascii=False))
             else:
-                mark = "✓" if c.passed else "✗"
-                diff = "" if c.passed else f"  (表格 {c.expected:f}，计算/陈述 {c.actual:f}，差额 {c.difference:f})"
-                print(f"{mark} [{c.category}] {c.name}{diff}")
+                print(_check_line(c))
         if not args.json:
-            print(f"{doc.title}: {len(checks)} 项检查，{sum(c.passed for c in checks)} 项通过，"
-                  f"{sum(not c.passed for c in checks)} 项不一致")
+            print(_check_summary(doc.title, checks))
     return 1 if failed else 0
+
+
+def _check_line(c: Any) -> str:
+    """「✓ [表内] …」; a failed consistency check with its figures; a mandated table ✓ / ○ (empty) / ✗."""
+    status = getattr(c, "status", None)  # completeness checks (ingest.completeness.TableCheck)
+    mark = "○" if status == "empty" else "✓" if c.passed else "✗"
+    diff = "" if c.passed or status else f"  (表格 {c.expected:f}，计算/陈述 {c.actual:f}，差额 {c.difference:f})"
+    return f"{mark} [{c.category}] {c.name}{diff}"
+
+
+def _check_summary(title: str, checks: list[Any]) -> str:
+    """「…: 161 项检查，161 项通过，0 项不一致；必需表齐全（空表：政府性基金）」."""
+    tables = [c for c in checks if getattr(c, "status", None)]
+    missing = [c.kind for c in tables if c.status == "missing"]
+    empty = [c.kind for c in tables if c.status == "empty"]
+    inconsistent = sum(not c.passed for c in checks if not getattr(c, "status", None))
+    line = f"{title}: {len(checks)} 项检查，{sum(c.passed for c in checks)} 项通过，{inconsistent} 项不一致"
+    if tables:
+        line += f"；缺少必需表 {len(missing)} 张：{'、'.join(missing)}" if missing else "；必需表齐全"
+    return line + (f"（空表：{'、'.join(empty)}）" if empty else "")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from ingest.listing import list_documents, summary_line
+    from ingest.store import Store
+
+    root = store_root(args.store)  # not _paths: listing needs no vector stack (seconds to import)
+    if not Store.exists(root / SQLITE_NAME):
+        print(f"error: {root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
+        return 1
+    entries = list_documents(Store(root / SQLITE_NAME))
+    for e in entries:
+        print(json.dumps(e.to_json(), ensure_ascii=False) if args.json else e.render_text())
+    if not args.json:
+        print(summary_line(entries))
+    return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -151,7 +195,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask, "check": cmd_check}
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask, "check": cmd_check, "list": cmd_list}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
