@@ -23,7 +23,9 @@ Figures:
   A seen cell is *matched* when a stored money record on the same page has the same value (Decimal
   equality: 10,465.00 = 10465); a figure printed n times on a page matches at most n stored records of that
   value on that page and the other way round (multiset intersection per page). Recall = matched / seen.
-  Grids pdfplumber does not find (unruled tables) are not seen, so they count neither way; a number
+  A grid of one text per row holding sentences is narrative drawn in a box, not a table: not seen. In a
+  grid that speaks of 指标 (a 绩效目标表) only figures with 2–6 decimals are amounts; its integers are
+  indicator targets. Grids pdfplumber does not find (unruled tables) are not seen, so they count neither way; a number
   that is not money and escapes the rules above is seen, so recall is a lower bound. Workbooks (.xlsx)
   and files without a text layer have no recall (—). Two files read as one disclosure (source 「a + b」)
   are counted together, on the row of the first.
@@ -119,9 +121,15 @@ def _is_column_number_row(amounts: list[tuple[str, Decimal]]) -> bool:
         [v for _, v in amounts] == [Decimal(i) for i in range(1, len(amounts) + 1)]
 
 
-def grid_amounts(rows: list[list[str | None]]) -> list[Decimal]:
+def _boxed_paragraph(rows: list[list[str | None]]) -> bool:
+    """A grid that is narrative drawn in a box (one text per row, sentences): not a table."""
+    texts = [[_text(c) for c in row if _text(c)] for row in rows]
+    return all(len(t) <= 1 for t in texts) and any(len(x) > 30 or "。" in x or "，" in x for t in texts for x in t)
+
+
+def grid_amounts(rows: list[list[str | None]], with_text: bool = False) -> list:
     """The amounts of one grid (rows of cell text as `Table.extract()` gives them), codes and
-    行次/栏次/序号 numbers left out (see the module docstring)."""
+    行次/栏次/序号 numbers left out (see the module docstring); with `with_text`, (value, text) pairs."""
     numbered, not_money = _skipped_columns(rows)
     out: list[Decimal] = []
     for row in rows:
@@ -135,7 +143,7 @@ def grid_amounts(rows: list[list[str | None]]) -> list[Decimal]:
                 continue
             amounts.append((_text(cell), value))
         if not _is_column_number_row(amounts):
-            out.extend(v for _, v in amounts)
+            out.extend((v, t) if with_text else v for t, v in amounts)
     return out
 
 
@@ -143,11 +151,19 @@ def seen_cells(path: Path, settings: dict) -> PageValues:
     """(page, value) → how many grid cells of the PDF print that amount on that page."""
     import pdfplumber
 
+    from ingest.performance import is_amount
+
     seen: PageValues = Counter()
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
             for table in page.find_tables(settings):
-                for value in grid_amounts(table.extract()):
+                rows = table.extract()
+                if _boxed_paragraph(rows):
+                    continue
+                performance = any("指标" in (c or "") for row in rows for c in row)
+                for value, text in grid_amounts(rows, with_text=True):
+                    if performance and not is_amount(text):
+                        continue  # a 绩效 indicator's target (100, ≥95), not money
                     seen[(page.page_number, value)] += 1
             page.close()
     return seen

@@ -7,12 +7,20 @@ told apart when a page prints them a column off.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from .model import Record, Table, TableRow
 from .numbers import is_money, parse_amount
 
 PROJECT_AMOUNT = "资金总额"
+_DECIMALS = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d{2,6}$")
+
+
+def is_amount(cell: str) -> bool:
+    """An amount as performance tables print it: two decimals (万元), or up to six (北京's 万元); an
+    integer there is an indicator's target (100, 95), not money."""
+    return is_money(cell) or bool(_DECIMALS.match(cell.replace(" ", "")))
 INCOME_COLUMNS = ("一般公共预算", "政府性基金拨款", "财政专户管理资金", "其他资金")
 SPLIT_COLUMNS = ("基本支出", "项目支出")
 
@@ -27,7 +35,7 @@ def row_amounts(row: TableRow, columns: list[str]) -> list[tuple[str, Decimal]]:
     out = []
     for column in columns:
         cell = row.cells.get(column, "")
-        if cell and is_money(cell):
+        if cell and is_amount(cell):
             value = parse_amount(cell)
             if value is not None:
                 out.append((column, value))
@@ -39,7 +47,7 @@ def project_amount(row: TableRow, columns: list[str]) -> Decimal | None:
     for column in columns:
         if column.split("/")[-1] == PROJECT_AMOUNT:
             value = parse_amount(row.cells.get(column, ""))
-            if value is not None and is_money(row.cells.get(column, "")):
+            if value is not None and is_amount(row.cells.get(column, "")):
                 return value
     return None
 
@@ -62,11 +70,11 @@ def labelled_amounts(row: TableRow) -> list[tuple[str, str, Decimal]]:
     for column, cell in row.cells.items():
         if not cell:
             continue
-        if not is_money(cell) and parse_amount(cell) is None and cell not in ("-", "—"):
+        if not is_amount(cell) and parse_amount(cell) is None and cell not in ("-", "—"):
             label = cell.rstrip("：:")
             continue
         leaf = column.split("/")[-1]
-        value = parse_amount(cell) if is_money(cell) else None
+        value = parse_amount(cell) if is_amount(cell) else None
         about_money = any(w in label or w in row.label for w in MONEY_LABEL_WORDS)
         if value is not None and about_money and not any(w in leaf for w in INDICATOR_WORDS):
             out.append((label, column, value))
