@@ -19,7 +19,8 @@ TABLE_SETTINGS: dict[str, Any] = {
     "intersection_tolerance": 3,
 }
 CONTEXT_LINES = 8  # lines above a grid read for its title, number, 单位 and 部门
-BANNER_ROWS = 4  # leading grid rows that may print the title or 单位 inside the grid
+BANNER_ROWS = 4
+TABLE_PAGE_SHARE = 0.5  # grids this tall a share of the page make it a table page: no narrative on it  # leading grid rows that may print the title or 单位 inside the grid
 
 
 def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
@@ -43,11 +44,19 @@ def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
         _read_notes(piece, lines, bottom, below, used)
         pieces.append(piece)
         above = bottom
-    rest = [ln for j, ln in enumerate(lines) if j not in used]
+    spans = [(g.bbox[1], g.bbox[3]) for g in tables if g.bbox]
+    rest = [ln for j, ln in enumerate(lines) if j not in used and not _beside(ln, spans)]
+    if sum(b - t for t, b in spans) >= TABLE_PAGE_SHARE * float(page.height):
+        rest = []  # a page of tables: what is left is cell text pdfplumber did not rule, not narrative
     if not tables:
         empty, rest = _gridless_empty_tables(rest, number)
         pieces += empty
     return pieces, rest
+
+
+def _beside(line: Line, spans: list[tuple[float, float]]) -> bool:
+    """A line level with a grid: a cell pdfplumber did not rule, never narrative."""
+    return any(top + 1 < (line.top + line.bottom) / 2 < bottom - 1 for top, bottom in spans)
 
 
 def is_boxed_paragraph(grid: Grid) -> bool:

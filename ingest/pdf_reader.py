@@ -94,11 +94,12 @@ def read_pdf(path: str | Path) -> Document:
         raise NoTables(str(path), "not a budget disclosure: no budget tables and no 预算/决算 narrative")
     context = [text for p in pieces for text in p.context]
     grid_names = [line for p in pieces[:3] + pieces[-3:] for line in grid_name_lines(p.grid)]
-    return _document(path, data, n_pages, tables, lines, context, grid_names)
+    grid_pages = {p.page for p in pieces}
+    return _document(path, data, n_pages, tables, lines, context, grid_names, grid_pages)
 
 
 def _document(path: Path, data: bytes, n_pages: int, tables: list[Table], lines: list[Line],
-              context: list[str], grid_names: list[str]) -> Document:
+              context: list[str], grid_names: list[str], grid_pages: set[int]) -> Document:
     """The Document: metadata from the cover, the tables and the lines around them; narrative from
     every page."""
     first_pages = [ln.text for ln in lines if ln.page <= min((ln.page for ln in lines), default=1) + 1]
@@ -108,7 +109,7 @@ def _document(path: Path, data: bytes, n_pages: int, tables: list[Table], lines:
     year = read_cover_year(cover) or read_year(heads) or read_cover_year(context)
     kind = read_kind("".join(cover).replace(" ", "") + "\n" + "\n".join(t.title for t in tables[:3]))
     level = read_level(cover, department_prefix(cover))
-    sections = paragraphs_to_sections(lines_to_paragraphs(narrative_lines(lines)))
+    sections = paragraphs_to_sections(lines_to_paragraphs(narrative_lines(lines), grid_pages))
     return Document(
         title=document_title(department, year, kind, level), department=department, year=year, kind=kind,
         source=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=n_pages,
@@ -208,9 +209,19 @@ def _read_pages(pdf: Any, name: str) -> tuple[list[PageTable], list[Line], int]:
     return pieces, lines, len(pdf.pages)
 
 
-def lines_to_paragraphs(lines: list[Line]) -> list[Paragraph]:
+HEADING_LINE_CHARS = 30
+
+
+def _is_heading_line(text: str) -> bool:
+    """A line that is a whole heading (「第二部分 2024年部门预算表」): a paragraph of its own."""
+    return (heading_level(text) is not None and len(text) <= HEADING_LINE_CHARS
+            and not any(ch in text for ch in "。，；：:"))
+
+
+def lines_to_paragraphs(lines: list[Line], table_pages: frozenset[int] | set[int] = frozenset()) -> list[Paragraph]:
     """Re-join lines into paragraphs: a line that stops short of the right margin ends one,
-    a heading or list number starts one; a paragraph may run over a page break."""
+    a heading or list number starts one; a paragraph may run over a page break, but not into or out
+    of a page that holds a table (what is printed there belongs to it)."""
     if not lines:
         return []
     rights: dict[int, float] = {}
@@ -219,17 +230,21 @@ def lines_to_paragraphs(lines: list[Line]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     buf: list[str] = []
     page = lines[0].page
+    last_page = page
     for ln in lines:
         if _is_contents_entry(ln.text):
             continue
-        starts_new = heading_level(ln.text) is not None or ln.text.startswith(("■", "注："))
+        crossing = ln.page != last_page and bool({ln.page, last_page} & table_pages)
+        last_page = ln.page
+        starts_new = heading_level(ln.text) is not None or ln.text.startswith(("■", "注：")) or crossing
         if buf and starts_new:
             paragraphs.append(Paragraph("".join(buf), page))
             buf = []
         if not buf:
             page = ln.page
         buf.append(ln.text.strip())
-        if ln.x1 < rights[ln.page] - 15 and (_ENDS_SENTENCE.search(ln.text) or len(ln.text) <= 20):
+        if _is_heading_line(ln.text) or (
+                ln.x1 < rights[ln.page] - 15 and (_ENDS_SENTENCE.search(ln.text) or len(ln.text) <= 20)):
             paragraphs.append(Paragraph("".join(buf), page))
             buf = []
     if buf:

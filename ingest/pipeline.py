@@ -67,52 +67,53 @@ def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: P
     them in the order given, so SQLite and Chroma never see two writers.
     """
     files = expand_paths(paths)
-    summary = IngestSummary()
     stores = open_stores(StorePaths.at(store_dir))
+    results: dict[int, FileResult] = {}
 
-    def report(result: FileResult) -> None:
-        summary.results.append(result)
+    def report(i: int, result: FileResult) -> None:
+        results[i] = result
         if progress:
-            progress(len(summary.results), len(files), result)
+            progress(len(results), len(files), result)
 
-    held: list[tuple[Path, _Parsed]] = []  # half a disclosure waits for its other half
+    held: list[tuple[int, Path, _Parsed]] = []  # half a disclosure waits for its other half
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             jobs = [(path, _submit(pool, path, stores, limits)) for path in files]
-            for path, job in jobs:
+            for i, (path, job) in enumerate(jobs):
                 if isinstance(job, FileResult):
-                    report(job)
+                    report(i, job)
                     continue
                 parsed: _Parsed = job.result()
                 if parsed.document is not None and is_partial(parsed.document):
-                    held.append((path, parsed))
+                    held.append((i, path, parsed))
                     continue
-                report(_store_parsed(path, parsed, stores))
-        for result in _store_held(held, stores):
-            report(result)
+                report(i, _store_parsed(path, parsed, stores))
+        for i, result in _store_held(held, stores):
+            report(i, result)
     finally:
         stores.close()
-    return summary
+    return IngestSummary([results[i] for i in sorted(results)])  # in the order given
 
 
-def _store_held(held: list[tuple[Path, _Parsed]], stores: Stores) -> list[FileResult]:
-    """Partial documents: each 情况说明 + 报表 pair stored as one document, the rest as they are."""
-    by_doc = {id(p.document): (path, p) for path, p in held}
+def _store_held(held: list[tuple[int, Path, _Parsed]], stores: Stores) -> list[tuple[int, FileResult]]:
+    """Partial documents: each 情况说明 + 报表 pair stored as one document, the rest as they are;
+    each result with the position of its file."""
+    by_doc = {id(p.document): (i, path, p) for i, path, p in held}
     paired: set[int] = set()
-    results = []
-    for narrative, tables in pair_partials([p.document for _, p in held if p.document is not None]):
-        (n_path, n_parsed), (t_path, t_parsed) = by_doc[id(narrative)], by_doc[id(tables)]
+    results: list[tuple[int, FileResult]] = []
+    for narrative, tables in pair_partials([p.document for _, _, p in held if p.document is not None]):
+        (n_i, n_path, n_parsed), (t_i, t_path, t_parsed) = by_doc[id(narrative)], by_doc[id(tables)]
         merged = _Parsed(merge_disclosure(narrative, tables), "", n_parsed.seconds + t_parsed.seconds)
         result = _store_parsed(t_path, merged, stores)
         if result.status == "ingested":  # each file's line counts what that file gave
             result.reason = f"one disclosure with {n_path.name}"
-            results.append(replace(result, path=str(n_path), tables=0, records=0, chunks=len(narrative.chunks),
-                                   reason=f"one disclosure with {t_path.name}"))
+            results.append((n_i, replace(result, path=str(n_path), tables=0, records=0,
+                                         chunks=len(narrative.chunks), reason=f"one disclosure with {t_path.name}")))
         else:
-            results.append(replace(result, path=str(n_path)))
-        results.append(result)
+            results.append((n_i, replace(result, path=str(n_path))))
+        results.append((t_i, result))
         paired |= {id(narrative), id(tables)}
-    results += [_store_parsed(path, p, stores) for path, p in held if id(p.document) not in paired]
+    results += [(i, _store_parsed(path, p, stores)) for i, path, p in held if id(p.document) not in paired]
     return results
 
 

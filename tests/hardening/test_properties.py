@@ -80,11 +80,13 @@ rows = st.lists(st.tuples(code_cells, code_cells, code_cells), max_size=25)
 @given(rows)
 def test_a_code_read_down_the_rows_is_built_from_the_cells_seen(rows):
     """Each code is a 类, 类+款 or 类+款+项; its 类 is the last 类 printed, its 款 the last 款 printed
-    under that 类 — never a 款 left over from another 类."""
+    under that 类 — never a 款 left over from another 类. A 款 or 项 printed without its leading zero
+    (「1」) is the two-digit one (01)."""
     cursor = SubjectCodeCursor()
     lei = kuan = None
     for a, b, c in rows:
         a, b, c = a.strip(), b.strip(), c.strip()
+        b, c = (f"0{x}" if re.fullmatch(r"[1-9]", x) else x for x in (b, c))
         if re.fullmatch(r"\d{3}", a):
             kuan = None if a != lei else kuan
             lei = a
@@ -122,8 +124,11 @@ def test_parent_codes_climb_the_hierarchy_to_a_class(code):
 
 @given(st.lists(st.sampled_from(list("0123456789 \t")), max_size=12).map("".join))
 def test_a_code_cell_is_its_digits_or_nothing(cell):
+    """The code is the cell's digits, a 款/项 printed without its leading zero (「301 2」) given it."""
     code = split_code_cell(cell)
-    assert code is None or (code == re.sub(r"\s+", "", cell) and len(code) in (3, 5, 7))
+    parts = cell.split()
+    padded = [parts[0], *(f"0{p}" if len(p) == 1 else p for p in parts[1:])] if len(parts) > 1 else parts
+    assert code is None or (code in (re.sub(r"\s+", "", cell), "".join(padded)) and len(code) in (3, 5, 7))
 
 
 # -- the question service ---------------------------------------------------------------------------------
