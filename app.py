@@ -8,18 +8,66 @@ BUDGETQA_EVAL_QUESTIONS (the question set of the 评测 tab; default eval/questi
 """
 from __future__ import annotations
 
+import errno
 import os
+import socket
+import sys
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no analytics calls
+
+
+# -- where to serve (checked before gradio is imported: it reads GRADIO_SERVER_PORT on import) ----
+class ServeError(Exception):
+    """The app cannot listen where it was asked to (a busy port, a bad GRADIO_SERVER_PORT)."""
+
+
+def server_address() -> tuple[str, int]:
+    """GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, default 127.0.0.1:7860."""
+    host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
+    raw = os.environ.get("GRADIO_SERVER_PORT", "7860")
+    try:
+        port = int(raw)
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise ServeError(f"GRADIO_SERVER_PORT={raw!r} is not a port number (1–65535)")
+    return host, port
+
+
+def port_busy(port: int) -> ServeError:
+    return ServeError(f"端口 {port} 已被占用 / port {port} is already in use (is the app running already?); stop it, "
+                      f"or set GRADIO_SERVER_PORT to another port, e.g. GRADIO_SERVER_PORT={port + 1} "
+                      "bash scripts/run.sh")
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Raise ServeError now, before minutes of set-up, when the server could not listen there."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise port_busy(port) from exc
+            raise ServeError(f"cannot listen on {host}:{port} ({exc.strerror}); check GRADIO_SERVER_NAME "
+                             "and GRADIO_SERVER_PORT") from exc
+
+
+if __name__ == "__main__":  # a busy port or a bad GRADIO_SERVER_PORT: one line now, not after the set-up
+    try:
+        check_can_listen(*server_address())
+    except ServeError as exc:
+        sys.exit(f"budgetqa: {exc}")
 
 import csv  # noqa: E402
 import html  # noqa: E402
 import re  # noqa: E402
-import sys  # noqa: E402
+import signal  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Iterable, Sequence  # noqa: E402
+from collections.abc import Iterable, Iterator, Sequence  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -32,7 +80,7 @@ from eval.runner import DEFAULT_QUESTIONS, SYSTEMS, EvalReport, load_questions, 
 from ingest.checks import Check, run_checks  # noqa: E402
 from ingest.errors import IngestError  # noqa: E402
 from ingest.pdf_reader import check_pdf_bytes  # noqa: E402
-from ingest.pipeline import FileResult, ingest_paths, print_progress  # noqa: E402
+from ingest.pipeline import FileResult, ingest_paths  # noqa: E402
 from ingest.storage import StorePaths, default_store_dir  # noqa: E402
 from ingest.store import Store, StoredRecord  # noqa: E402
 
@@ -59,8 +107,24 @@ CHECK_HEADERS = ["类别", "检查", "表格数", "计算/陈述数", "差额", 
 CELL_HEADERS = ["表", "页", "行", "编码", "列", "数值"]
 MAX_FAILED_SHOWN = 50  # failed checks whose cells are listed under the table
 PASSED, FAILED = "✓", "✗"
-EVAL_HEADERS = ["类别", "系统", "题数", "准确率", "引用 P / R", "应拒答时拒答", "误拒", "hit@3", "延迟 p50 / p95 (ms)"]
-OVERALL = "总体"  # how the report's "overall" row is shown
+# The 评测 table's columns: (Chinese head, the technical name shown as its tooltip, or "").
+EVAL_COLUMNS = [
+    ("类别", ""), ("系统", ""), ("题数", ""),
+    ("准确率", "accuracy：数字、文字与是否找到都与标准答案一致的题所占比例"),
+    ("引用精确率 / 召回率", "citation precision / recall：引用的表格行中应引用的比例 / 应引用的行中已引用的比例"),
+    ("应拒答时拒答", "refusal accuracy：资料中没有答案的题，答「未找到」的比例"),
+    ("误拒率", "false refusal rate：有答案的题却答「未找到」的比例"),
+    ("说明检索前 3 段命中率", "hit@3：说明文字类的题，出处段落在检索结果前 3 段中的比例"),
+    ("延迟 中位数 / 95% 分位（毫秒）", "latency p50 / p95 (ms)：每题回答用时")]
+EVAL_HEADERS = [head for head, _ in EVAL_COLUMNS]
+CATEGORY_NAMES = {  # the question set's categories (eval/questions/README.md), as the 评测 tab shows them
+    "lookup": "查单项", "sum": "求和", "difference": "差额", "share": "占比", "ranking": "排名", "count": "计数",
+    "change": "增减变化", "narrative": "说明文字", "check": "一致性判断", "ambiguous": "多种读法",
+    "refusal": "应拒答", "jue": "决算对预算", "zero": "零值或空表", "overall": "总体"}
+SYSTEM_NAMES = {"budgetqa": "budgetqa", "baseline": "基线"}
+SYSTEM_TIPS = {"budgetqa": "", "baseline": "baseline: naive vector-search RAG (top-3 chunks)"}
+OVERALL = CATEGORY_NAMES["overall"]  # how the report's "overall" row is shown
+CHAT_PLACEHOLDER = "输入问题，回车发送"
 QUICK_SYSTEMS = ("budgetqa",)
 
 # Characters that start Markdown syntax; each is backslash-escaped before HTML escaping.
@@ -103,16 +167,27 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> 
     return "\n".join(lines)
 
 
-def format_quote(c: Citation) -> str:
-    """A narrative citation: the quoted sentence, then where it stands."""
+def format_quote(c: Citation, quoted: bool = False) -> str:
+    """A narrative citation: the quoted sentence, then where it stands; only where it stands when the
+    answer already quotes the sentence (`quoted`)."""
     where = " › ".join(escape_cell(p) for p in (c.document, c.section) if p)
+    if quoted:
+        return f"> {where}，第 {c.page} 页"
     return f"> 「{escape_cell(c.text or '')}」  \n> —— {where}，第 {c.page} 页"
 
 
+def quoted_in(answer: Answer, c: Citation) -> bool:
+    """Whether the answer text already quotes the citation's sentence (narrative answers do)."""
+    text = " ".join((c.text or "").split())
+    return bool(text) and text in " ".join(answer.answer.split())
+
+
 def format_sources(answer: Answer) -> str:
-    """The cited rows as a small Markdown table, then the quoted sentences; "" when nothing is cited."""
+    """The cited rows as a small Markdown table, then the quoted sentences (where they stand only, for
+    a sentence the answer quotes already); "" when nothing is cited."""
     rows = [citation_row(c) for c in answer.citations if c.section is None and c.text is None]
-    quotes = [format_quote(c) for c in answer.citations if c.section is not None or c.text is not None]
+    quotes = [format_quote(c, quoted_in(answer, c)) for c in answer.citations
+              if c.section is not None or c.text is not None]
     parts = [markdown_table(SOURCE_HEADERS, rows)] if rows else []
     parts += quotes
     return "\n\n".join(parts)
@@ -236,9 +311,10 @@ def ensure_sample(store_dir: Path, sample: Path = SAMPLE_PDF) -> None:
     if not sample.is_file():
         print(f"budgetqa: store {paths.root} is empty and the sample {sample} is missing", file=sys.stderr)
         return
-    print(f"budgetqa: store {paths.root} has no documents; ingesting the bundled sample {sample.name} "
-          "(about 30 s) …", file=sys.stderr, flush=True)
-    summary = ingest_paths([sample], paths.root, progress=print_progress)
+    print(f"budgetqa: 导入示例文件 / ingesting the bundled sample {sample.name} into {paths.root} (the store "
+          "is empty; about 30 s) …", file=sys.stderr, flush=True)
+    with ticking("ingesting"):
+        summary = ingest_paths([sample], paths.root)
     print(f"budgetqa: {summary.line()}", file=sys.stderr, flush=True)
 
 
@@ -246,7 +322,10 @@ def open_warm_service(store_dir: Path) -> Any:
     """The question service over the store, its indexes built now rather than on the first question."""
     from chatbot.service import open_service
 
-    service = open_service(store_dir)
+    return warmed(open_service(store_dir))
+
+
+def warmed(service: Any) -> Any:
     if hasattr(service, "warm"):
         service.warm()
     return service
@@ -311,20 +390,55 @@ def _pair(a: str, b: str) -> str:
     return "–" if a == b == "–" else f"{a} / {b}"
 
 
+def category_name(category: str) -> str:
+    """A question category as the 评测 tab shows it (「查单项」 for lookup); an unknown one as it is."""
+    return CATEGORY_NAMES.get(category, category)
+
+
+def system_name(system: str) -> str:
+    return SYSTEM_NAMES.get(system, system)
+
+
 def eval_rows(report: EvalReport) -> list[list[str]]:
-    """Per category (the overall row last, as 总体), one row per system that ran: 类别, 系统, 题数,
-    准确率, 引用 P / R, 应拒答时拒答, 误拒, hit@3, 延迟 p50 / p95."""
+    """Per category (the overall row last, as 总体), one row per system that ran, in the columns of
+    EVAL_COLUMNS: 类别, 系统, 题数, 准确率, 引用精确率 / 召回率, 应拒答时拒答, 误拒率, 说明检索前 3 段命中率,
+    延迟 中位数 / 95% 分位."""
     rows = []
     for category in report.categories():
         for name, run in report.runs.items():
             m = run.summary.get(category)
             if run.error or m is None:
                 continue
-            rows.append([OVERALL if category == "overall" else category, name, str(m["n"]), _pct(m["accuracy"]),
+            rows.append([category_name(category), system_name(name), str(m["n"]), _pct(m["accuracy"]),
                          _pair(_pct(m["citation_precision"]), _pct(m["citation_recall"])),
                          _pct(m["refusal_accuracy"]), _pct(m["false_refusal_rate"]), _pct(m["hit_at_3"]),
                          _pair(_ms(m["latency_p50_ms"]), _ms(m["latency_p95_ms"]))])
     return rows
+
+
+def _th(head: str, tip: str) -> str:
+    if not tip:
+        return f"<th>{html.escape(head)}</th>"
+    return f'<th><abbr title="{html.escape(tip)}">{html.escape(head)}</abbr></th>'
+
+
+def _td(cell: str, tips: dict[str, str]) -> str:
+    tip = tips.get(cell, "")
+    title = f' title="{html.escape(tip)}"' if tip else ""
+    return f"<td{title}>{html.escape(cell)}</td>"
+
+
+def eval_table_html(rows: Sequence[Sequence[str]]) -> str:
+    """The per-category rows as an HTML table: Chinese heads, each technical name (hit@3, p50 / p95 …)
+    in a tooltip, and the category's and system's technical names on their cells; "" without rows
+    (the tab shows no empty table before a run)."""
+    if not rows:
+        return ""
+    tips = {name: key for key, name in CATEGORY_NAMES.items()}
+    tips.update({system_name(k): v for k, v in SYSTEM_TIPS.items() if v})
+    head = "".join(_th(h, tip) for h, tip in EVAL_COLUMNS)
+    body = "".join("<tr>" + "".join(_td(str(c), tips) for c in row) + "</tr>" for row in rows)
+    return f'<table class="eval-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def eval_headline(report: EvalReport) -> str:
@@ -332,14 +446,16 @@ def eval_headline(report: EvalReport) -> str:
     lines = [f"**{len(report.questions)} 道题**（{escape_text(Path(report.questions_path).name)}），"
              f"用时 {report.seconds:.0f} 秒。", ""]
     for name, run in report.runs.items():
+        shown = escape_text(system_name(name))
         if run.error or "overall" not in run.summary:
-            lines.append(f"- **{escape_text(name)}**：未运行 —— {escape_text(run.error or '没有结果')}")
+            lines.append(f"- **{shown}**：未运行 —— {escape_text(run.error or '没有结果')}")
             continue
         m = run.summary["overall"]
-        lines.append(f"- **{escape_text(name)}**：准确率 {_pct(m['accuracy'])}，引用 P / R "
+        lines.append(f"- **{shown}**：准确率 {_pct(m['accuracy'])}，引用精确率 / 召回率 "
                      f"{_pct(m['citation_precision'])} / {_pct(m['citation_recall'])}，应拒答时拒答 "
-                     f"{_pct(m['refusal_accuracy'])}，误拒 {_pct(m['false_refusal_rate'])}，hit@3 "
-                     f"{_pct(m['hit_at_3'])}，延迟 p50 {_ms(m['latency_p50_ms'])} ms / p95 {_ms(m['latency_p95_ms'])} ms")
+                     f"{_pct(m['refusal_accuracy'])}，误拒率 {_pct(m['false_refusal_rate'])}，说明检索前 3 段命中率 "
+                     f"{_pct(m['hit_at_3'])}，延迟中位数 {_ms(m['latency_p50_ms'])} 毫秒 / 95% 分位 "
+                     f"{_ms(m['latency_p95_ms'])} 毫秒")
     return "\n".join(lines)
 
 
@@ -365,19 +481,28 @@ class BudgetApp:
 
     @property
     def service(self) -> Any:
+        """The question service, checked on every request: when the store changed since it was read
+        (`budgetqa ingest` from another process into this store), a reopened one takes its place."""
         with self._service_lock:
             if self._service is None:
                 self._service = open_warm_service(self.store_dir)
+            elif self._service.changed():
+                print(f"budgetqa: 库已更新 / {self.store_dir} changed since the question service read it "
+                      "(documents ingested or removed, e.g. by `budgetqa ingest`); reopening it …",
+                      file=sys.stderr, flush=True)
+                self._reopen()
             return self._service
 
     def reopen_service(self) -> None:
-        """Swap in a fresh, warmed Service so newly ingested documents are seen. The old one is
-        left to the garbage collector, not closed: a question may still be running on it."""
-        fresh = open_warm_service(self.store_dir)
+        """Swap in a reopened, warmed Service so newly ingested documents are seen."""
         with self._service_lock:
-            old, self._service = self._service, fresh
-        if old is not None and hasattr(old, "stop_prebuild"):
-            old.stop_prebuild()   # its background engine building would only keep it alive
+            self._reopen()
+
+    def _reopen(self) -> None:
+        """Under the service lock. The old service is left to the garbage collector, not closed: a
+        question may still be running on it (it stops building engines in the background)."""
+        old = self._service
+        self._service = warmed(old.reopened()) if old is not None else open_warm_service(self.store_dir)
 
     # -- 问答
     def chat(self, message: str, history: list[dict[str, Any]] | None = None) -> list[gr.ChatMessage]:
@@ -425,7 +550,7 @@ class BudgetApp:
         with self._ingest_lock:
             for i, path in enumerate(files):
                 if progress is not None:
-                    progress((i, len(files)), desc=f"正在入库 {path.name}（{i + 1}/{len(files)}）")
+                    progress((i, len(files)), desc=f"正在入库 {path.name}", unit="个文件")  # the bar adds 「i / n 个文件」
                 problem = upload_problem(path)
                 if problem:
                     rows.append([path.name, STATUS_TEXT["error"], problem])
@@ -435,7 +560,7 @@ class BudgetApp:
             if any(row[1] == STATUS_TEXT["ingested"] for row in rows):
                 self.reopen_service()
         if progress is not None:
-            progress((len(files), len(files)), desc="完成")
+            progress((len(files), len(files)), desc="完成", unit="个文件")
         return rows
 
     # -- 一致性检查
@@ -475,10 +600,10 @@ class BudgetApp:
         def step(system: str, i: int, n: int) -> None:
             if progress is not None:
                 done = systems.index(system) * n + i if system in systems else i
-                progress((done, n * len(systems)), desc=f"{system}：第 {i}/{n} 题")
+                progress((done, n * len(systems)), desc=system_name(system), unit="题")  # 「budgetqa: 3 / 5 题」
 
         if progress is not None:
-            progress(0.0, desc=f"正在打开 {systems[0]} …")
+            progress(0.0, desc=f"正在打开 {system_name(systems[0])} …")
         try:
             report = run_eval(self.store_dir, self.questions_path, systems=systems, progress=step)
         except Exception as exc:  # noqa: BLE001 — a bad question file or a broken system: say so in the page
@@ -492,17 +617,30 @@ class BudgetApp:
 
 
 # -- the page ------------------------------------------------------------------------------------
+class QuestionChat(gr.ChatInterface):
+    """gr.ChatInterface whose question box keeps its placeholder: gradio 6 blanks it when a question is
+    sent and never puts it back."""
+
+    def _clear_and_save_textbox(self, message: Any) -> tuple[Any, Any]:
+        return type(self.textbox)("", interactive=False, placeholder=self.textbox.placeholder), message
+
+
+def table_update(rows: Sequence[Sequence[Any]]) -> Any:
+    """A result table's new value, shown only when it has rows (no header-only table)."""
+    return gr.Dataframe(value=[list(r) for r in rows], visible=bool(rows))
+
+
 def build_ui(app: BudgetApp) -> gr.Blocks:
     """The five tabs: 问答, 数据查询, 文档, 一致性检查, 评测."""
     with gr.Blocks(title="预算公开问答", analytics_enabled=False) as demo:
         gr.Markdown("# 预算公开问答\n就已入库的部门预算/决算公开文件提问，每个数字都注明出处（文档、表、页、行）。")
         with gr.Tab("问答", id="ask", elem_id="tab-ask"):
-            gr.ChatInterface(
+            QuestionChat(
                 fn=app.chat,
                 chatbot=gr.Chatbot(label="问答", height=520, latex_delimiters=[], sanitize_html=True,
                                    placeholder="请提问，例如「三公经费是多少？」，或点击下面的示例问题。",
-                                   buttons=["copy"], feedback_options=None),
-                textbox=gr.Textbox(label="问题", placeholder="输入问题，回车发送", show_label=False, submit_btn="提问",
+                                   buttons=["copy"], feedback_options=None, elem_id="chat"),
+                textbox=gr.Textbox(label="问题", placeholder=CHAT_PLACEHOLDER, show_label=False, submit_btn="提问",
                                    stop_btn=False),
                 examples=EXAMPLE_QUESTIONS, examples_label="示例问题", cache_examples=False,
                 flagging_mode="never", api_name="chat", fill_height=False,
@@ -514,59 +652,60 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
                 document = gr.Dropdown(label="文档", choices=app.document_choices(), value=ALL, scale=2)
                 table = gr.Dropdown(label="表", choices=app.table_choices(ALL), value=ALL, scale=2)
             with gr.Row():
-                search_btn = gr.Button("查询", variant="primary", scale=0, min_width=120)
-                download = gr.DownloadButton("下载 CSV", visible=False, scale=0, min_width=140)
+                search_btn = gr.Button("查询", variant="primary", size="md", scale=0, min_width=120)
+                download = gr.DownloadButton("下载 CSV", visible=False, size="md", scale=0, min_width=140)
             status = gr.Markdown()
             results = gr.Dataframe(headers=RECORD_HEADERS, datatype="str", interactive=False, wrap=True,
-                                   label="查询结果", column_count=len(RECORD_HEADERS))
+                                   label="查询结果", column_count=len(RECORD_HEADERS), visible=False)
         with gr.Tab("文档", id="documents", elem_id="tab-documents"):
             docs = gr.Dataframe(value=app.documents, headers=DOCUMENT_HEADERS, datatype="str",
                                 interactive=False, label="已入库的文档", column_count=len(DOCUMENT_HEADERS))
             uploads = gr.File(label=f"上传 PDF（可多选，每个不超过 {MAX_UPLOAD_MB} MB）", file_count="multiple",
                               file_types=[".pdf"], type="filepath", elem_id="upload")
-            ingest_btn = gr.Button("开始入库", variant="primary")
+            with gr.Row():
+                ingest_btn = gr.Button("开始入库", variant="primary", size="md", scale=0, min_width=140)
             outcome = gr.Dataframe(headers=RESULT_HEADERS, datatype="str", interactive=False,
-                                   label="入库结果", column_count=len(RESULT_HEADERS))
+                                   label="入库结果", column_count=len(RESULT_HEADERS), visible=False)
         with gr.Tab("一致性检查", id="checks", elem_id="tab-checks"):
             gr.Markdown("核对一份文档的勾稽关系：表内合计、科目层级、合计行、表与表之间，以及说明中的数字与表格。")
             check_choices = app.check_choices()
-            with gr.Row(equal_height=True):
-                check_doc = gr.Dropdown(label="文档", choices=check_choices,
-                                        value=check_choices[0][1] if check_choices else None, scale=4)
-                check_btn = gr.Button("运行检查", variant="primary", scale=0, min_width=140)
+            check_doc = gr.Dropdown(label="文档", choices=check_choices,
+                                    value=check_choices[0][1] if check_choices else None)
+            with gr.Row():
+                check_btn = gr.Button("运行检查", variant="primary", size="md", scale=0, min_width=140)
             check_status = gr.Markdown()
             check_table = gr.Dataframe(headers=CHECK_HEADERS, datatype="str", interactive=False, wrap=True,
                                        label="检查结果（不一致的在前）", column_count=len(CHECK_HEADERS),
-                                       column_widths=["9%", "49%", "12%", "12%", "10%", "8%"])
+                                       column_widths=["9%", "49%", "12%", "12%", "10%", "8%"], visible=False)
             check_cells = gr.Markdown()
         with gr.Tab("评测", id="eval", elem_id="tab-eval"):
             n_questions = app.question_count()
             gr.Markdown(f"用评测题集（{escape_text(app.questions_path.name)}，{n_questions or '?'} 题）给 budgetqa "
                         "和基线（向量检索取前 3 段）打分。完整运行需要几分钟；只评 budgetqa 快得多。")
-            with gr.Row(equal_height=True):
-                quick = gr.Checkbox(label="只评 budgetqa（快）", value=True, scale=0, min_width=220)
-                eval_btn = gr.Button("运行评测", variant="primary", scale=0, min_width=140)
-            eval_status = gr.Markdown()
-            eval_table = gr.Dataframe(headers=EVAL_HEADERS, datatype="str", interactive=False, wrap=True,
-                                      label="分类结果", column_count=len(EVAL_HEADERS))
             with gr.Row():
-                eval_md = gr.DownloadButton("下载报告（Markdown）", visible=False, scale=0, min_width=240)
-                eval_js = gr.DownloadButton("下载报告（JSON）", visible=False, scale=0, min_width=240)
+                quick = gr.Checkbox(label="只评 budgetqa（快）", value=True, scale=0, min_width=240)
+            with gr.Row():
+                eval_btn = gr.Button("运行评测", variant="primary", size="md", scale=0, min_width=140)
+            eval_status = gr.Markdown()
+            eval_table = gr.HTML(elem_id="eval-table")
+            with gr.Row():
+                eval_md = gr.DownloadButton("下载报告（Markdown）", visible=False, size="md", scale=0, min_width=240)
+                eval_js = gr.DownloadButton("下载报告（JSON）", visible=False, size="md", scale=0, min_width=240)
 
         def on_search(q: str, doc: str | None, tbl: str | None) -> tuple[Any, Any, str]:
             rows, path, line = app.search(q, doc, tbl)
             button = gr.DownloadButton(value=str(path), visible=True) if path else gr.DownloadButton(visible=False)
-            return rows, button, escape_text(line)
+            return table_update(rows), button, escape_text(line)
 
         def on_document(doc: str | None) -> Any:
             return gr.Dropdown(choices=app.table_choices(doc), value=ALL)
 
         def on_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio injects it)
             if not files:
-                return [["", STATUS_TEXT["error"], "请先选择要上传的 PDF 文件"]], app.documents(), gr.Dropdown(), \
-                    gr.Dropdown()
+                return table_update([["", STATUS_TEXT["error"], "请先选择要上传的 PDF 文件"]]), app.documents(), \
+                    gr.Dropdown(), gr.Dropdown()
             rows = app.ingest_uploads(files, progress)
-            return rows, app.documents(), gr.Dropdown(choices=app.document_choices()), \
+            return table_update(rows), app.documents(), gr.Dropdown(choices=app.document_choices()), \
                 gr.Dropdown(choices=app.check_choices())
 
         def on_load() -> tuple[Any, Any, Any]:
@@ -575,11 +714,13 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
                     gr.Dropdown(choices=choices, value=choices[0][1] if choices else None))
 
         def on_checks(doc_id: int | None) -> tuple[str, Any, str]:
-            return app.checks(doc_id)
+            line, rows, cells = app.checks(doc_id)
+            return line, table_update(rows), cells
 
         def on_eval(quick_only: bool, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio injects it)
             line, rows, md, js = app.evaluate(bool(quick_only), progress)
-            return (line, rows, gr.DownloadButton(value=str(md), visible=True) if md else gr.DownloadButton(visible=False),
+            return (line, eval_table_html(rows),
+                    gr.DownloadButton(value=str(md), visible=True) if md else gr.DownloadButton(visible=False),
                     gr.DownloadButton(value=str(js), visible=True) if js else gr.DownloadButton(visible=False))
 
         search_inputs = [query, document, table]
@@ -597,30 +738,132 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
 
 
 THEME_FONTS = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "sans-serif"]
-# Table cells in the page's font (gradio sets them monospace, which mixes fonts within Chinese text).
-CSS = ".cell-wrap { font-family: var(--font); font-variant-numeric: tabular-nums; }"
+# Table cells in the page's font (gradio sets them monospace, which mixes fonts within Chinese text);
+# the 评测 table (HTML, for the tooltips on its heads) drawn like the others.
+CSS = """
+.cell-wrap { font-family: var(--font); font-variant-numeric: tabular-nums; }
+#eval-table .html-container { padding: 0; }
+#eval-table table { width: 100%; margin: 0; padding: 0; border-collapse: collapse; font-size: var(--text-sm);
+                    font-variant-numeric: tabular-nums; }
+#eval-table th, #eval-table td { border: 1px solid var(--border-color-primary); padding: 6px 8px; text-align: left; }
+#eval-table th { background: var(--background-fill-secondary); font-weight: 600; }
+#eval-table abbr[title] { cursor: help; }
+"""
+# Gradio follows the chat to its end only while it is within 100 px of the end when an answer arrives;
+# an answer with a 来源 table is taller, so its last rows and the copy buttons stayed below. Follow
+# each new message to the end, also as it grows for a few seconds after (the 来源 block opens, the
+# buttons appear), unless the user scrolls meanwhile.
+FOLLOW_CHAT_JS = """
+() => {
+  let seen = 0, until = 0, watched = null;
+  const chatLog = () => document.querySelector('#chat .bubble-wrap');
+  const toEnd = (log) => log.scrollTo({ top: log.scrollHeight });
+  const grown = new ResizeObserver(() => {
+    const log = chatLog();
+    if (log && Date.now() < until) toEnd(log);
+  });
+  const follow = () => {
+    const log = chatLog();
+    if (!log) return;
+    const content = log.firstElementChild;
+    if (content && content !== watched) {
+      if (watched) grown.unobserve(watched);
+      grown.observe(content);
+      watched = content;
+      for (const e of ['wheel', 'touchmove', 'keydown']) log.addEventListener(e, () => { until = 0; });
+    }
+    const n = log.querySelectorAll('.message-row').length;
+    if (n > seen) { until = Date.now() + 3000; toEnd(log); }
+    seen = n;
+  };
+  new MutationObserver(follow).observe(document.body, { childList: true, subtree: true });
+}
+"""
 
 
-def launch(demo: gr.Blocks, store_dir: Path) -> None:
+def launch(demo: gr.Blocks, store_dir: Path) -> str:
+    """Start serving (in gradio's thread) and return the page's URL."""
+    host, port = server_address()
     demo.queue(default_concurrency_limit=4, max_size=64)
-    demo.launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-        share=False, max_file_size=f"{MAX_UPLOAD_MB}mb", allowed_paths=[],
-        blocked_paths=[str(store_dir.resolve())], ssr_mode=False, mcp_server=False, show_error=False,
-        footer_links=["api", "settings"],
-        theme=gr.themes.Default(font=THEME_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"]), css=CSS,
-    )
+    try:
+        demo.launch(
+            server_name=host, server_port=port, share=False, quiet=True, prevent_thread_lock=True,
+            max_file_size=f"{MAX_UPLOAD_MB}mb", allowed_paths=[],
+            blocked_paths=[str(store_dir.resolve())], ssr_mode=False, mcp_server=False, show_error=False,
+            footer_links=["api", "settings"],
+            theme=gr.themes.Default(font=THEME_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"]), css=CSS,
+            js=FOLLOW_CHAT_JS,
+        )
+    except OSError as exc:  # taken between the early check and now
+        if "Cannot find empty port" in str(exc):
+            raise port_busy(port) from exc
+        raise
+    return demo.local_url or f"http://{host}:{port}/"
 
 
-def main() -> None:
+@contextmanager
+def ticking(label: str, every: float = 1.0, log_every: float = 15.0) -> Iterator[None]:
+    """While a long step runs, its elapsed seconds on stderr: rewritten in place on a terminal, one line
+    every `log_every` seconds in a log file."""
+    done = threading.Event()
+    tty = sys.stderr.isatty()
+    started = time.monotonic()
+
+    def tick() -> None:
+        while not done.wait(every if tty else log_every):
+            seconds = time.monotonic() - started
+            print(f"\r  {label} {seconds:.0f} s" if tty else f"budgetqa: {label} {seconds:.0f} s",
+                  end="" if tty else "\n", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        if tty:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def serve_until_stopped(demo: gr.Blocks) -> None:
+    """Until Ctrl+C in the terminal, or `kill PID` (SIGTERM) from elsewhere: then one line, and the
+    server closed."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        while demo.is_running:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        print("\nbudgetqa: 已停止 / stopped", file=sys.stderr, flush=True)
+        demo.close()
+
+
+def main() -> int:
+    try:
+        host, port = server_address()
+        check_can_listen(host, port)
+    except ServeError as exc:
+        print(f"budgetqa: {exc}", file=sys.stderr)
+        return 1
     store_dir = default_store_dir()
     ensure_sample(store_dir)
     app = BudgetApp(store_dir)
-    print("budgetqa: loading the question service …", file=sys.stderr, flush=True)
-    app.service  # noqa: B018 — warm it now, not on the first question
-    launch(build_ui(app), store_dir)
+    print("budgetqa: 加载问答服务 / loading the question service …", file=sys.stderr, flush=True)
+    with ticking("loading"):
+        app.service  # noqa: B018 — warm it now, not on the first question
+    demo = build_ui(app)
+    try:
+        url = launch(demo, store_dir)
+    except ServeError as exc:
+        print(f"budgetqa: {exc}", file=sys.stderr)
+        return 1
+    print(f"budgetqa: 服务已启动 / serving on {url}  (Ctrl+C 停止 / stops it)", file=sys.stderr, flush=True)
+    serve_until_stopped(demo)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -78,6 +78,7 @@ class Service:
         self.lexicon = lexicon or load_lexicon()
         self.patterns = patterns or load_patterns()
         self.store = Store(sqlite)
+        self.generation = self.store.generation()   # read before the documents: a later write shows
         self.documents = self.store.documents()
         self.directory = Directory(self.documents, self.store)
         self.use_vectors = use_vectors
@@ -174,6 +175,22 @@ class Service:
             self.store.close()
             if self._stores is not None:
                 self._stores.close()
+
+    # -- the store changed under it ---------------------------------------------------------------
+    def changed(self) -> bool:
+        """Whether documents were written to the store or deleted since this service read it, by this
+        process or another (`budgetqa ingest` beside a running app). One small query."""
+        with self._lock:
+            return self.store.generation() != self.generation
+
+    def reopened(self) -> Service:
+        """A new service over the same store, seeing its documents and vector index as they are now.
+        This one stops building engines but keeps answering the questions still running on it."""
+        self.stop_prebuild()
+        from ingest.storage import StorePaths
+
+        _forget_chroma_system(StorePaths.at(self.store_dir).chroma)
+        return Service(self.store_dir, self.lexicon, self.patterns, self.use_vectors, self.cache_size)
 
     # -- public --------------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:
@@ -404,6 +421,25 @@ class Service:
     def _whole_query(self, question: str) -> Query:
         """The question's wording understood (ranking direction, top N) without any document's names."""
         return understand(question, self.lexicon, self.patterns)
+
+
+def _forget_chroma_system(path: Path) -> None:
+    """Make the next Chroma client at `path` in this process read the index afresh. chromadb keeps one
+    system per path per process, and it does not see another process's writes: its filtered queries
+    then fail with 'Error finding id' (chroma#3769) and narrative answers fall back to BM25. The old
+    system is not stopped (ingest.backup stops it before a restore): questions, or an upload being
+    ingested, may still run on it; it goes when they let go of it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = SharedSystemClient._identifier_to_system
+    for identifier in list(systems):
+        try:
+            same = Path(identifier).resolve() == path.resolve()
+        except (OSError, ValueError):
+            continue
+        if same:
+            systems.pop(identifier, None)
+            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
 
 
 def open_service(store_dir: str | Path, **kwargs: Any) -> Service:

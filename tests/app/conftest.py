@@ -1,4 +1,5 @@
-"""Fixtures for the app's tests: `app.py` importable from the project root; a small question set."""
+"""Fixtures for the app's tests: `app.py` importable from the project root, and `appserver` (the real
+server and synthetic disclosures) from this folder; a small question set."""
 from __future__ import annotations
 
 import json
@@ -7,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+for path in (ROOT, HERE):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 # five questions of the sample set (lookup ×2, sum, narrative, refusal): an evaluation in seconds
 SMALL_QUESTION_IDS = ("lookup-001", "lookup-002", "sum-001", "narrative-001", "refusal-001")
@@ -26,3 +29,4 @@ def small_questions(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("questions") / "small.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+

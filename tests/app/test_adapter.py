@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -96,6 +97,22 @@ def test_narrative_citations_are_quoted_with_their_section_and_page():
     assert md.startswith("> 「2024年“三公”经费预算104.20万元&lt;b&gt;。」")
     assert "第 5 页" in md and "三公”经费支出情况" in md
     assert "| 文档 |" not in md
+
+
+def test_a_sentence_the_answer_quotes_is_not_quoted_again_in_the_sources():
+    sentence = "2024年本部门机关运行经费494.25万元，比上年预算减少36.45万元。"
+    cite = Citation(document=DOC, page=6, section="六、其他重要事项的情况说明 › （一）机关运行经费", text=sentence)
+    answer = _answer([cite], text=f"机关运行经费：494.25万元。据「（一）机关运行经费」（第6页）：「{sentence}」")
+    answer_msg, sources_msg = app.answer_messages(answer)
+    shown = answer_msg.content + sources_msg.content
+    assert shown.count("494.25万元，比上年") == 1
+    assert sources_msg.content == f"> {DOC} › 六、其他重要事项的情况说明 › （一）机关运行经费，第 6 页"
+
+
+def test_a_sentence_the_answer_does_not_quote_stays_quoted_in_the_sources():
+    cite = Citation(document=DOC, page=6, section="（一）机关运行经费", text="机关运行经费494.25万元。")
+    md = app.format_sources(_answer([cite], text="机关运行经费494.25万元（第6页）。"))
+    assert md.startswith("> 「机关运行经费494.25万元。」")
 
 
 def test_answer_messages_put_the_sources_in_a_collapsible_block():
@@ -325,11 +342,40 @@ def test_eval_rows_have_one_row_per_category_and_system_with_overall_last():
     base = SystemRun("baseline", summary={"lookup": _metrics(2, 0.5), "refusal": _metrics(1, 0.0),
                                           "overall": _metrics(3, 1 / 3, hit_at_3=0.25)})
     rows = app.eval_rows(_report(budgetqa=bq, baseline=base))
-    assert [r[:3] for r in rows] == [["lookup", "budgetqa", "2"], ["lookup", "baseline", "2"],
-                                     ["refusal", "budgetqa", "1"], ["refusal", "baseline", "1"],
-                                     ["总体", "budgetqa", "3"], ["总体", "baseline", "3"]]
-    assert rows[0] == ["lookup", "budgetqa", "2", "100.0%", "50.0% / 100.0%", "–", "–", "–", "1 / 13"]
+    assert [r[:3] for r in rows] == [["查单项", "budgetqa", "2"], ["查单项", "基线", "2"],
+                                     ["应拒答", "budgetqa", "1"], ["应拒答", "基线", "1"],
+                                     ["总体", "budgetqa", "3"], ["总体", "基线", "3"]]
+    assert rows[0] == ["查单项", "budgetqa", "2", "100.0%", "50.0% / 100.0%", "–", "–", "–", "1 / 13"]
     assert rows[2][5] == "100.0%" and rows[4][3] == "66.7%" and rows[4][6] == "0.0%" and rows[5][7] == "25.0%"
+
+
+def test_every_question_category_has_a_chinese_name():
+    from eval import score
+
+    for category in (*score.CATEGORIES, *getattr(score, "MORE_CATEGORIES", ()), "overall"):
+        name = app.category_name(category)
+        assert name != category and not any("a" <= ch.lower() <= "z" for ch in name), (category, name)
+    assert app.category_name("new-kind") == "new-kind"  # a category added later shows as it is
+
+
+def test_the_eval_table_has_chinese_heads_with_the_technical_names_in_tooltips():
+    rows = [["查单项", "budgetqa", "2", "100.0%", "50.0% / 100.0%", "–", "–", "–", "1 / 13"],
+            ["总体", "基线", "3", "33.3%", "–", "–", "–", "25.0%", "<b>2</b>"]]
+    table = app.eval_table_html(rows)
+    heads = re.findall(r"<th>(.*?)</th>", table)
+    assert len(heads) == len(app.EVAL_HEADERS) == 9
+    shown = [re.sub(r"<[^>]+>", "", h) for h in heads]
+    assert shown == app.EVAL_HEADERS
+    assert not any(re.search(r"hit@3|p50|p95|\bP\b|\bR\b", h) for h in shown)
+    assert '<abbr title="hit@3：' in table and '<abbr title="latency p50 / p95 (ms)：' in table
+    assert '<abbr title="citation precision / recall：' in table
+    assert '<td title="lookup">查单项</td>' in table and '<td title="overall">总体</td>' in table
+    assert '<td title="baseline: naive vector-search RAG (top-3 chunks)">基线</td>' in table
+    assert "<b>" not in table and "&lt;b&gt;2&lt;/b&gt;" in table
+
+
+def test_no_eval_table_before_a_run():
+    assert app.eval_table_html([]) == ""
 
 
 def test_eval_headline_gives_the_overall_figures_and_why_a_system_did_not_run():
@@ -337,8 +383,10 @@ def test_eval_headline_gives_the_overall_figures_and_why_a_system_did_not_run():
     base = SystemRun("baseline", error="cannot open baseline: <no module>")
     line = app.eval_headline(_report(budgetqa=bq, baseline=base))
     assert line.startswith("**3 道题**（sample.jsonl），用时 12 秒。")
-    assert "- **budgetqa**：准确率 100.0%，引用 P / R 90.0% / 80.0%，" in line
-    assert "- **baseline**：未运行 —— cannot open baseline: &lt;no module&gt;" in line
+    assert "- **budgetqa**：准确率 100.0%，引用精确率 / 召回率 90.0% / 80.0%，" in line
+    assert "延迟中位数 1 毫秒 / 95% 分位 13 毫秒" in line
+    assert not re.search(r"hit@3|p50|p95|P / R| ms\b", line)
+    assert "- **基线**：未运行 —— cannot open baseline: &lt;no module&gt;" in line
     assert app.eval_rows(_report(budgetqa=bq, baseline=base)) == [
         ["总体", "budgetqa", "3", "100.0%", "90.0% / 80.0%", "–", "–", "–", "1 / 13"]]
 
@@ -355,3 +403,35 @@ def test_evaluate_on_an_empty_store_asks_for_a_document_first(tmp_path):
     budget_app = app.BudgetApp(tmp_path / "store")
     assert budget_app.evaluate(True) == ("还没有入库的文档，请先在「文档」页上传。", [], None, None)
     assert budget_app.checks(None) == ("还没有入库的文档，请先在「文档」页上传。", [], "")
+
+
+# -- where to serve ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("port, expected", [(None, 7860), ("7861", 7861)])
+def test_the_server_address_comes_from_the_environment(monkeypatch, port, expected):
+    monkeypatch.delenv("GRADIO_SERVER_NAME", raising=False)
+    if port is None:
+        monkeypatch.delenv("GRADIO_SERVER_PORT", raising=False)
+    else:
+        monkeypatch.setenv("GRADIO_SERVER_PORT", port)
+    assert app.server_address() == ("127.0.0.1", expected)
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "70000", ""])
+def test_a_bad_port_setting_is_one_clear_error(monkeypatch, port):
+    monkeypatch.setenv("GRADIO_SERVER_PORT", port)
+    with pytest.raises(app.ServeError, match="GRADIO_SERVER_PORT=.* is not a port number"):
+        app.server_address()
+
+
+def test_a_busy_port_is_named_with_the_setting_to_change():
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        with pytest.raises(app.ServeError) as err:
+            app.check_can_listen("127.0.0.1", port)
+    message = str(err.value)
+    assert f"port {port} is already in use" in message and "GRADIO_SERVER_PORT" in message
+    assert "\n" not in message

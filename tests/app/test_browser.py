@@ -10,23 +10,17 @@ import io
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from appserver import ARTIFACTS, ROOT, running_app
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path(os.environ.get("BUDGETQA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-START_TIMEOUT = 180  # seconds: the first start ingests the sample (about 30 s here)
 ANSWER_TIMEOUT = 30_000  # ms
 INGEST_TIMEOUT = 120_000  # ms
 EVAL_TIMEOUT = 120_000  # ms: five questions take seconds; the first run opens the service
@@ -35,52 +29,32 @@ SANGONG_TABLE = "2024年一般公共预算“三公”经费支出情况表"
 TAB_IDS = {"问答": "tab-ask", "数据查询": "tab-search", "文档": "tab-documents", "一致性检查": "tab-checks",
            "评测": "tab-eval"}
 EVIL_PROJECT = "<img src=x onerror=alert(1)>专项"
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"app.py exited with {proc.returncode}:\n{log.read_text(encoding='utf-8')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"app.py did not answer within {START_TIMEOUT} s:\n{log.read_text(encoding='utf-8')[-3000:]}")
+PLACEHOLDER = "输入问题，回车发送"
+# the chat log's scroll position, and whether the last message's buttons and its last table row are
+# inside the visible part of the log
+CHAT_POSITION_JS = """() => {
+  const log = document.querySelector('#chat .bubble-wrap');
+  const view = log.getBoundingClientRect();
+  const inside = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
+                           return r.top >= view.top - 1 && r.bottom <= view.bottom + 1; };
+  const rows = log.querySelectorAll('.message-row.bot-row');
+  const last = rows[rows.length - 1];
+  const buttons = log.querySelectorAll('.message-buttons');
+  const cells = last ? last.querySelectorAll('tr') : [];
+  return { gap: log.scrollHeight - log.scrollTop - log.clientHeight,
+           buttons: inside(buttons[buttons.length - 1]), lastRow: inside(cells[cells.length - 1]),
+           text: last ? last.innerText : '' };
+}"""
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, small_questions) -> Iterator[dict]:
     """`python app.py` with BUDGETQA_STORE in a tmp dir and the five-question set for 评测; yields its
     url, store dir and log."""
-    ARTIFACTS.mkdir(exist_ok=True)
     store = tmp_path_factory.mktemp("app-store")
-    port = _free_port()
     log = ARTIFACTS / "app-server.log"
-    env = dict(os.environ, BUDGETQA_STORE=str(store), GRADIO_SERVER_NAME="127.0.0.1",
-               GRADIO_SERVER_PORT=str(port), PYTHONUNBUFFERED="1", BUDGETQA_EVAL_QUESTIONS=str(small_questions))
-    with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until_up(url, proc, log)
+    with running_app(store, log, BUDGETQA_EVAL_QUESTIONS=str(small_questions)) as url:
         yield {"url": url, "store": store, "log": log}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +144,30 @@ def test_asking_shows_the_answer_and_its_citation(session):
     cell = session.page.locator("td", has_text=SANGONG_TABLE).first
     expect(cell).to_be_visible()
     session.shot("01-ask-sangong")
+
+
+@pytest.mark.browser
+def test_the_chat_follows_each_answer_to_its_end_and_keeps_the_placeholder(session):
+    """Issue 15: an answer with a 来源 table is taller than gradio's 100 px of slack, so the box stopped
+    short of its last rows and copy buttons; the question box lost its placeholder after the first
+    question; a narrative answer printed its sentence twice (answer and 来源)."""
+    from playwright.sync_api import expect
+
+    asked = [("三公经费是多少？", "104.20"), ("机关运行经费是多少？", "494.25"),
+             ("公车购置费占三公经费多少？", "58.54%")]
+    for i, (question, figure) in enumerate(asked, 1):
+        session.ask(question)
+        expect(bot_messages(session).filter(has_text=figure).first).to_be_visible(timeout=ANSWER_TIMEOUT)
+        session.page.wait_for_timeout(1500)  # the 来源 block opens and the buttons appear after the text
+        where = session.page.evaluate(CHAT_POSITION_JS)
+        assert where["gap"] <= 2, (question, where)
+        assert where["buttons"], (question, where)
+        assert where["lastRow"] in (True, None), (question, where)  # the narrative answer has no table
+        expect(session.page.locator("#chat textarea, textarea").first).to_have_attribute("placeholder", PLACEHOLDER)
+        session.shot(f"12-chat-follows-answer-{i}")
+        if figure == "494.25":  # narrative: the sentence quoted in the answer, only where it stands in 来源
+            assert where["text"].count("比上年预算减少36.45万元") == 1, where["text"]
+            assert "第 6 页" in where["text"]
 
 
 @pytest.mark.browser
@@ -303,6 +301,22 @@ def _first_document_checks(store_dir: Path) -> tuple[str, int, int]:
 
 
 @pytest.mark.browser
+def test_the_checks_and_eval_tabs_open_without_an_empty_table_and_with_a_normal_button(session):
+    from playwright.sync_api import expect
+
+    for name, button, shot in (("一致性检查", "运行检查", "10a-checks-before-a-run"),
+                               ("评测", "运行评测", "11a-eval-before-a-run")):
+        panel = session.tab(name)
+        run = panel.get_by_role("button", name=button)
+        expect(run).to_be_visible()
+        expect(panel.get_by_role("columnheader")).to_have_count(0)
+        expect(panel.locator("table")).to_have_count(0)
+        box = run.bounding_box()
+        assert box["height"] <= 44 and box["width"] <= 200, box
+        session.shot(shot)
+
+
+@pytest.mark.browser
 def test_consistency_checks_of_the_sample_show_the_count_and_all_pass(session, server):
     from playwright.sync_api import expect
 
@@ -320,8 +334,14 @@ def test_consistency_checks_of_the_sample_show_the_count_and_all_pass(session, s
     session.shot("10-consistency-checks")
 
 
+# the text of the 评测 tab's progress trackers, and what their progress bars tell a screen reader
+PROGRESS_JS = """() => [...document.querySelectorAll('#tab-eval [data-testid=status-tracker]')].map(e => e.innerText)
+  .concat([...document.querySelectorAll('#tab-eval [role=progressbar]')].map(e => e.getAttribute('aria-valuetext')))
+  .filter(t => t).join(' | ')"""
+
+
 @pytest.mark.browser
-def test_quick_evaluation_shows_the_per_category_table_and_offers_the_report(session):
+def test_quick_evaluation_shows_the_per_category_table_in_chinese_and_offers_the_report(session):
     from playwright.sync_api import expect
 
     panel = session.tab("评测")
@@ -329,11 +349,27 @@ def test_quick_evaluation_shows_the_per_category_table_and_offers_the_report(ses
     quick = panel.get_by_label("只评 budgetqa（快）")
     expect(quick).to_be_checked()
     panel.get_by_role("button", name="运行评测").click()
-    expect(panel.get_by_role("gridcell", name="总体", exact=True)).to_be_visible(timeout=EVAL_TIMEOUT)
-    expect(panel.get_by_role("gridcell", name="lookup", exact=True)).to_be_visible()
-    expect(panel.get_by_role("gridcell", name="baseline")).to_have_count(0)
+    overall = panel.get_by_role("cell", name="总体", exact=True)
+    progress = set()
+    for _ in range(int(EVAL_TIMEOUT / 100)):  # what the progress bar says while it runs
+        progress.add(session.page.evaluate(PROGRESS_JS))
+        if overall.count():
+            break
+        session.page.wait_for_timeout(100)
+    expect(overall).to_be_visible(timeout=EVAL_TIMEOUT)
+    (ARTIFACTS / "11-eval-progress.txt").write_text("\n".join(sorted(progress)) + "\n", encoding="utf-8")
+    # gradio's default unit is "steps"; the handler's units (题) are checked in test_handlers: here
+    # whatever the bar showed in passing (the five questions take a second or two) is kept and checked
+    assert not any("steps" in p for p in progress), progress
+    expect(panel.get_by_role("cell", name="查单项", exact=True)).to_be_visible()
+    expect(panel.get_by_role("cell", name="基线")).to_have_count(0)
     expect(panel.get_by_text("5 道题")).to_be_visible()
     expect(panel.get_by_text(re.compile(r"budgetqa：准确率 \d+\.\d%"))).to_be_visible()
+    for english in ("hit@3", "p50", "P / R", "lookup"):
+        expect(panel.get_by_text(english)).to_have_count(0)
+    head = panel.locator("th abbr[title^='hit@3']")
+    expect(head).to_have_text("说明检索前 3 段命中率")
+    expect(panel.get_by_role("cell", name="查单项", exact=True)).to_have_attribute("title", "lookup")
     session.shot("11-eval-quick")
     with session.page.expect_download() as info:
         panel.get_by_role("button", name="下载报告（Markdown）").click()
@@ -356,3 +392,10 @@ def test_the_server_printed_that_it_ingested_the_sample(server):
     log = server["log"].read_text(encoding="utf-8")
     assert "ingesting the bundled sample changsha-gxj-2024.pdf" in log
     assert "1 ingested" in log
+
+
+@pytest.mark.slow
+def test_the_server_says_where_it_serves_and_prints_no_share_hint(server):
+    log = server["log"].read_text(encoding="utf-8")
+    assert f"serving on {server['url']}" in log and "Ctrl+C" in log
+    assert "share=True" not in log and "public link" not in log and "Traceback" not in log
