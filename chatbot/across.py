@@ -12,7 +12,7 @@ from ingest.store import StoredDocument
 from .answer import Answer, Citation, Value
 from .catalog import column_leaf, strip_place
 from .compose import citations, name, not_found
-from .compute import amount, difference, percent, ranked, share
+from .compute import amount, difference, percent, ranked, share, shown
 from .resolve import Figure
 
 TABLE_ROWS = 20   # a ranking or listing prints at most this many rows; the rest are counted
@@ -86,13 +86,13 @@ def rank_departments(question: str, label: str, items: Sequence[DocFigure], asce
     order = ranked(found, key=lambda i: _fig(i).value, ascending=ascending)
     first = order[0]
     word = "最少" if ascending else "最多"
-    head = (f"{scope}{label}{word}的部门是{first.document.department}：{amount(_fig(first).value)}{unit}"
+    head = (f"{scope}{label}{word}的部门是{first.document.department}：{shown(_fig(first).value)}{unit}"
             f"（{where(_fig(first))}）。共比较{len(found)}个部门。")
-    shown = order[:n] if n else order[:TABLE_ROWS]
-    rest = f"下表列出前{len(shown)}名（共{len(order)}个部门）。" if len(shown) < len(order) else ""
-    values = _values(shown, label, unit)
-    return Answer(question, head + _missing_note(items) + rest, True, values, _cites(shown), operation="rank",
-                  table=_table(shown, label, unit, numbered=True))
+    listed = order[:n] if n else order[:TABLE_ROWS]
+    rest = f"下表列出前{len(listed)}名（共{len(order)}个部门）。" if len(listed) < len(order) else ""
+    values = _values(listed, label, unit)
+    return Answer(question, head + _missing_note(items) + rest, True, values, _cites(listed), operation="rank",
+                  table=_table(listed, label, unit, numbered=True))
 
 
 def compare_departments(question: str, label: str, items: Sequence[DocFigure]) -> Answer:
@@ -102,7 +102,7 @@ def compare_departments(question: str, label: str, items: Sequence[DocFigure]) -
     if len(found) < 2 or unit is None:
         return not_found(question, f"无法比较：{_missing_note(items) or f'没有两个部门都有「{label}」的数字。'}",
                          "difference", _cites(found))
-    parts = [f"{i.document.department}{i.document.year}年{label}{amount(_fig(i).value)}{unit}"
+    parts = [f"{i.document.department}{i.document.year}年{label}{shown(_fig(i).value)}{unit}"
              f"（{i.document.title}，{where(_fig(i))}）" for i in found]
     text = "；".join(parts) + "。"
     values = _values(found, label, unit)
@@ -111,7 +111,7 @@ def compare_departments(question: str, label: str, items: Sequence[DocFigure]) -
         diff = difference(a.value, b.value)
         more = "多" if diff >= 0 else "少"
         text += (f"{found[0].document.department}比{found[1].document.department}{more}"
-                 f"{amount(abs(diff))}{unit}（{amount(a.value)} − {amount(b.value)}）。")
+                 f"{shown(abs(diff))}{unit}（{shown(a.value)} − {shown(b.value)}）。")
         values.append(Value("差额", amount(diff), unit))
     else:
         top = ranked(found, key=lambda i: _fig(i).value)
@@ -152,12 +152,12 @@ def year_change(question: str, department: str, new: DocFigure, old: DocFigure, 
     verb = "增加" if diff > 0 else "减少" if diff < 0 else "持平，变化"
     rate = share(abs(diff), b.value) if b.value else None
     rate_text = f"，{'增长' if diff > 0 else '下降'}{percent(rate)}" if rate is not None and diff else ""
-    working = f"{amount(a.value)} − {amount(b.value)} = {amount(diff)}"
+    working = f"{shown(a.value)} − {shown(b.value)} = {shown(diff)}"
     if rate_text:
-        working += f"；{amount(abs(diff))} ÷ {amount(b.value)} = {percent(rate)}"
-    text = (f"{department}{label}：{y1}年{amount(a.value)}{a.unit}（{new.document.title}，{where(a)}），"
-            f"{y0}年{amount(b.value)}{b.unit}（{old.document.title}，{where(b)}）。"
-            f"{y1}年比{y0}年{verb}{amount(abs(diff))}{a.unit}{rate_text}（{working}）。")
+        working += f"；{shown(abs(diff))} ÷ {shown(b.value)} = {percent(rate)}"
+    text = (f"{department}{label}：{y1}年{shown(a.value)}{a.unit}（{new.document.title}，{where(a)}），"
+            f"{y0}年{shown(b.value)}{b.unit}（{old.document.title}，{where(b)}）。"
+            f"{y1}年比{y0}年{verb}{shown(abs(diff))}{a.unit}{rate_text}（{working}）。")
     if asks_rate and rate is None:
         text += f"{y0}年为0，无法计算增长率。"
     values = [Value(f"{y1}年{label}", amount(a.value), a.unit), Value(f"{y0}年{label}", amount(b.value), b.unit),

@@ -12,6 +12,7 @@ from ingest.store import Store, StoredDocument, StoredRecord
 from ingest.text import normalize_label
 
 from .lexicon import Lexicon
+from .names import place_fits
 
 _PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{1,3}?省)?(?:[\u4e00-\u9fff]{1,3}?市)?(?:[\u4e00-\u9fff]{1,3}?[县区])?")
 _PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区)")
@@ -40,7 +41,7 @@ def abbreviates(org: str, department: str) -> bool:
     or the place without 市/县/区), the core's characters in order, the same last character."""
     core, dept_core = strip_place(org), strip_place(department)
     place, dept_place = org[:len(org) - len(core)], department[:len(department) - len(dept_core)]
-    if place and place != dept_place:
+    if place and place != dept_place and not place_fits(place, department):
         return False
     if not place and (head := _PLACE_HEAD.match(department)) and org.startswith(head.group(1)) \
             and len(org) - len(head.group(1)) >= 2:
@@ -104,7 +105,7 @@ class Catalog:
         for t in tables:
             doc = next((d for d in documents if d.id == t["document_id"]), None)
             self.tables[(t["document_id"], t["title"])] = TableInfo(
-                t["document_id"], doc.title if doc else "", t["title"], lexicon.table_key(t["title"]),
+                t["document_id"], doc.title if doc else "", t["title"], lexicon.table_key(t["title"], t.get("kind")),
                 t["pages"][0] if t["pages"] else 0)
         self.rows: list[Row] = []
         by_key: dict[tuple, Row] = {}

@@ -8,7 +8,7 @@ from typing import Any
 from ingest.store import StoredRecord
 
 from .answer import Answer, Citation, Value
-from .compute import amount
+from .compute import amount, shown
 from .narrative import Sentence
 from .resolve import Figure
 
@@ -43,8 +43,12 @@ def where(f: Figure) -> str:
 
 
 def figure_text(f: Figure) -> str:
-    """「行政运行（2150501）2466.28万元」, 「长沙市企业服务中心（501009）基本支出1003.01万元」"""
-    return f"{name(f)}{amount(f.value)}{f.unit}"
+    """「行政运行（2150501）2,466.28万元」, 「长沙市企业服务中心（501009）基本支出1,003.01万元」; a cell printed
+    in 元 (or with more decimals) has the printed figure beside: 「37,151.47万元（371,514,655.00元）」. A
+    figure the narrative states is said as written."""
+    if f.sentence is not None:
+        return f"{name(f)}{amount(f.value)}{f.unit}"
+    return f"{name(f)}{shown(f.value)}{f.unit}" + (f"（{f.printed}）" if f.printed else "")
 
 
 def name(f: Figure) -> str:

@@ -42,5 +42,11 @@ def amount(value: Decimal) -> str:
     return format_amount(value)
 
 
+def shown(value: Decimal) -> str:
+    """An amount as answer texts print it: thousands separators, two decimals (rounded half up; the
+    printed figure is cited beside it when it has more)."""
+    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,f}"
+
+
 def percent(value: Decimal) -> str:
     return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):f}%"

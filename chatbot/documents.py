@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ingest.store import Store, StoredDocument
 
 from .catalog import abbreviates, label_key, strip_place
+from .names import name_forms, place_fits, place_parts
 from .understand import normalize_question
 
 MIN_ROUTING_LABEL = 4   # shorter printed names (行政运行 is 4) only route when few departments print them
@@ -35,8 +36,8 @@ class Directory:
         for d in documents:
             self.by_department[d.department].append(d)
         self.departments = list(self.by_department)
-        self._variants = {dept: [v for v in dict.fromkeys((normalize_question(dept),
-                                                            normalize_question(strip_place(dept)))) if len(v) >= 2]
+        self._variants = {dept: [v for v in dict.fromkeys([*(normalize_question(f) for f in name_forms(dept)),
+                                                            normalize_question(strip_place(dept))]) if len(v) >= 2]
                           for dept in self.departments}
         self._labels: dict[str, set[str]] | None = None
 
@@ -159,8 +160,8 @@ def _other_place(text: str, start: int, end: int, department: str, orgs: tuple[s
     for org in orgs:
         i = text.find(org)
         if i <= start and end <= i + len(org):
-            place = org[:len(org) - len(strip_place(org))]
-            if place and not department.startswith(place):
+            parts, _ = place_parts(org)
+            if parts and not place_fits("".join(parts), department):
                 return True
     return False
 

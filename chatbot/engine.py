@@ -17,11 +17,13 @@ from ingest.text import strip_ordinal
 
 from . import operations as ops
 from .answer import Answer, Citation, Value
+from .asks import join_answers, split_asks
 from .catalog import Catalog, abbreviates, strip_place, subsequence
 from .compose import candidate, citations, cite, cite_sentence, figure_text, not_found, value
 from .consistency import answer_consistency, is_consistency_question
 from .documents import document_list
 from .lexicon import Lexicon
+from .names import name_forms
 from .narrative import (
     MIN_COVERAGE,
     BudgetTokenizer,
@@ -45,10 +47,12 @@ from .prior import (
     strip_prior_words,
 )
 from .resolve import Figure, Resolution, Resolver
+from .scopes import mixed_scopes, one_scope
 from .understand import Query, detect_scope, normalize_question, understand
 
 MAX_QUESTION_CHARS = 500  # a question longer than this is refused at once (bounded work per request)
 TABLE_OPERATIONS = ("sum", "difference", "share", "rank", "count", "check")
+_ASKED_CODE = re.compile(r"(?<![\d.])(\d{3,7})(?![\d.年月日万元%个辆人项])")
 _CLAIM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万|元)")
 
 VectorSearch = Callable[[str, int], Sequence[Any]]
@@ -75,6 +79,7 @@ class Engine:
         self.catalog = Catalog.from_store(self.store, self.lexicon, documents)
         self.resolver = Resolver(self.catalog, self.lexicon, self.patterns["partial_stop"],
                                  tuple(self.patterns["own_unit"]))
+        self.resolver.scope_words = frozenset(w for w in self.patterns["scope_words"] if not w.startswith("_"))
         self.documents = self.catalog.documents
         self._chunks = self.store.chunks(ids) if ids else []
         self._narrative: NarrativeIndex | None = None
@@ -199,13 +204,14 @@ class Engine:
     def _read_question(self, question: str) -> Query:
         original = normalize_question(question)
         text = self._without_department(original)
-        q = understand(text, self.lexicon, self.patterns, self.keep)
+        q = understand(text, self.lexicon, self.patterns, self.keep | self.resolver.scope_words)
         return replace(q, question=question, department=text != original)
 
     def _without_department(self, text: str) -> str:
         """The question without the stored departments' names and abbreviations (工信局); before
         机关/本级 they are cut down to their last character: 「工信局机关」 reads 「局机关」."""
-        names = [n for d in self.documents for n in (d.department, strip_place(d.department))]
+        names = [normalize_question(n) for d in self.documents
+                 for n in (*name_forms(d.department), strip_place(d.department))]
         names += [o for o in detect_scope(text, self.patterns).orgs
                   if any(abbreviates(o, d.department) for d in self.documents)]
         for name in sorted(set(names), key=len, reverse=True):
@@ -215,11 +221,14 @@ class Engine:
     def _answer(self, question: str) -> Answer:
         if not normalize_question(question):
             return not_found(question, "未找到：问题为空。")
+        parts = split_asks(question, self.patterns)
+        if len(parts) > 1:
+            return join_answers(question, [self._answer(p) for p in parts])
         q = self.understand(question)
         prior = self._prior_year_asked(q)
         if prior is not None:
             return self._prior_year(q, prior)
-        refusal = self._scope_refusal(q)
+        refusal = self._scope_refusal(q) or self._unknown_code(q)
         if refusal:
             return refusal
         docs = self._documents_for(q)
@@ -253,9 +262,10 @@ class Engine:
             return listed
         if q.narrative or q.operation == "change" or (q.operation == "count" and q.measure):
             return self._narrative_answer(q, res)
-        if q.operation == "lookup" and self._leftover_in_narrative(q, res):
+        if q.operation == "lookup" and (leftover := self._leftover_in_narrative(q, res)):
             answer = self._narrative_answer(q, res)
-            if answer.found and answer.values:
+            quoted = "".join(c.text or "" for c in answer.citations)
+            if answer.found and answer.values and all(w in quoted for w in leftover):
                 return answer
         answer = self._table(q, res, docs)
         return answer or self._narrative_answer(q, res)
@@ -327,6 +337,11 @@ class Engine:
                              op, citations(figs))
         if not figs:
             return None
+        if op in ("sum", "difference", "share") and len(figs) >= 2:
+            same = one_scope(figs, self.lexicon)
+            if same is None:
+                return mixed_scopes(q.question, figs, self.lexicon, op)
+            figs = same
         if op == "sum" and len(figs) == 1 and self._asks_a_set(q):
             found = ops.rank_items(q, self.resolver, figs, res.modifiers, docs)
             if found is not None and len(found[0]) >= 2:
@@ -390,14 +405,16 @@ class Engine:
         basic = any(f.label == "基本支出" or f.kind == "基本支出表" for f in figs)
         return replace(q, domain="economic") if generic and basic else q
 
-    def _leftover_in_narrative(self, q: Query, res: Resolution) -> bool:
+    def _leftover_in_narrative(self, q: Query, res: Resolution) -> list[str]:
         """Words the table figures do not explain but the narrative does (「政府采购」 in
         「政府采购预算总额」): the question is about the narrative's figure."""
         text = q.canonical
         for m in res.mentions:
             text = text[:m.start] + "　" * (m.end - m.start) + text[m.end:]
+        for word in self.patterns["list"]:
+            text = text.replace(word, "　" * len(word))
         words = re.findall(r"[\u4e00-\u9fff]{2,}", self.resolver.partial_stop.sub(lambda x: "　" * len(x.group()), text))
-        return any(w in self._corpus and not any(w in k for k in self.catalog.by_label) for w in words)
+        return [w for w in words if w in self._corpus and not any(w in k for k in self.catalog.by_label)]
 
     # -- figures the narrative states ------------------------------------------------------------
     @property
@@ -520,6 +537,16 @@ class Engine:
             return not_found(q.question, f"未找到{'、'.join(missing)}的数据；库中只有：{self.holdings()}。",
                              "refusal")
         return None
+
+    def _unknown_code(self, q: Query) -> Answer | None:
+        """A subject code the question names (「办公费（30201）」) that no stored row carries: refused, never
+        answered with another row's figure."""
+        codes = [c for c in _ASKED_CODE.findall(q.text) if len(c) in (3, 5, 7)]
+        missing = [c for c in codes if c not in self.catalog.by_code]
+        if not missing:
+            return None
+        return not_found(q.question, f"未找到科目编码{'、'.join(missing)}的数字；库中{self.holdings()}的表中没有这一编码的行。",
+                         "lookup")
 
     def _documents_for(self, q: Query) -> set[int]:
         docs = [d for d in self.documents if (not q.scope.years or d.year in q.scope.years)

@@ -21,6 +21,7 @@ class TableKind:
     key: str
     title: re.Pattern[str]
     synonyms: tuple[str, ...]
+    kinds: tuple[str, ...] = ()     # the canonical kinds of ingest (tables.kind) it stands for
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class Lexicon:
     dictionary: tuple[str, ...]
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bare_totals: frozenset[str] = frozenset()
+    prior_columns: tuple[str, ...] = ()
+    budget_columns: tuple[str, ...] = ()
+    function_classes: dict[str, str] = field(default_factory=dict)   # 类 code -> printed name
+    scope_groups: dict[str, str] = field(default_factory=dict)       # table kind -> funding scope
+    scope_within: dict[str, str] = field(default_factory=dict)       # scope -> the scope it is part of
     _alias_lengths: tuple[int, ...] = field(default=(), repr=False)
 
     def canonical(self, text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
@@ -60,11 +66,16 @@ class Lexicon:
             i += n
         return "".join(out)
 
-    def table_key(self, title: str) -> str | None:
-        """The kind of a table from its printed title (the first kind whose title pattern fits)."""
-        for kind in self.tables:
-            if kind.title.search(title):
-                return kind.key
+    def table_key(self, title: str, kind: str | None = None) -> str | None:
+        """The chatbot's kind of a table: from its canonical kind (ingest's `tables.kind`) when a kind
+        stands for it, else from its printed title (the first kind whose title pattern fits)."""
+        if kind:
+            for k in self.tables:
+                if kind in k.kinds:
+                    return k.key
+        for k in self.tables:
+            if k.title.search(title):
+                return k.key
         return None
 
     def table_hints(self, text: str) -> list[tuple[str, int, int]]:
@@ -105,12 +116,18 @@ def load_lexicon(path: str | None = None) -> Lexicon:
             aliases.setdefault(w, canon)
     for canon in data["concepts"]:
         aliases.setdefault(canon, canon)
-    tables = tuple(TableKind(t["key"], re.compile(t["title"]), tuple(t["synonyms"])) for t in data["tables"])
+    tables = tuple(TableKind(t["key"], re.compile(t["title"]), tuple(t["synonyms"]), tuple(t.get("kinds", ())))
+                   for t in data["tables"])
     columns = {w: canon for canon, words in data["columns"].items() for w in [canon, *words]}
     return Lexicon(aliases=aliases, concepts=data["concepts"], tables=tables, columns=columns,
                    total_labels=frozenset(data["total_labels"]), dictionary=tuple(data["dictionary"]),
                    related={k: tuple(v) for k, v in data.get("related", {}).items() if not k.startswith("_")},
                    bare_totals=frozenset(data.get("bare_totals", ())),
+                   prior_columns=tuple(data.get("prior_columns", ())),
+                   budget_columns=tuple(data.get("budget_columns", ())),
+                   function_classes=dict(data.get("function_classes", {})),
+                   scope_groups={k: g for g, ks in data.get("scope_groups", {}).items() for k in ks},
+                   scope_within={k: v for k, v in data.get("scope_within", {}).items() if not k.startswith("_")},
                    _alias_lengths=tuple(sorted({len(a) for a in aliases}, reverse=True)))
 
 

@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from .answer import Answer, Value
 from .catalog import column_leaf
 from .compose import amount, figure_text, name, table_answer, value, where
-from .compute import percent, ranked, share, total
-from .resolve import Figure, Resolver
+from .compute import percent, ranked, share, shown, total
+from .resolve import Figure, Resolver, record_figure
 from .understand import Query
 
 DOMAIN_OF_TABLE = {"基本支出表": "economic", "一般公共预算支出表": "function", "支出表": "function",
@@ -27,14 +27,14 @@ def _breakdown(f: Figure) -> str:
     """「 = 离休费59.98 + 退休费1530.67」 for a figure that is the sum of several cells (a concept)."""
     if len(f.records) < 2:
         return ""
-    return " = " + " + ".join(f"{r.row}{amount(r.value or Decimal(0))}" for r in f.records)
+    return " = " + " + ".join(f"{r.row}{shown(r.value or Decimal(0))}" for r in f.records)
 
 
 def answer_sum(q: Query, figures: Sequence[Figure]) -> Answer:
     result = total([f.value for f in figures])
     working = " + ".join(figure_text(f) for f in figures)
     unit = figures[0].unit
-    text = f"{working} = {amount(result)}{unit}（{_tables(figures)}）。"
+    text = f"{working} = {shown(result)}{unit}（{_tables(figures)}）。"
     return table_answer(q.question, text, figures, "sum", [Value("合计", amount(result), unit)])
 
 
@@ -43,8 +43,8 @@ def answer_difference(q: Query, figures: Sequence[Figure]) -> Answer:
     diff = a.value - b.value
     unit = a.unit
     relation = "多" if diff >= 0 else "少"
-    text = (f"{figure_text(a)} − {figure_text(b)} = {amount(diff)}{unit}，"
-            f"{name(a)}比{name(b)}{relation}{amount(abs(diff))}{unit}（{_tables(figures[:2])}）。")
+    text = (f"{figure_text(a)} − {figure_text(b)} = {shown(diff)}{unit}，"
+            f"{name(a)}比{name(b)}{relation}{shown(abs(diff))}{unit}（{_tables(figures[:2])}）。")
     return table_answer(q.question, text, figures[:2], "difference", [Value("差额", amount(diff), unit)])
 
 
@@ -56,10 +56,10 @@ def answer_share(q: Query, parts: Sequence[Figure], whole: Figure) -> Answer | N
     if pct is None:
         return None
     label = "、".join(name(f) for f in parts)
-    nums = " + ".join(amount(f.value) for f in parts)
+    nums = " + ".join(shown(f.value) for f in parts)
     lead = f"({nums})" if len(parts) > 1 else nums
-    text = (f"{label}{amount(part)}{parts[0].unit}占{name(whole)}{amount(whole.value)}{whole.unit}的"
-            f"{percent(pct)}：{lead} ÷ {amount(whole.value)} = {percent(pct)}（{_tables([*parts, whole])}）。")
+    text = (f"{label}{shown(part)}{parts[0].unit}占{name(whole)}{shown(whole.value)}{whole.unit}的"
+            f"{percent(pct)}：{lead} ÷ {shown(whole.value)} = {percent(pct)}（{_tables([*parts, whole])}）。")
     return table_answer(q.question, text, [*parts, whole], "share", [Value("占比", f"{pct:f}", "%")])
 
 
@@ -68,7 +68,7 @@ def answer_ratio(q: Query, a: Figure, b: Figure) -> Answer | None:
     if b.value == 0:
         return None
     times = (a.value / b.value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = (f"{figure_text(a)}是{figure_text(b)}的{times:f}倍：{amount(a.value)} ÷ {amount(b.value)} = {times:f}"
+    text = (f"{figure_text(a)}是{figure_text(b)}的{times:f}倍：{shown(a.value)} ÷ {shown(b.value)} = {times:f}"
             f"（{_tables([a, b])}）。")
     return table_answer(q.question, text, [a, b], "share", [Value("倍数", f"{times:f}", "倍")])
 
@@ -78,11 +78,11 @@ def answer_check(q: Query, parts: Sequence[Figure], whole: Figure, parts_label: 
         return answer_compare(q, parts[0], whole)
     s = total([f.value for f in parts])
     equal = s == whole.value
-    working = " + ".join(amount(f.value) for f in parts)
+    working = " + ".join(shown(f.value) for f in parts)
     head = parts_label or "、".join(name(f) for f in parts)
     verdict = (f"一致：{head}之和等于{name(whole)}。" if equal else
-               f"不一致：{head}之和与{name(whole)}相差{amount(s - whole.value)}{whole.unit}。")
-    text = (f"{working} = {amount(s)}{whole.unit}，{name(whole)}为{amount(whole.value)}{whole.unit}，"
+               f"不一致：{head}之和与{name(whole)}相差{shown(s - whole.value)}{whole.unit}。")
+    text = (f"{working} = {shown(s)}{whole.unit}，{name(whole)}为{shown(whole.value)}{whole.unit}，"
             f"{verdict}（{_tables([*parts, whole])}）")
     return table_answer(q.question, text, [*parts, whole], "check",
                         [Value(f"{head}之和", amount(s), whole.unit), Value("一致", "1" if equal else "0", "")])
@@ -91,7 +91,7 @@ def answer_check(q: Query, parts: Sequence[Figure], whole: Figure, parts_label: 
 def answer_claim(q: Query, f: Figure, claimed: Decimal, unit: str) -> Answer:
     """A figure the question states (「基本支出是不是7000万」): is it what the table says?"""
     equal = f.value == claimed
-    verdict = "一致" if equal else f"不一致，表中为{amount(f.value)}{f.unit}，相差{amount(abs(f.value - claimed))}{f.unit}"
+    verdict = "一致" if equal else f"不一致，表中为{shown(f.value)}{f.unit}，相差{shown(abs(f.value - claimed))}{f.unit}"
     text = f"{figure_text(f)}（{where(f)}），与所说的{claimed}{unit}{verdict}。"
     return table_answer(q.question, text, [f], "check", [Value("一致", "1" if equal else "0", "")])
 
@@ -100,8 +100,8 @@ def answer_sum_claim(q: Query, figures: Sequence[Figure], claimed: Decimal, unit
     """Figures the question adds, against the total it states."""
     s = total([f.value for f in figures])
     equal = s == claimed
-    verdict = "一致" if equal else f"不一致，相差{amount(abs(s - claimed))}{figures[0].unit}"
-    text = (f"{' + '.join(figure_text(f) for f in figures)} = {amount(s)}{figures[0].unit}，"
+    verdict = "一致" if equal else f"不一致，相差{shown(abs(s - claimed))}{figures[0].unit}"
+    text = (f"{' + '.join(figure_text(f) for f in figures)} = {shown(s)}{figures[0].unit}，"
             f"与所说的{claimed}{unit}{verdict}（{_tables(figures)}）。")
     return table_answer(q.question, text, figures, "check",
                         [Value("之和", amount(s), figures[0].unit), Value("一致", "1" if equal else "0", "")])
@@ -110,7 +110,7 @@ def answer_sum_claim(q: Query, figures: Sequence[Figure], claimed: Decimal, unit
 def answer_compare(q: Query, a: Figure, b: Figure) -> Answer:
     """Two figures said to be equal: are they?"""
     equal = a.value == b.value
-    verdict = "一致" if equal else f"不一致，相差{amount(abs(a.value - b.value))}{a.unit}"
+    verdict = "一致" if equal else f"不一致，相差{shown(abs(a.value - b.value))}{a.unit}"
     text = f"{figure_text(a)}（{where(a)}）与{figure_text(b)}（{where(b)}）{verdict}。"
     return table_answer(q.question, text, [a, b], "check", [Value("一致", "1" if equal else "0", "")])
 
@@ -174,7 +174,7 @@ def rank_items(q: Query, resolver: Resolver, figures: Sequence[Figure], modifier
         domain = "economic" if economic_cols else "function"
     if domain is None:
         return None
-    rows = resolver.domain_rows(domain, q.level, document_ids)
+    rows = resolver.domain_rows(domain, q.level, document_ids, q.scope_tables)
     cols = list(dict.fromkeys([*modifiers, *column_words]))
     if not any(resolver.column_of(r, cols) for r in rows):
         cols = []
@@ -192,13 +192,12 @@ def parts_of(f: Figure, resolver: Resolver, document_ids: set[int]) -> list[Figu
     if spec.get("parts") and f.row is not None:
         out = []
         for p in spec["parts"]:
-            col = resolver.column_of(f.row, [p])
+            col = resolver.column_of(f.row, [p]) or resolver.term_column(f.row, p)
             if col:
-                out.append(Figure(p, f.row.cells[col].value or Decimal(0), f.unit, [f.row.cells[col]], f.kind,
-                                  f.table, f.row, col))
+                out.append(record_figure(f.row.cells[col], p, f.kind, f.table, f.row, col))
         return out
     if len(f.records) > 1:
-        return [Figure(r.row, r.value or Decimal(0), r.unit, [r], f.kind, f.table) for r in f.records]
+        return [record_figure(r, r.row, f.kind, f.table) for r in f.records]
     if f.row is not None:
         children = resolver.children(f.row)
         cols = [column_leaf(f.column)] if f.column else []
@@ -213,8 +212,7 @@ def whole_of(f: Figure, resolver: Resolver) -> Figure | None:
     default = resolver.default_column(f.row)
     if f.column and default and f.column != default:
         rec = f.row.cells[default]
-        return Figure(f"{f.row.label}{column_leaf(default)}", rec.value or Decimal(0), rec.unit, [rec], f.kind,
-                      f.table, f.row, default)
+        return record_figure(rec, f"{f.row.label}{column_leaf(default)}", f.kind, f.table, f.row, default)
     parent = resolver.parent(f.row)
     if parent is None:
         return None

@@ -10,10 +10,11 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from ingest.numbers import format_amount_grouped
 from ingest.store import StoredRecord
 from ingest.text import strip_ordinal
 
-from .catalog import Catalog, Row, TableInfo, column_leaf, strip_place
+from .catalog import Catalog, Row, TableInfo, column_leaf, label_key, strip_place
 from .lexicon import Lexicon
 from .understand import Query
 
@@ -22,6 +23,7 @@ FUZZY_MIN_PAIRS = 3
 FUZZY_MIN_LENGTH = 5       # names shorter than this are matched exactly (through the lexicon) only
 _CODE = re.compile(r"(?<!\d)\d{3,7}(?!\d)")
 LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
+CENT = Decimal("0.01")
 _ELLIPSIS = re.compile(r"(?:和|与|及|加上|加|、|比|跟|减去|减)([\u4e00-\u9fff]{2,6}?)"
                        r"(?=和|与|及|加|、|比|跟|减|等于|是否|一共|合计|总共|相差|差|多|少|占|的|吗|$)")
 
@@ -73,12 +75,28 @@ class Figure:
     position: int = -1       # where the question names it (start and end of the words)
     end: int = -1
     sentence: Any = None     # a figure the narrative states: its sentence (narrative.Sentence), no records
+    printed: str = ""        # the cell as printed when the answer states it otherwise (in 万元, or to two
+                             # decimals): 「371,514,655.00元」
 
     @property
     def page(self) -> int:
         if self.sentence is not None:
             return int(self.sentence.page)
         return self.records[0].page if self.records else 0
+
+
+def record_figure(rec: StoredRecord, label: str, kind: str | None, table: str, row: Row | None = None,
+                  column: str | None = None) -> Figure:
+    """The figure of one cell, in 万元: a 元 cell by its exact 万元 value (the printed figure kept beside it),
+    a 万元 cell printed with more than two decimals with the printed figure kept (answers round to two)."""
+    value = rec.value or Decimal(0)
+    if rec.unit == "元" and rec.value_wan is not None:
+        return Figure(label, rec.value_wan, "万元", [rec], kind, table, row, column,
+                      printed=f"{format_amount_grouped(value)}元")
+    fig = Figure(label, value, rec.unit, [rec], kind, table, row, column)
+    if value != value.quantize(CENT):
+        fig.printed = f"{value:,f}{rec.unit}"
+    return fig
 
 
 @dataclass
@@ -100,6 +118,7 @@ class Resolver:
         self.partial_stop = re.compile(partial_stop)
         self.own_unit_words = sorted(own_unit_words, key=len, reverse=True)
         self.own_units = catalog.own_unit_rows()
+        self.scope_words: frozenset[str] = frozenset()   # 一般公共预算, 财政拨款: a scope, not an item, beside an item
         self.vocab: dict[str, None] = {}
         for key in catalog.by_label:
             if len(key) >= 2 and key not in lexicon.bare_totals:
@@ -136,7 +155,7 @@ class Resolver:
                 if len(piece) == n and piece in self.vocab:
                     cands.append(self._exact(i, piece))
                     break
-        cands += self._fuzzy(text) + self._own_unit(text)
+        cands += [m for m in self._fuzzy(text) if not self._names_another_term(text, m)] + self._own_unit(text)
         exact_phrases = {c.phrase for c in cands if c.exact}
         cands = [c for c in cands if c.exact or c.phrase not in exact_phrases]
         cands.sort(key=lambda c: (-c.size, not c.exact, -c.score))
@@ -156,6 +175,12 @@ class Resolver:
             for j in range(c.start, c.end):
                 taken[j] = True
         return sorted(chosen, key=lambda m: m.start)
+
+    def _names_another_term(self, text: str, m: Mention) -> bool:
+        """A partial name whose span holds a budget term it does not contain (「基本支出和项目支出」 is not
+        「机关事业单位基本养老保险缴费支出」): the term is what the question names."""
+        span = text[m.start:m.end]
+        return any(len(t) >= 4 and t in span and t not in m.phrase for t in self.lexicon.aliases.values())
 
     def partial_mentions(self, text: str, mentions: list[Mention], blocked: list[tuple[int, int]]
                          ) -> list[Mention]:
@@ -239,6 +264,8 @@ class Resolver:
         mentions = self.mentions(query.canonical, blocked)
         mentions += self.elliptic_mentions(query.canonical, mentions)
         mentions += self.partial_mentions(query.canonical, mentions, blocked)
+        if any(m.phrase not in self.scope_words for m in mentions):
+            mentions = [m for m in mentions if m.phrase not in self.scope_words]
         mentions.sort(key=lambda m: m.start)
         cut = query.canonical.find("占") if query.operation == "share" else -1
         segments = [mentions] if cut < 0 else [[m for m in mentions if m.start < cut],
@@ -309,7 +336,7 @@ class Resolver:
                 fig = self.cell_figure(row, modifiers, strict=bool(modifiers))
                 if fig:
                     cands.append(fig)
-        for info, col in m.columns:
+        for info, col in self._own_year(m.columns):
             total = info.total_row()
             if info.document_id in document_ids and total is not None and col in total.cells:
                 cands.append(self._figure(total.cells[col], column_leaf(col), total))
@@ -322,6 +349,16 @@ class Resolver:
                     cands.append(fig)
         cands += self._secondary(m, modifiers, document_ids)
         return cands, empty
+
+    def _own_year(self, columns: list[tuple[TableInfo, str]]) -> list[tuple[TableInfo, str]]:
+        """Columns named by a word, without another year's (or a change's) where the same table has the
+        document's own: 「公务用车运行维护费」 is 当年's, not 上年's or 增减's."""
+        def prior(info: TableInfo, col: str) -> bool:
+            total = info.total_row()
+            rec = total.cells.get(col) if total is not None else None
+            return self.is_prior_column(col, rec.year if rec is not None else None, rec.kind if rec is not None else None)
+        own = {id(info) for info, col in columns if not prior(info, col)}
+        return [(info, col) for info, col in columns if id(info) not in own or not prior(info, col)]
 
     def _secondary(self, m: Mention, modifiers: list[str], document_ids: set[int]) -> list[Figure]:
         """Figures the same words may mean: related terms (lexicon) and longer names containing the
@@ -353,10 +390,8 @@ class Resolver:
                 total = info.total_row()
                 if not info.rows:
                     empty.append(info)
-                elif total is not None:
-                    col = self.column_of(total, [spec.get("column", "总计")] + modifiers) or self.default_column(total)
-                    if col:
-                        figs.append(self._figure(total.cells[col], name, total))
+                elif total is not None and (fig := self.concept_total(total, name, spec, modifiers)):
+                    figs.append(fig)
         rows_by = ("codes", self.catalog.by_code) if "codes" in spec else ("labels", self.catalog.by_label)
         if rows_by[0] in spec:
             for info in self._tables_holding(spec[rows_by[0]], rows_by[1], document_ids):
@@ -378,21 +413,87 @@ class Resolver:
         return list(seen.values())
 
     # -- cells ---------------------------------------------------------------------------------
+    def own_columns(self, row: Row) -> list[str]:
+        """The row's columns, the document's own figures first: a column under another year's header or
+        a change (「上年」「2025年执行数」「增减变化情况」) comes after, so a bare question never reads it."""
+        return sorted(row.cells, key=lambda col: self.is_prior_column(col, row.cells[col].year, row.cells[col].kind))
+
+    def is_prior_column(self, col: str, year: int | None, kind: str | None = None) -> bool:
+        """A header of another year or of a change: a segment 「上年」, starting with 「上年预算」「2025年」
+        (the year before the document's), or holding 「增减」「执行数」 (prior_columns); 「上年结转」 is not.
+        In a 决算, the budget figures beside the 决算数 (「年初预算数」) too."""
+        if kind == "决算" and any(w in col for w in self.lexicon.budget_columns):
+            return True
+        for seg in col.split("/"):
+            if seg == "上年" or (year is not None and seg.startswith(f"{year - 1}年")):
+                return True
+            if any(w in seg for w in self.lexicon.prior_columns if w != "上年"):
+                return True
+        return False
+
+    def column_term(self, col: str) -> str:
+        """What a column holds, in the lexicon's words: its last header, or the header above a 小计/合计
+        (「公务用车购置及运行维护费/小计」 → 公务用车购置及运行费)."""
+        parts = [label_key(p) for p in col.split("/")]
+        leaf = parts[-1]
+        if self.lexicon.column(leaf) == "总计" and len(parts) >= 2:
+            leaf = parts[-2]
+        return self.lexicon.canonical(leaf)
+
     def column_of(self, row: Row, words: list[str]) -> str | None:
         """The row's column a column word names (a leaf equal to the word or to its canonical form)."""
+        cols = self.own_columns(row)
         for w in words:
-            for col in row.cells:
+            for col in cols:
                 leaf = column_leaf(col)
                 if leaf == w or (self.lexicon.column(w) == "总计" and self.lexicon.column(leaf) == "总计"):
                     return col
         return None
 
+    def term_column(self, row: Row, term: str) -> str | None:
+        """The row's column holding a term (the document's own year first), by column_term."""
+        return next((c for c in self.own_columns(row) if self.column_term(c) == term), None)
+
     def default_column(self, row: Row) -> str | None:
-        """The row's total column (总计/合计/小计/资金总额/金额/本年预算), else its first amount."""
-        for col in row.cells:
+        """The row's total column (总计/合计/小计/资金总额/金额/本年预算) of the document's own year, else
+        its first amount."""
+        cols = self.own_columns(row)
+        first = next(iter(row.cells.values()))
+        year, kind = first.year, first.kind
+        if cols and self.is_prior_column(cols[0], year, kind) and (kind == "决算" or any(
+                not self.is_prior_column(c, year, kind) for r in self.catalog.table_of(row).rows for c in r.cells)):
+            return None     # the row's own-year cell (a 决算's 决算数) is blank: no figure of it to give
+        for col in cols:
             if self.lexicon.column(column_leaf(col)) == "总计":
                 return col
-        return next(iter(row.cells), None)
+        return next(iter(cols), None)
+
+    def concept_total(self, total: Row, name: str, spec: dict[str, Any], modifiers: list[str]) -> Figure | None:
+        """A concept's figure in its table's total row. With `named_in_column` (三公): the total column under a
+        header naming it; else the row's total when it equals the sum of the parts (a 合计 that adds
+        会议费 and 培训费 does not); else the parts added up."""
+        word = spec.get("named_in_column")
+        if word is None or modifiers:
+            col = self.column_of(total, [spec.get("column", "总计")] + modifiers) or self.default_column(total)
+            return self._figure(total.cells[col], name, total) if col else None
+        rec = next(iter(total.cells.values()))
+        for col in self.own_columns(total):
+            leaf = column_leaf(col)
+            if self.is_prior_column(col, rec.year, rec.kind):
+                break                # only another year's (or a 决算's budget) total is printed: not this one
+            if word in col and (self.lexicon.column(leaf) == "总计" or leaf.endswith(("合计", "小计"))):
+                return self._figure(total.cells[col], name, total)
+        parts = [self._figure(total.cells[c], p, total) for p in spec.get("parts", ())
+                 if (c := self.term_column(total, p))]
+        default = self.default_column(total)
+        whole = self._figure(total.cells[default], name, total) if default else None
+        if not parts:
+            return whole
+        summed = sum((f.value for f in parts), Decimal(0))
+        if whole is not None and abs(whole.value - summed) <= CENT:
+            return whole
+        return Figure(name, summed, parts[0].unit, [r for f in parts for r in f.records], total.kind, total.table,
+                      total, printed="", qualifier="（" + "＋".join(f.label for f in parts) + "）")
 
     def cell_figure(self, row: Row, modifiers: list[str], strict: bool = False) -> Figure | None:
         col = self.column_of(row, modifiers) if modifiers else None
@@ -409,7 +510,7 @@ class Resolver:
         return fig
 
     def _figure(self, rec: StoredRecord, label: str, row: Row) -> Figure:
-        return Figure(label, rec.value or Decimal(0), rec.unit, [rec], row.kind, row.table, row, rec.column)
+        return record_figure(rec, label, row.kind, row.table, row, rec.column)
 
     def choose(self, cands: list[Figure], query: Query, local: tuple[str, ...] = ()) -> Figure | None:
         """The figure the wording points to: a table named just before the words, else one the
@@ -418,7 +519,8 @@ class Resolver:
         if not cands:
             return None
         primary = [c for c in cands if not c.secondary] or cands
-        hinted = [c for c in primary if c.kind in local] or [c for c in primary if c.kind in query.tables]
+        hinted = [c for c in primary if c.kind in local] or [c for c in primary if c.kind in query.tables] \
+            or [c for c in primary if c.kind in query.scope_tables]
         pool = hinted or primary
         pool = sorted(pool, key=lambda f: (self.lexicon.preference(f.kind), f.row.row_number if f.row else 0))
         best = pool[0]
@@ -430,7 +532,8 @@ class Resolver:
         return best
 
     # -- sets of rows ----------------------------------------------------------------------------
-    def domain_rows(self, domain: str, level: str | None, document_ids: set[int]) -> list[Row]:
+    def domain_rows(self, domain: str, level: str | None, document_ids: set[int],
+                    scope_tables: tuple[str, ...] = ()) -> list[Row]:
         """The rows a ranking or count runs over: projects, units, or subjects at one level."""
         if domain == "project":
             return [r for t in self.catalog.tables_of_kind("项目绩效表", document_ids) for r in t.rows
@@ -440,11 +543,22 @@ class Resolver:
                     if not r.is_total]
         kinds = ["基本支出表"] if domain == "economic" else ["一般公共预算支出表", "支出表", "收入表"]
         digits = LEVEL_DIGITS.get(level or ("款" if domain == "economic" else "项"), 7)
+        if digits == 3 and domain != "economic":   # 类 of all funds: the broadest table unless a scope is named
+            kinds = ["支出表", "一般公共预算支出表", "收入表"]
+        if scope_tables:                 # the scope the question names first (「一般公共预算支出中…」)
+            kinds = sorted(kinds, key=lambda k: k not in scope_tables)
         for kind in kinds:
             rows = [r for t in self.catalog.tables_of_kind(kind, document_ids) for r in t.rows
                     if r.code and len(r.code) == digits]
             if rows:
                 return rows
+        if domain == "function" and digits == 3:     # 类 printed without codes (「八、社会保障和就业支出」)
+            names = set(self.lexicon.function_classes.values())
+            for kind in ["收支总表", *kinds]:
+                rows = [r for t in self.catalog.tables_of_kind(kind, document_ids) for r in t.rows
+                        if label_key(strip_ordinal(r.label)) in names]
+                if rows:
+                    return rows
         return []
 
     def children(self, row: Row) -> list[Row]:

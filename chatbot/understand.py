@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .lexicon import Lexicon
+from .names import without_dates
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ．％()",
                            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.%（）")
@@ -41,6 +42,7 @@ class Query:
     level: str | None = None       # 类|款|项
     domain: str | None = None      # project|unit|economic|function
     tables: tuple[str, ...] = ()   # table kinds the question names
+    scope_tables: tuple[str, ...] = ()   # table kinds of the scope it names (一般公共预算, 财政拨款), else ()
     asks_number: bool = False
     measure: str | None = None     # 辆/人/次 … : a count the tables do not hold
     scope: Scope = field(default_factory=Scope)
@@ -107,6 +109,13 @@ def detect_domain(text: str, patterns: dict[str, Any]) -> str | None:
     return None
 
 
+def detect_scope_tables(text: str, patterns: dict[str, Any]) -> tuple[str, ...]:
+    """The table kinds of the funding scope the question names (「一般公共预算的基本支出」), in order."""
+    kinds = [k for word, ks in patterns["scope_words"].items() if not word.startswith("_") and word in text
+             for k in ks]
+    return tuple(dict.fromkeys(kinds))
+
+
 def detect_scope(text: str, patterns: dict[str, Any]) -> Scope:
     """Years, kinds and organisations the question names; a year after 比/较 is a comparison base."""
     sp = patterns["scope"]
@@ -118,7 +127,7 @@ def detect_scope(text: str, patterns: dict[str, Any]) -> Scope:
             int(m.group(1)))
     kinds = tuple(k for k, words in sp["kinds"].items() if any(w in text for w in words))
     orgs = []
-    for m in sp["org"].finditer(re.sub(r"(?:19|20)\d\d年?", "，", text)):
+    for m in sp["org"].finditer(re.sub(r"(?:19|20)\d\d年?", "，", without_dates(text))):
         name = re.split(r"[年的在和与及里中对为是占比较跟同有]|方面", m.group(1))[-1]
         if len(name) >= 3 and name not in sp["org_ignore"]:
             orgs.append(name)
@@ -145,5 +154,6 @@ def understand(question: str, lexicon: Lexicon, patterns: dict[str, Any],
         ascending=any(w in text for w in patterns["ascending"]),
         level=detect_level(text, patterns), domain=detect_domain(text, patterns),
         tables=tuple(dict.fromkeys(k for k, _, _ in lexicon.table_hints(text))),
+        scope_tables=detect_scope_tables(text, patterns),
         asks_number=any(w in text for w in patterns["ask_number"]), measure=measure,
         scope=detect_scope(text, patterns))

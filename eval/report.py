@@ -33,11 +33,17 @@ def _cell(report: EvalReport, system: str, category: str, metric: str) -> str:
         return f"{_pct(m['citation_precision'])} / {_pct(m['citation_recall'])}"
     if metric == "latency":
         return f"{_ms(m['latency_p50_ms'])} / {_ms(m['latency_p95_ms'])}"
+    if metric == "verdicts":
+        return _verdicts(m)
     return _pct(m[metric])
 
 
-METRICS = [("accuracy", "accuracy"), ("citations", "citation P / R"), ("hit_at_3", "hit@3"),
-           ("latency", "p50 / p95 ms")]
+METRICS = [("accuracy", "accuracy"), ("verdicts", "right / refused / wrong"), ("citations", "citation P / R"),
+           ("hit_at_3", "hit@3"), ("latency", "p50 / p95 ms")]
+
+
+def _verdicts(m: dict[str, Any]) -> str:
+    return f"{m.get('right', 0)} / {m.get('refused', 0)} / {m.get('wrong', 0)}"
 
 
 def summary_table(report: EvalReport) -> str:
@@ -53,6 +59,17 @@ def summary_table(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
+def document_table(report: EvalReport, system: str = "budgetqa") -> str:
+    """One row per document the questions name: n, accuracy, right / refused / wrong ("" when none)."""
+    run = report.runs.get(system)
+    if run is None or not run.by_document:
+        return ""
+    lines = [f"| document | n | {system} accuracy | right / refused / wrong |", "|---|---|---|---|"]
+    for doc, m in run.by_document.items():
+        lines.append(f"| {doc} | {m['n']} | {_pct(m['accuracy'])} | {_verdicts(m)} |")
+    return "\n".join(lines)
+
+
 def headline(report: EvalReport) -> str:
     """Overall figures per system in one line each, with refusal figures."""
     lines = []
@@ -61,7 +78,8 @@ def headline(report: EvalReport) -> str:
             lines.append(f"- {name}: not run — {run.error}")
             continue
         m = run.summary["overall"]
-        lines.append(f"- {name}: accuracy {_pct(m['accuracy'])}, refusal accuracy {_pct(m['refusal_accuracy'])}, "
+        lines.append(f"- {name}: accuracy {_pct(m['accuracy'])} (right {m.get('right', 0)}, refused "
+                     f"{m.get('refused', 0)}, wrong {m.get('wrong', 0)}), refusal accuracy {_pct(m['refusal_accuracy'])}, "
                      f"false refusals {_pct(m['false_refusal_rate'])}, citations P {_pct(m['citation_precision'])}"
                      f" / R {_pct(m['citation_recall'])}, hit@3 {_pct(m['hit_at_3'])}, latency p50 "
                      f"{_ms(m['latency_p50_ms'])} ms / p95 {_ms(m['latency_p95_ms'])} ms")
@@ -86,11 +104,27 @@ def _one_line(text: str, width: int = 90) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
+def wrong_answers(report: EvalReport, system: str = "budgetqa") -> list[QuestionResult]:
+    """Every answer of a system judged wrong (a figure not the expected one, or found where it should refuse)."""
+    run = report.runs.get(system)
+    return [r for r in run.results if r.scored.verdict == "wrong"] if run else []
+
+
 def render_markdown(report: EvalReport) -> str:
     gold = {q.id: q.expected for q in report.questions}
     parts = [f"# budgetqa evaluation — {Path(report.questions_path).name}", "",
              f"{len(report.questions)} questions over store `{report.store}`, run {report.started_at} "
              f"({report.seconds:.0f} s).", "", headline(report), "", summary_table(report), ""]
+    if documents := document_table(report):
+        parts += ["## budgetqa per document", "", documents, ""]
+    if wrong := wrong_answers(report):
+        parts += ["## budgetqa: every wrong answer", ""]
+        for r in wrong:
+            exp = gold[r.id]
+            want = ", ".join(exp.values) or ("not found" if not exp.found else "")
+            parts.append(f"- `{r.id}` {r.question} — expected {want}; got 「{_one_line(r.answer.get('answer', ''), 160)}」"
+                         f" ({'; '.join(r.scored.reasons)})")
+        parts.append("")
     for system in report.runs:
         fails = failures(report, system)
         if not fails:
@@ -121,7 +155,8 @@ def write_reports(report: EvalReport, out_dir: str | Path | None = None) -> tupl
 def summary_json(report: EvalReport) -> dict[str, Any]:
     """The per-category summaries of every system, without the answers (for `budgetqa eval --json`)."""
     return {"questions": report.questions_path, "n_questions": len(report.questions),
-            "systems": {name: {"error": run.error, "summary": run.summary} for name, run in report.runs.items()}}
+            "systems": {name: {"error": run.error, "summary": run.summary, "by_document": run.by_document}
+                        for name, run in report.runs.items()}}
 
 
 def eval_progress(system: str, i: int, n: int) -> None:

@@ -18,7 +18,8 @@ from ingest.storage import StorePaths
 from . import score
 from .score import Outcome, Question, QuestionError, Scored
 
-QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
+REPO = Path(__file__).resolve().parent.parent
+QUESTIONS_DIR = REPO / "eval" / "questions"
 DEFAULT_QUESTIONS = QUESTIONS_DIR / "sample.jsonl"
 SAMPLES_DIR = Path(ingest.__file__).resolve().parent / "samples"
 SAMPLE_PDF = SAMPLES_DIR / "changsha-gxj-2024.pdf"
@@ -82,13 +83,15 @@ class QuestionResult:
     scored: Scored
     latency_ms: float
     retrieved: list[str] = field(default_factory=list)
+    document: str = ""
 
     def outcome(self, expected_found: bool) -> Outcome:
         return Outcome(self.category, expected_found, bool(self.answer.get("found")), self.scored,
-                       self.latency_ms)
+                       self.latency_ms, self.document)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "category": self.category, "question": self.question, "answer": self.answer,
+        return {"id": self.id, "category": self.category, "question": self.question,
+                **({"document": self.document} if self.document else {}), "answer": self.answer,
                 **asdict(self.scored), "latency_ms": round(self.latency_ms, 1),
                 "retrieved": [t[:120] for t in self.retrieved]}
 
@@ -101,6 +104,7 @@ class SystemRun:
     results: list[QuestionResult] = field(default_factory=list)
     error: str | None = None
     summary: dict[str, dict[str, Any]] = field(default_factory=dict)
+    by_document: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -129,7 +133,7 @@ class EvalReport:
         return {
             "questions": self.questions_path, "store": self.store, "started_at": self.started_at,
             "seconds": round(self.seconds, 1), "n_questions": len(self.questions),
-            "systems": {name: {"error": run.error, "summary": run.summary,
+            "systems": {name: {"error": run.error, "summary": run.summary, "by_document": run.by_document,
                                "results": [r.to_json() for r in run.results]}
                         for name, run in self.runs.items()},
         }
@@ -179,13 +183,18 @@ def corpus_file(questions_path: str | Path | None) -> Path | None:
 def write_corpus(corpus_path: str | Path, folder: str | Path) -> list[Path]:
     """The documents of a corpus file, written into `folder` in text form: each entry is either a
     synthetic document {"seed", "index", "city", "bureau", "year", "kind"} (eval/synth.py) or
-    {"sample": "<name>"}, a text of ingest/samples/. Returns the files written, in corpus order."""
+    {"sample": "<name>"}, a text of ingest/samples/, or {"file": "<path>"}, a file of the repository
+    (path relative to it; ingested where it is, not copied). Returns the files, in corpus order."""
     from . import synth
 
     folder = Path(folder)
     out = []
     for n, spec in enumerate(json.loads(Path(corpus_path).read_text(encoding="utf-8"))):
-        if "sample" in spec:
+        if "file" in spec:
+            path = REPO / spec["file"]
+            if not path.is_file():
+                raise RuntimeError(f"{corpus_path}: no file {spec['file']}")
+        elif "sample" in spec:
             source = SAMPLES_DIR / spec["sample"]
             path = folder / f"{n:02d}-{source.name}"
             path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
@@ -210,11 +219,19 @@ def ensure_store(store_dir: str | Path, questions_path: str | Path | None = None
     with tempfile.TemporaryDirectory(prefix="budgetqa-corpus-") as tmp:
         files = write_corpus(corpus, tmp) if corpus else [SAMPLE_PDF]
         summary = ingest_paths(files, store_dir)
-    if summary.failed:
-        failed = summary.failed[0]
+    optional = optional_files(corpus) if corpus else set()
+    failed = [f for f in summary.failed if Path(f.path).name not in optional]
+    if failed:
         raise RuntimeError(f"could not ingest {corpus or 'the bundled sample'}: "
-                           f"{Path(failed.path).name}: {failed.reason}")
+                           f"{Path(failed[0].path).name}: {failed[0].reason}")
     return True
+
+
+def optional_files(corpus_path: str | Path) -> set[str]:
+    """Names of the corpus files marked {"optional": true}: files the reader may refuse (a scan without a
+    text layer, a workbook of pictures); their refusal does not stop the evaluation."""
+    specs = json.loads(Path(corpus_path).read_text(encoding="utf-8"))
+    return {Path(s["file"]).name for s in specs if s.get("optional") and "file" in s}
 
 
 def open_system(name: str, store_dir: str | Path) -> System:
@@ -240,11 +257,14 @@ def run_system(system: System, questions: Sequence[Question], progress: Progress
         retrieved = system.retrieved_texts(q.question, answer) if q.expected.chunk_contains else []
         payload = answer.to_json() if hasattr(answer, "to_json") else dict(answer)
         run.results.append(QuestionResult(q.id, q.category, q.question, payload,
-                                          score.score_answer(q, answer, retrieved), latency, retrieved))
+                                          score.score_answer(q, answer, retrieved), latency, retrieved,
+                                          q.document))
         if progress:
             progress(system.name, i, len(questions))
     expected = {q.id: q.expected.found for q in questions}
-    run.summary = score.summarize_by_category([r.outcome(expected[r.id]) for r in run.results])
+    outcomes = [r.outcome(expected[r.id]) for r in run.results]
+    run.summary = score.summarize_by_category(outcomes)
+    run.by_document = score.summarize_by_document(outcomes)
     return run
 
 

@@ -18,11 +18,16 @@ from ingest.text import normalize_label
 TOLERANCE = Decimal("0.005")  # half a cent of a 万元 figure, or of a percentage point
 CATEGORIES = ("lookup", "sum", "difference", "share", "ranking", "count", "change", "narrative", "check",
               "ambiguous", "refusal")
+# categories of the real question set (eval/questions/real.jsonl) the sample set does not have:
+# jue (决算 against 预算), zero (the document states 0 or prints the table empty)
+MORE_CATEGORIES = ("jue", "zero")
+VERDICTS = ("right", "refused", "wrong")
 ALTERNATIVES = "|"  # 「一致|相等」: either substring will do (in texts, absent, table and row keys)
 
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _CODE_AROUND = re.compile(r"^\d{3,7}\s*|[（(]\d{3,7}[)）]$")
 _TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+_EMPTY_SAID = ("空表", "无数据", "没有数据", "无发生额", "本部门无", "本单位无", "没有使用", "没有安排", "未安排")
 
 
 class QuestionError(ValueError):
@@ -46,6 +51,7 @@ class Expected:
     found: bool = True
     chunk_contains: str | None = None
     absent: tuple[str, ...] = ()
+    zero: bool = False       # the figure is 0 or the table empty: stating 0, or saying it is empty, is right
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Question:
     category: str
     question: str
     expected: Expected
+    document: str = ""       # the file the question was written over (per-document summaries)
 
 
 @dataclass
@@ -65,6 +72,8 @@ class Scored:
     citation_precision: float | None = None
     citation_recall: float | None = None
     retrieval_hit: bool | None = None
+    verdict: str = ""        # right | refused (said not found, or asked back) | wrong (a figure or an answer
+                             # that is not the expected one); see verdict()
 
 
 # -- the question schema -------------------------------------------------------------------------
@@ -75,7 +84,7 @@ def parse_question(line: Mapping[str, Any]) -> Question:
     for key in ("id", "category", "question", "expected"):
         if key not in line:
             raise QuestionError(f"{qid}: missing field {key!r}")
-    if line["category"] not in CATEGORIES:
+    if line["category"] not in CATEGORIES + MORE_CATEGORIES:
         raise QuestionError(f"{qid}: unknown category {line['category']!r}")
     exp = line["expected"]
     for key in ("values", "unit", "texts", "rows", "found"):
@@ -95,7 +104,8 @@ def parse_question(line: Mapping[str, Any]) -> Question:
         raise QuestionError(f"{qid}: a narrative question needs expected.chunk_contains")
     return Question(qid, line["category"], line["question"], Expected(
         values=tuple(exp["values"]), unit=exp["unit"], texts=tuple(exp["texts"]), rows=tuple(rows),
-        found=exp["found"], chunk_contains=exp.get("chunk_contains"), absent=tuple(exp.get("absent", ()))))
+        found=exp["found"], chunk_contains=exp.get("chunk_contains"), absent=tuple(exp.get("absent", ())),
+        zero=bool(exp.get("zero", False))), str(line.get("document", "")))
 
 
 # -- reading an answer ---------------------------------------------------------------------------
@@ -114,8 +124,10 @@ def _decimal(s: Any) -> Decimal | None:
 
 
 def compact(text: str) -> str:
-    """Text for substring matching: no whitespace, ASCII brackets and colons as full-width."""
+    """Text for substring matching: no whitespace or thousands separators, ASCII brackets and colons as
+    full-width."""
     s = re.sub(r"\s+", "", text)
+    s = re.sub(r"(?<=\d),(?=\d{3})", "", s)      # thousands separators: 「4,013.02」 reads 「4013.02」
     return s.replace("(", "（").replace(")", "）").replace(":", "：")
 
 
@@ -148,10 +160,20 @@ def answer_numbers(answer: Any, unit: str = "") -> list[Decimal]:
 
 # -- answer accuracy -----------------------------------------------------------------------------
 
-def value_matches(expected: str, numbers: Iterable[Decimal], tolerance: Decimal = TOLERANCE) -> bool:
-    """True if some number is within `tolerance` of the expected one (signs ignored: direction is a text)."""
+def value_matches(expected: str, numbers: Iterable[Decimal], tolerance: Decimal = TOLERANCE,
+                  unit: str = "") -> bool:
+    """True if some number is within `tolerance` of the expected one (signs ignored: direction is a text).
+    A money figure may be stated in another unit: an expected 元 figure stated in 万元 (to two decimals)
+    or an expected 万元 figure stated in 元 matches within half a cent of a 万元."""
     target = abs(Decimal(expected))
-    return any(abs(n - target) <= tolerance for n in numbers)
+    numbers = list(numbers)
+    if any(abs(n - target) <= tolerance for n in numbers):
+        return True
+    other = {"元": "万元", "万元": "元"}.get(unit)
+    if other is None or not target:
+        return False
+    wan, scale = target * _TO_WAN[unit], _TO_WAN[other]
+    return any(abs(n * scale - wan) <= tolerance for n in numbers)
 
 
 def text_present(required: str, text: str) -> bool:
@@ -168,12 +190,25 @@ def score_accuracy(expected: Expected, answer: Any) -> tuple[bool, list[str]]:
     if found != expected.found:
         reasons.append("answered although not in the documents" if found else "said not found")
     text = answer_text(answer)
+    if expected.zero and not found and any(w in text for w in _EMPTY_SAID):
+        return True, []              # 「…为空表：本部门无政府性基金」 is as right as 「0.00万元」
     if expected.found:
         numbers = answer_numbers(answer, expected.unit)
-        reasons += [f"value {v} missing" for v in expected.values if not value_matches(v, numbers)]
+        reasons += [f"value {v} missing" for v in expected.values
+                    if not value_matches(v, numbers, unit=expected.unit)]
     reasons += [f"text 「{t}」 missing" for t in expected.texts if not text_present(t, text)]
     reasons += [f"text 「{t}」 present" for t in expected.absent if text_present(t, text)]
     return not reasons, reasons
+
+
+def verdict(expected: Expected, answer: Any, correct: bool) -> str:
+    """right; refused (an answerable question said not found, or asked back); wrong (a figure that is not
+    the expected one, a missing name, or an answer where the documents hold none)."""
+    if correct:
+        return "right"
+    if expected.found and not bool(_get(answer, "found", False)):
+        return "refused"
+    return "wrong"
 
 
 def score_refusal(expected: Expected, answer: Any) -> bool | None:
@@ -227,7 +262,7 @@ def retrieval_hit(chunk_contains: str, retrieved: Sequence[str], k: int = 3) -> 
 def score_answer(question: Question, answer: Any, retrieved: Sequence[str] = ()) -> Scored:
     """Every metric that applies to one answer."""
     correct, reasons = score_accuracy(question.expected, answer)
-    scored = Scored(correct, reasons)
+    scored = Scored(correct, reasons, verdict=verdict(question.expected, answer, correct))
     if question.expected.found:
         pr = citation_precision_recall(question.expected.rows, _get(answer, "citations", None) or [])
         if pr is not None:
@@ -261,6 +296,7 @@ class Outcome:
     found: bool
     scored: Scored
     latency_ms: float
+    document: str = ""
 
 
 def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
@@ -273,6 +309,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     return {
         "n": len(outcomes),
         "accuracy": _mean([float(x.correct) for x in s]),
+        **{v: sum(1 for x in s if (x.verdict or ("right" if x.correct else "wrong")) == v) for v in VERDICTS},
         "citation_precision": _mean([x.citation_precision for x in s if x.citation_precision is not None]),
         "citation_recall": _mean([x.citation_recall for x in s if x.citation_recall is not None]),
         "refusal_accuracy": _mean([float(x) for x in refusals]),
@@ -288,7 +325,17 @@ def summarize_by_category(outcomes: Sequence[Outcome]) -> dict[str, dict[str, An
     groups: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         groups[o.category].append(o)
-    order = [c for c in CATEGORIES if c in groups] + sorted(c for c in groups if c not in CATEGORIES)
+    known = CATEGORIES + MORE_CATEGORIES
+    order = [c for c in known if c in groups] + sorted(c for c in groups if c not in known)
     out = {c: summarize(groups[c]) for c in order}
     out["overall"] = summarize(outcomes)
     return out
+
+
+def summarize_by_document(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
+    """summarize() per document the questions name (none when no question names one)."""
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        if o.document:
+            groups[o.document].append(o)
+    return {d: summarize(groups[d]) for d in sorted(groups)}

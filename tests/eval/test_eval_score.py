@@ -184,7 +184,7 @@ def test_score_answer_combines_the_metrics():
     q = Question("lookup-001", "lookup", "三公经费是多少？",
                  Expected(values=("104.20",), unit="万元", rows=(ExpectedRow("三公", "合计"),)))
     s = score_answer(q, answer("104.20万元", citations=[cite(THREE_PUBLIC, "合计")]))
-    assert s == Scored(True, [], 1.0, 1.0, None)
+    assert s == Scored(True, [], 1.0, 1.0, None, verdict="right")
 
 
 @pytest.mark.parametrize("values, q, expected", [
@@ -228,3 +228,45 @@ def test_summaries_per_category_and_overall():
 def test_parse_question_rejects_bad_lines(line, message):
     with pytest.raises(QuestionError, match=message):
         parse_question(line)
+
+
+# -- the real question set: units, zero, verdicts ------------------------------------------------------
+@pytest.mark.parametrize("expected, stated, unit, ok", [
+    ("371514655", "37151.47", "元", True),      # a 元 figure stated in 万元, to two decimals
+    ("2180.26", "21802600", "万元", True),       # a 万元 figure stated in 元
+    ("32365.090089", "32365.09", "万元", True),  # six decimals printed, two said
+    ("0", "20", "万元", False),                  # no unit conversion makes a page number a zero
+    ("2", "20000", "个", False),                 # counts are never converted
+])
+def test_value_matches_across_yuan_and_wan(expected, stated, unit, ok):
+    assert value_matches(expected, [Decimal(stated)], unit=unit) is ok
+
+
+def test_verdicts_right_refused_wrong():
+    answerable = Question("q1", "lookup", "q", Expected(values=("104.20",), unit="万元"))
+    refusal = Question("q2", "refusal", "q", Expected(found=False))
+    assert score_answer(answerable, answer("三公经费104.20万元")).verdict == "right"
+    assert score_answer(answerable, answer("未找到", found=False)).verdict == "refused"
+    assert score_answer(answerable, answer("三公经费140.20万元")).verdict == "wrong"
+    assert score_answer(refusal, answer("三公经费104.20万元")).verdict == "wrong"
+
+
+def test_a_zero_question_is_right_when_the_table_is_said_to_be_empty():
+    q = Question("z", "zero", "q", Expected(values=("0",), unit="万元", zero=True))
+    assert score_answer(q, answer("政府性基金预算支出表为空表：本部门无政府性基金", found=False)).verdict == "right"
+    assert score_answer(q, answer("0.00万元")).verdict == "right"
+    assert score_answer(q, answer("0.95万元")).verdict == "wrong"
+
+
+def test_thousands_separators_do_not_hide_a_text():
+    assert text_present("少4013.02", "长沙市工业和信息化局比长沙市教育局少4,013.02万元")
+
+
+def test_summaries_count_verdicts_per_document():
+    from eval.score import summarize_by_document
+
+    outcomes = [Outcome("lookup", True, True, Scored(True, verdict="right"), 1.0, "a.pdf"),
+                Outcome("lookup", True, False, Scored(False, verdict="refused"), 1.0, "a.pdf"),
+                Outcome("refusal", False, True, Scored(False, verdict="wrong"), 1.0, "b.pdf")]
+    by = summarize_by_document(outcomes)
+    assert (by["a.pdf"]["right"], by["a.pdf"]["refused"], by["b.pdf"]["wrong"]) == (1, 1, 1)
