@@ -101,10 +101,7 @@ def row_total_checks(table: list[StoredRecord], columns: list[str]) -> list[Chec
     if not totals:
         return []
     total_col = totals[0]
-    start = columns.index(total_col) + 1
-    side = total_col.split("/")[0] if "/" in total_col else None
-    parts = [c for c in columns[start:] if not _is_subset(c) and _leaf(c) not in _spec()["total_columns"]
-             and (side is None or c.startswith(side + "/") or "/" not in c)]
+    parts = row_total_parts(columns, total_col)
     out = []
     for cells in _rows(table).values():
         by_col = {r.column: r for r in cells if r.value is not None}
@@ -116,6 +113,47 @@ def row_total_checks(table: list[StoredRecord], columns: list[str]) -> list[Chec
                          " + ".join(_leaf(c.column) for c in used), total.value or ZERO,
                          sum((c.value or ZERO for c in used), ZERO), [total, *used]))
     return out
+
+
+def _is_total_leaf(leaf: str) -> bool:
+    return normalize_label(leaf) in _spec()["total_columns"] or leaf.endswith(tuple(_spec()["total_endings"]))
+
+
+def row_total_parts(columns: list[str], total_col: str) -> list[str]:
+    """The columns a row's total adds up: its siblings under the same header, in order, up to the next
+    total at its level (「2026年预算数/年初预算数/小计」 = 基本支出 + 项目支出, not the 扣除基建 column
+    beside them), and header-less columns after it; a sibling group with a total of its own
+    (基本支出/小计) counts by that total. A 「其中」 column followed by a sibling that is not one is a part
+    too (「小计 | 其中：基本支出 | 项目支出」)."""
+    parent = total_col.rsplit("/", 1)[0] + "/" if "/" in total_col else ""
+    parts: list[str] = []
+    groups: set[str] = set()
+    after = columns[columns.index(total_col) + 1:]
+    for i, c in enumerate(after):
+        if _is_subset(c) and c.startswith(parent) and "/" not in c[len(parent):] and any(
+                k.startswith(parent) and "/" not in k[len(parent):] and not _is_subset(k) for k in after[i + 1:]):
+            parts.append(c)  # 「其中：基本支出」 beside 项目支出: a part, whatever the template calls it
+            continue
+        if not c.startswith(parent):  # another header's column; a header-less one still counts
+            if "/" not in c and not _is_subset(c) and not _is_total_leaf(c):
+                parts.append(c)
+            continue
+        rest = c[len(parent):]
+        if _is_subset(c) or _is_subset(rest):
+            continue
+        if "/" not in rest:
+            if _is_total_leaf(rest):
+                break
+            parts.append(c)
+            continue
+        group = rest.split("/")[0]
+        if group in groups:
+            continue
+        groups.add(group)
+        members = [k for k in columns if k.startswith(parent + group + "/")]
+        own_total = [k for k in members if _is_total_leaf(k.split("/")[-1])]
+        parts += own_total[:1] or [k for k in members if not _is_subset(k)]
+    return parts
 
 
 def subset_checks(table: list[StoredRecord], columns: list[str]) -> list[Check]:
