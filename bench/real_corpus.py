@@ -23,7 +23,9 @@ Figures:
   A seen cell is *matched* when a stored money record on the same page has the same value (Decimal
   equality: 10,465.00 = 10465); a figure printed n times on a page matches at most n stored records of that
   value on that page and the other way round (multiset intersection per page). Recall = matched / seen.
-  A grid of one text per row holding sentences is narrative drawn in a box, not a table: not seen. In a
+  A grid of one text per row holding sentences, of sentences with no figure printed as money, or a
+  one-row strip of a sentence cut into cells, is narrative drawn in boxes, not a table: not seen. Digits-only cells right before a label are codes
+  (the second panel's 302 | 25 | 专用燃料费). In a
   grid that speaks of 指标 (a 绩效目标表) only figures with 2–6 decimals are amounts; its integers are
   indicator targets. Grids pdfplumber does not find (unruled tables) are not seen, so they count neither way; a number
   that is not money and escapes the rules above is seen, so recall is a lower bound. Workbooks (.xlsx)
@@ -101,8 +103,20 @@ def _skipped_columns(rows: list[list[str | None]]) -> tuple[set[int], set[int]]:
 
 
 def _row_start_codes(row: list[str | None]) -> set[int]:
-    """Indexes of the code or ordinal cells a row starts with (201 | 05 | 07, or any run before a label)."""
+    """Indexes of the code or ordinal cells a row starts with (201 | 05 | 07, or any run before a label),
+    and of each later panel's codes: the digits-only cells right before a label (302 | 25 | 专用燃料费)."""
     cells = [(j, _text(c)) for j, c in enumerate(row) if _text(c)]
+    panel_codes: set[int] = set()
+    for n, (_j, t) in enumerate(cells):
+        if _amount(t) is None and not _DIGITS.fullmatch(t):  # a label: the digits before it are its code
+            k = n - 1
+            while k >= 0 and _DIGITS.fullmatch(cells[k][1]) and len(cells[k][1]) <= max(CODE_LENGTHS):
+                panel_codes.add(cells[k][0])
+                k -= 1
+    return panel_codes | _leading_codes(cells)
+
+
+def _leading_codes(cells: list[tuple[int, str]]) -> set[int]:
     run = []
     for j, t in cells:
         if not _DIGITS.fullmatch(t) or len(t) > max(CODE_LENGTHS):  # an 8-digit figure is no code
@@ -122,9 +136,15 @@ def _is_column_number_row(amounts: list[tuple[str, Decimal]]) -> bool:
 
 
 def _boxed_paragraph(rows: list[list[str | None]]) -> bool:
-    """A grid that is narrative drawn in a box (one text per row, sentences): not a table."""
+    """A grid that is narrative drawn in boxes: one text per row holding sentences, sentences and no
+    figure printed as money (two decimals, or thousands separators) anywhere in it, or a one-row strip
+    of a sentence cut into cells (「1935.」「36」「万元。」)."""
     texts = [[_text(c) for c in row if _text(c)] for row in rows]
-    return all(len(t) <= 1 for t in texts) and any(len(x) > 30 or "。" in x or "，" in x for t in texts for x in t)
+    prose = any((len(x) > 30 and "。" in x) or (len(t) <= 1 and ("，" in x or len(x) > 30))
+                for t in texts for x in t)
+    money = any(re.fullmatch(r"-?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{2,6})", x) for t in texts for x in t)
+    fragment = len(rows) == 1 and any(w in x for t in texts for x in t for w in ("，", "。", "万元"))
+    return fragment or (prose and (all(len(t) <= 1 for t in texts) or not money))
 
 
 def grid_amounts(rows: list[list[str | None]], with_text: bool = False) -> list:
