@@ -143,7 +143,8 @@ def _boxed_paragraph(rows: list[list[str | None]]) -> bool:
     prose = any((len(x) > 30 and "。" in x) or (len(t) <= 1 and ("，" in x or len(x) > 30))
                 for t in texts for x in t)
     money = any(re.fullmatch(r"-?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{2,6})", x) for t in texts for x in t)
-    fragment = len(rows) == 1 and any(w in x for t in texts for x in t for w in ("，", "。", "万元"))
+    fragment = len(rows) == 1 and any(any(w in x for w in ("，", "。", "万元")) or re.fullmatch(r"\d+\.", x)
+                                      for t in texts for x in t)  # 「1935.」「36」: a figure cut into cells
     return fragment or (prose and (all(len(t) <= 1 for t in texts) or not money))
 
 
