@@ -31,7 +31,8 @@ def _mapped_bytes() -> int:
         return 0
 
 
-def _child(path: str, memory_mb: int, conn: Any) -> None:
+def _child(path: str, memory_mb: int, conn: Any, settings: dict[str, str]) -> None:
+    os.environ.update(settings)  # the caller's BUDGETQA_* settings as they are now, not as the server began
     try:
         # RLIMIT_AS caps the whole address space, and a fork inherits the parent's (the app, with
         # Chroma, the embedder and their thread arenas, maps gigabytes it never touches): the limit
@@ -49,12 +50,35 @@ def _child(path: str, memory_mb: int, conn: Any) -> None:
         conn.close()
 
 
+def _context() -> Any:
+    """Children forked from a fork server: a fresh single-threaded process that has imported the
+    reader once. Forking the caller itself (the app, the test run: Chroma's, the embedder's and
+    Gradio's threads) can hand the child a lock some thread held, and the child then hangs."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        _CONTEXT = mp.get_context("forkserver")
+        _CONTEXT.set_forkserver_preload(["ingest.reader"])
+    return _CONTEXT
+
+
+_CONTEXT: Any = None
+
+
+def start_fork_server() -> None:
+    """Start the fork server (and its resource tracker) now: long-lived helpers, not parse children."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
 def parse_isolated(path: str | Path, limits: ParseLimits | None = None) -> Document:
     """read_document(path) in a forked child; ParseTimeout / ParseOutOfMemory when it oversteps."""
     limits = limits or ParseLimits()
-    ctx = mp.get_context("fork")
+    ctx = _context()
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(path), limits.memory_mb, send), daemon=True)
+    settings = {k: v for k, v in os.environ.items() if k.startswith("BUDGETQA_")}
+    proc = ctx.Process(target=_child, args=(str(path), limits.memory_mb, send, settings), daemon=True)
     proc.start()
     send.close()
     try:

@@ -13,7 +13,7 @@ from ingest.errors import IngestError, NeedsOcr, TooManyPages
 from ingest.pdf_reader import read_pdf
 from ingest.pipeline import ingest_paths
 from ingest.records import document_records
-from ingest.sandbox import ParseLimits, parse_isolated
+from ingest.sandbox import ParseLimits, parse_isolated, start_fork_server
 from ingest.storage import StorePaths, Stores
 
 KILL_GRACE_SECONDS = 5  # parse_isolated joins the killed child for at most 5 s
@@ -45,6 +45,7 @@ def _next_file(tmp_path: Path, tag: str) -> Path:
 def test_hostile_pdf_gets_its_typed_error_within_the_limits(attack, tmp_path):
     bad = _write(tmp_path, attack.filename, attack.make())
     limits = ParseLimits(seconds=attack.seconds, memory_mb=attack.memory_mb)
+    start_fork_server()  # the parse children's fork server stays: only the child must be gone
     before = child_pids()
     started = time.perf_counter()
     with pytest.raises(IngestError) as caught:
