@@ -19,8 +19,8 @@ TABLE_SETTINGS: dict[str, Any] = {
     "intersection_tolerance": 3,
 }
 CONTEXT_LINES = 8  # lines above a grid read for its title, number, 单位 and 部门
-BANNER_ROWS = 4
-TABLE_PAGE_SHARE = 0.5  # grids this tall a share of the page make it a table page: no narrative on it  # leading grid rows that may print the title or 单位 inside the grid
+BANNER_ROWS = 4  # leading grid rows that may print the title or 单位 inside the grid
+TABLE_PAGE_SHARE = 0.5  # grids this tall a share of the page make it a table page: no narrative on it
 
 
 def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
