@@ -188,8 +188,9 @@ class Service:
         This one stops building engines but keeps answering the questions still running on it."""
         self.stop_prebuild()
         from ingest.storage import StorePaths
+        from ingest.vectors import forget_chroma_systems
 
-        _forget_chroma_system(StorePaths.at(self.store_dir).chroma)
+        forget_chroma_systems(StorePaths.at(self.store_dir).chroma, stop=False)  # questions may still use it
         return Service(self.store_dir, self.lexicon, self.patterns, self.use_vectors, self.cache_size)
 
     # -- public --------------------------------------------------------------------------------
@@ -421,25 +422,6 @@ class Service:
     def _whole_query(self, question: str) -> Query:
         """The question's wording understood (ranking direction, top N) without any document's names."""
         return understand(question, self.lexicon, self.patterns)
-
-
-def _forget_chroma_system(path: Path) -> None:
-    """Make the next Chroma client at `path` in this process read the index afresh. chromadb keeps one
-    system per path per process, and it does not see another process's writes: its filtered queries
-    then fail with 'Error finding id' (chroma#3769) and narrative answers fall back to BM25. The old
-    system is not stopped (ingest.backup stops it before a restore): questions, or an upload being
-    ingested, may still run on it; it goes when they let go of it."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    systems = SharedSystemClient._identifier_to_system
-    for identifier in list(systems):
-        try:
-            same = Path(identifier).resolve() == path.resolve()
-        except (OSError, ValueError):
-            continue
-        if same:
-            systems.pop(identifier, None)
-            SharedSystemClient._identifier_to_refcount.pop(identifier, None)
 
 
 def open_service(store_dir: str | Path, **kwargs: Any) -> Service:

@@ -98,7 +98,9 @@ def _copy_store(source: StorePaths, dest: Path) -> Path:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    _forget_open_chroma(dest / source.chroma.name)
+    from .vectors import forget_chroma_systems
+
+    forget_chroma_systems(dest / source.chroma.name, stop=True)  # it would read the replaced files
     return dest
 
 
@@ -124,24 +126,6 @@ def _copy_tree(src: Path, dest: Path) -> None:
             _copy_sqlite(item, dest / item.name)
         else:
             shutil.copy2(item, dest / item.name)
-
-
-def _forget_open_chroma(chroma_dir: Path) -> None:
-    """Chroma keeps one open system per directory per process; one opened here before the swap
-    would go on reading the replaced (deleted) files. Stop it, so the next client opens the new ones."""
-    try:
-        from chromadb.api.shared_system_client import SharedSystemClient
-    except ImportError:
-        return
-    systems = getattr(SharedSystemClient, "_identifier_to_system", {})
-    for identifier in list(systems):
-        try:
-            same = Path(identifier).resolve() == chroma_dir.resolve()
-        except (OSError, ValueError):
-            continue
-        if same:
-            systems.pop(identifier).stop()
-            getattr(SharedSystemClient, "_identifier_to_refcount", {}).pop(identifier, None)
 
 
 def _swap_in(work: Path, dest: Path) -> None:

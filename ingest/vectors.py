@@ -167,3 +167,25 @@ def row_sentence(cells: list[Record]) -> str:
         elif r.text:
             parts.append(f"{leaf}：{r.text[:80]}")
     return f"{first.table}：{label}" + ("，".join(parts)[:600] if parts else "") + "。"
+
+
+def forget_chroma_systems(path: str | Path, stop: bool) -> None:
+    """Make the next Chroma client at `path` in this process open the index afresh. chromadb keeps one
+    system per directory per process, and it sees neither another process's writes nor files swapped
+    under it (chroma#3769). `stop`: close the old system too (a restore replaces its files); else it
+    goes when whatever still runs on it (a question, an upload) lets go."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+    except ImportError:
+        return
+    systems = getattr(SharedSystemClient, "_identifier_to_system", {})
+    for identifier in list(systems):
+        try:
+            same = Path(identifier).resolve() == Path(path).resolve()
+        except (OSError, ValueError):
+            continue
+        if same:
+            system = systems.pop(identifier, None)
+            getattr(SharedSystemClient, "_identifier_to_refcount", {}).pop(identifier, None)
+            if stop and system is not None:
+                system.stop()
