@@ -25,6 +25,19 @@ def label_key(label: str) -> str:
     return _QUOTES.sub("", normalize_label(label))
 
 
+_FIRST_LEVEL = re.compile(r"^[一二三四五六七八九十]+、")
+_SECOND_LEVEL = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+
+
+def column_name(column: str, totals: frozenset[str] | set[str]) -> str:
+    """What a column is called in an answer: its last header, or the header above a 小计/合计
+    (「基本支出/小计」 → 基本支出)."""
+    parts = column.split("/")
+    if len(parts) > 1 and label_key(parts[-1]) in totals:
+        return re.sub(r"^(?:19|20)\d\d年度?", "", label_key(parts[-2]))
+    return column_leaf(column)
+
+
 def column_leaf(column: str) -> str:
     """Last header of a column path, as a key: 「三公经费预（决）算数（财政拨款）/小计」 → 「小计」."""
     return label_key(column.split("/")[-1])
@@ -69,6 +82,7 @@ class Row:
     cells: dict[str, StoredRecord] = field(default_factory=dict)
     is_total: bool = False
     is_subtotal: bool = False
+    section: str = ""        # the 「一、…」 row above a 「（一）…」 row on its side of the table (「二、上年结转」)
 
     @property
     def page(self) -> int:
@@ -124,6 +138,7 @@ class Catalog:
                     info.rows.append(row)
             row.cells.setdefault(r.column, r)
         self._mark_subtotals()
+        self._mark_sections()
         self.by_label: dict[str, list[Row]] = defaultdict(list)
         self.by_code: dict[str, list[Row]] = defaultdict(list)
         self.by_column: dict[str, list[tuple[TableInfo, str]]] = defaultdict(list)
@@ -136,6 +151,8 @@ class Catalog:
                 continue
             for col in dict.fromkeys(c for row in info.rows for c in row.cells):
                 self.by_column[column_leaf(col)].append((info, col))
+                if (name := column_name(col, lexicon.total_labels)) != column_leaf(col):
+                    self.by_column[name].append((info, col))   # 「基本支出/小计」 is 基本支出
         self.phrases = frozenset(k for k in [*self.by_label, *self.by_column] if len(k) >= 2)
 
     @classmethod
@@ -160,6 +177,18 @@ class Catalog:
                 others = [o for o in rows if o is not row]
                 if others and _amount(row) == sum((_amount(o) for o in others), Decimal(0)):
                     row.is_subtotal = True
+
+    def _mark_sections(self) -> None:
+        """Each 「（一）…」 row's 「一、…」 heading row on the same side (first header of its columns), so
+        that 「（一）一般公共预算拨款」 under 「二、上年结转」 is known as carried over, not this year's."""
+        heading: dict[tuple, str] = {}
+        for row in sorted(self.rows, key=lambda r: (r.document_id, r.table, r.row_number)):
+            sides = {c.split("/")[0] for c in row.cells}
+            if _FIRST_LEVEL.match(row.label):
+                for side in sides:
+                    heading[(row.document_id, row.table, side)] = row.label
+            elif _SECOND_LEVEL.match(row.label):
+                row.section = next((h for side in sides if (h := heading.get((row.document_id, row.table, side)))), "")
 
     def table_of(self, row: Row) -> TableInfo:
         return self.tables[(row.document_id, row.table)]

@@ -220,6 +220,7 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--questions", metavar="FILE", help="JSON-lines questions (default: eval/questions/sample.jsonl)")
     p.add_argument("--json", action="store_true", help="print the per-category summary as JSON")
     p.add_argument("--min-accuracy", type=float, metavar="X", help="exit 1 if budgetqa's accuracy is below X (0–1)")
+    p.add_argument("--max-wrong", type=int, metavar="N", help="exit 1 if budgetqa gives more than N wrong answers")
     p.add_argument("--out", metavar="DIR", help="where the Markdown and JSON reports go (default: eval/reports/)")
     _store_arg(p)
 
@@ -248,6 +249,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.min_accuracy is not None and (accuracy is None or accuracy < args.min_accuracy):
         print(f"error: budgetqa accuracy {accuracy if accuracy is None else round(accuracy, 4)} is below "
               f"--min-accuracy {args.min_accuracy}", file=sys.stderr)
+        return 1
+    wrong = report.wrong()
+    if args.max_wrong is not None and (wrong is None or wrong > args.max_wrong):
+        print(f"error: budgetqa gave {wrong} wrong answer(s), more than --max-wrong {args.max_wrong} "
+              f"(each is listed in {md})", file=sys.stderr)
         return 1
     return 0
 

@@ -18,9 +18,10 @@ from ingest.text import strip_ordinal
 from . import operations as ops
 from .answer import Answer, Citation, Value
 from .asks import join_answers, split_asks
-from .catalog import Catalog, abbreviates, strip_place, subsequence
+from .catalog import Catalog, abbreviates, column_leaf, label_key, strip_place, subsequence
 from .compose import candidate, citations, cite, cite_sentence, figure_text, not_found, value
 from .consistency import answer_consistency, is_consistency_question
+from .counts import stated_count
 from .documents import document_list
 from .lexicon import Lexicon
 from .names import name_forms
@@ -48,11 +49,14 @@ from .prior import (
 )
 from .resolve import Figure, Resolution, Resolver
 from .scopes import mixed_scopes, one_scope
+from .stages import StagedItem, answer_stages, asks_budget_stage, find_items, row_items, stage_amount, staged_items, stages_asked
 from .understand import Query, detect_scope, normalize_question, understand
 
 MAX_QUESTION_CHARS = 500  # a question longer than this is refused at once (bounded work per request)
 TABLE_OPERATIONS = ("sum", "difference", "share", "rank", "count", "check")
 _ASKED_CODE = re.compile(r"(?<![\d.])(\d{3,7})(?![\d.年月日万元%个辆人项])")
+_ITEM_MARKS = re.compile(r"（[类款项]）")
+_SUBJECTLESS = re.compile(r"^(?:与|和|同|较|比)(?:上年|去年|上一年|(?:19|20)\d\d年)")
 _CLAIM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万|元)")
 
 VectorSearch = Callable[[str, int], Sequence[Any]]
@@ -91,6 +95,8 @@ class Engine:
         self._amounts: list[NarrativeAmount] | None = None
         self._sentences: list[Sentence] | None = None
         self._operands: NarrativeOperands | None = None
+        self._staged: list[StagedItem] | None = None
+        self._sentences_by_place: dict[tuple[int, str, int], Sentence] | None = None
         self._keep: frozenset[str] | None = None
         self._checks_lock = threading.Lock()
         self._understood = lru_cache(maxsize=64)(self._read_question)
@@ -203,9 +209,37 @@ class Engine:
 
     def _read_question(self, question: str) -> Query:
         original = normalize_question(question)
-        text = self._without_department(original)
+        text = self._spread_over_tables(self._shared_suffix(self._without_department(original)))
         q = understand(text, self.lexicon, self.patterns, self.keep | self.resolver.scope_words)
         return replace(q, question=question, department=text != original)
+
+    def _shared_suffix(self, text: str) -> str:
+        """「人员经费和公用经费合计」 read as 「人员经费合计和公用经费合计」 when both are printed labels and
+        the first alone is not."""
+        def spread(m: re.Match[str]) -> str:
+            first, second, suffix = m.groups()
+            for cut in range(len(first) - 2, -1, -1):
+                head = first[cut:]
+                if label_key(head + suffix) in self.catalog.by_label and label_key(head) not in self.catalog.by_label \
+                        and label_key(second + suffix) in self.catalog.by_label:
+                    return f"{first}{suffix}和{second}{suffix}"
+            return m.group(0)
+        return re.sub(r"([\u4e00-\u9fff]{2,12}?)[和与及、]([\u4e00-\u9fff]{2,8}?)(合计|小计|总计)", spread, text)
+
+    def _spread_over_tables(self, text: str) -> str:
+        """「差旅费，基本支出和项目支出加起来」 read as 「基本支出的差旅费和项目支出的差旅费加起来」 when the row is
+        printed in a table titled with each word (and neither word is one of its columns)."""
+        def spread(m: re.Match[str]) -> str:
+            before, first, second = m.groups()
+            for cut in range(len(before) - 1):
+                rows = self.catalog.by_label.get(label_key(before[cut:]), [])
+                if rows and all(any(w in label_key(r.table) and not any(column_leaf(c) == w for c in r.cells)
+                                    for r in rows) for w in (first, second)):
+                    item = before[cut:]
+                    return f"{before[:cut]}{first}的{item}和{second}的{item}"
+            return m.group(0)
+        return re.sub(r"([\u4e00-\u9fff（）]{2,16})[，,、]?([\u4e00-\u9fff]{4,6})[和与及]([\u4e00-\u9fff]{4,6}?)"
+                      r"(?=加起来|合起来|合计|一共|总共|共计)", spread, text)
 
     def _without_department(self, text: str) -> str:
         """The question without the stored departments' names and abbreviations (工信局); before
@@ -214,9 +248,20 @@ class Engine:
                  for n in (*name_forms(d.department), strip_place(d.department))]
         names += [o for o in detect_scope(text, self.patterns).orgs
                   if any(abbreviates(o, d.department) for d in self.documents)]
+        terms = self._terms_after_names
         for name in sorted(set(names), key=len, reverse=True):
-            text = re.sub(re.escape(name) + r"(?=机关|本级)", name[-1], text).replace(name, "")
+            own = rf"(?=机关|本级)(?!{terms})" if terms else r"(?=机关|本级)"
+            text = re.sub(re.escape(name) + own, name[-1], text).replace(name, "")
         return text
+
+    @property
+    def _terms_after_names(self) -> str:
+        """Terms that begin with 机关 (机关运行经费, 机关事业单位…): 「审计局机关运行经费」 is the 机关运行经费 of
+        审计局, not its 局机关 unit."""
+        words = {w for w in [*self.lexicon.aliases, *self.lexicon.aliases.values(), *self.lexicon.dictionary,
+                             *self.catalog.by_label]
+                 if w.startswith("机关") and len(w) >= 4}
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     def _answer(self, question: str) -> Answer:
         if not normalize_question(question):
@@ -232,6 +277,8 @@ class Engine:
         if refusal:
             return refusal
         docs = self._documents_for(q)
+        if (staged := self._budget_stages(q, docs)) is not None:
+            return staged
         res = self.resolver.resolve(q, docs)
         if q.operation == "check" and (stated := stated_sum_check(q, self.sentences)) is not None:
             return stated
@@ -258,6 +305,12 @@ class Engine:
             return self._code_name(q, res)
         if q.operation == "change" and not why and not q.narrative:
             return self._change(q, res, docs)
+        if q.operation == "count" and (stated := stated_count(q.question, q.text, self.sentences)) is not None:
+            listed = self._table(q, res, docs)     # a table listing as many (the units of 整体绩效表) is cited too
+            if listed is not None and listed.found and listed.values[:1] and \
+                    listed.values[0].value == stated.values[0].value:
+                stated.citations += listed.citations
+            return stated
         if q.operation == "count" and not res.figures and (listed := self._count_listed(q)) is not None:
             return listed
         if q.narrative or q.operation == "change" or (q.operation == "count" and q.measure):
@@ -413,8 +466,10 @@ class Engine:
             text = text[:m.start] + "　" * (m.end - m.start) + text[m.end:]
         for word in self.patterns["list"]:
             text = text.replace(word, "　" * len(word))
+        text = re.sub(r"\d{4}年度?", lambda x: "　" * len(x.group()), text)
         words = re.findall(r"[\u4e00-\u9fff]{2,}", self.resolver.partial_stop.sub(lambda x: "　" * len(x.group()), text))
-        return [w for w in words if w in self._corpus and not any(w in k for k in self.catalog.by_label)]
+        return [w for w in words if w in self._corpus and w in q.text and w not in self.resolver.scope_words
+                and not any(w in k for k in self.catalog.by_label)]
 
     # -- figures the narrative states ------------------------------------------------------------
     @property
@@ -548,6 +603,38 @@ class Engine:
         return not_found(q.question, f"未找到科目编码{'、'.join(missing)}的数字；库中{self.holdings()}的表中没有这一编码的行。",
                          "lookup")
 
+    def _budget_stages(self, q: Query, docs: set[int]) -> Answer | None:
+        """「…年初预算和决算数各是多少」 over 决算 documents: from the narrative's stage amounts (chatbot.stages),
+        never from the 决算 column. Left to the tables when a column prints the stage (「预算数」)."""
+        held = [d for d in self.documents if d.id in docs]
+        if not held or any(d.kind != "决算" for d in held) or not asks_budget_stage(q.text):
+            return None
+        items = [i for i in self.staged_items if i.document_id in docs]
+        codes = {c: (strip_ordinal(rows[0].label), self._parent_label(rows[0]))
+                 for c in _ASKED_CODE.findall(q.text) if (rows := self.catalog.by_code.get(c))}
+        holdings = f"库中有：{self.holdings()}。"
+        answer = answer_stages(q.question, q.text, items, codes, holdings)
+        if answer.found:
+            return answer
+        _, stages = stages_asked(q.text)
+        res = self.resolver.resolve(q, docs)
+        rows = {id(f.row): f.row for f in res.figures if f.row is not None}.values()
+        printed = [it for r in rows for it in row_items(r.label, r.document_id, r.cells)
+                   if all(stage_amount(it, s) for s in stages)]
+        named = find_items(printed, q.text, codes) or [it for it in printed if len(it.amounts) == len(printed[0].amounts)
+                                                       and len(printed) == 1]
+        return answer_stages(q.question, q.text, [], codes, holdings, named[:1]) if named else answer
+
+    def _parent_label(self, row: Any) -> str | None:
+        parent = self.resolver.parent(row)
+        return strip_ordinal(parent.label) if parent is not None else None
+
+    @property
+    def staged_items(self) -> list[StagedItem]:
+        if self._staged is None:
+            self._staged = staged_items(self.sentences, [d.department for d in self.documents])
+        return self._staged
+
     def _documents_for(self, q: Query) -> set[int]:
         docs = [d for d in self.documents if (not q.scope.years or d.year in q.scope.years)
                 and (not q.scope.kinds or d.kind in q.scope.kinds or "预算" in q.scope.kinds)]
@@ -620,20 +707,42 @@ class Engine:
         retrieved = nav.retrieve(nq, None)
         ids = retrieved + [c.id for c in nav.chunks if c.document_id in docs and c.id not in retrieved]
         year_of = {d.id: d.year for d in self.documents}
-        for cand in nav.best(nq, ids, self.patterns):
-            s = cand.sentence
+        by_title: FoundChange | None = None
+        subjectless = [x for x in self.sentences if x.document_id in docs and _SUBJECTLESS.match(plain(x.text))]
+        for s in [c.sentence for c in nav.best(nq, ids, self.patterns)] + subjectless:
+            s = self._with_subject(s)
             year = year_of.get(s.document_id)
             if s.document_id not in docs or (strict and not year):
                 continue
             text, leaf = plain(s.text), plain(s.section.split(" › ")[-1])
             changes = [c for c in stated_changes(text)
                        if (not strict or c.against_year((year or 0) - 1))
-                       and _names_all(leaf + text[:c.start] + c.what, groups)
+                       and _names_all(_ITEM_MARKS.sub("", leaf + text[:c.start] + c.what), groups)
                        and (not c.what or self.lexicon.canonical(c.what) in q.canonical or c.what in q.text)]
-            if changes:
-                name = self._subject_name(q, res, qualified=not any(c.what for c in changes))
-                return self._with_current(FoundChange(s, changes, name or "", year), res, text)
-        return None
+            if not changes:
+                continue
+            name = self._subject_name(q, res, qualified=not any(c.what for c in changes))
+            found = self._with_current(FoundChange(s, changes, name or "", year), res, text)
+            # a sentence naming the item itself (「住房保障（类）支出…增加2627.95万元」) before one that only
+            # stands under its title (「住房公积金（项）…增加481.1万元」 in 「（三）住房保障支出（类）」)
+            if any(_names_all(_ITEM_MARKS.sub("", text[:c.start] + c.what), groups) for c in changes):
+                return found
+            by_title = by_title or found
+        return by_title
+
+    def _with_subject(self, s: Sentence) -> Sentence:
+        """A sentence that states a change without naming what changed (「与上年相比增加2627.95万元」), joined
+        to the sentence before it that names it (「住房保障（类）支出7344.46万元，主要用于…。」)."""
+        if not _SUBJECTLESS.match(plain(s.text)) or s.index == 0:
+            return s
+        before = self._sentence_at.get((s.document_id, s.section, s.index - 1))
+        return replace(before, text=before.text + s.text) if before is not None else s
+
+    @property
+    def _sentence_at(self) -> dict[tuple[int, str, int], Sentence]:
+        if self._sentences_by_place is None:
+            self._sentences_by_place = {(x.document_id, x.section, x.index): x for x in self.sentences}
+        return self._sentences_by_place
 
     def _with_current(self, found: FoundChange, res: Resolution, text: str) -> FoundChange:
         """This year's amount: the table figure the question names (when the sentence does not state

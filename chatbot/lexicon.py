@@ -39,6 +39,9 @@ class Lexicon:
     function_classes: dict[str, str] = field(default_factory=dict)   # 类 code -> printed name
     scope_groups: dict[str, str] = field(default_factory=dict)       # table kind -> funding scope
     scope_within: dict[str, str] = field(default_factory=dict)       # scope -> the scope it is part of
+    carry_over_words: tuple[str, ...] = ()          # 结转, 结余: a heading whose rows are not this year's
+    broadest_tables: tuple[str, ...] = ()           # table kinds holding all funds, broadest first
+    qualifier_links: frozenset[str] = frozenset()   # 「的」「中的」: between a table's word and a row's name
     _alias_lengths: tuple[int, ...] = field(default=(), repr=False)
 
     def canonical(self, text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
@@ -98,6 +101,12 @@ class Lexicon:
                 return i
         return len(self.tables)
 
+    def broad_preference(self, key: str | None) -> int:
+        """Rank of a table kind for a column's total said bare (「基本支出」): the broadest tables first
+        (all funds before one funding scope), then the default order."""
+        broad = self.broadest_tables
+        return broad.index(key) if key in broad else len(broad) + self.preference(key)
+
     def column(self, word: str) -> str:
         """Canonical column for a column word (合计/小计/资金总额 → 总计)."""
         return self.columns.get(word, word)
@@ -128,6 +137,9 @@ def load_lexicon(path: str | None = None) -> Lexicon:
                    function_classes=dict(data.get("function_classes", {})),
                    scope_groups={k: g for g, ks in data.get("scope_groups", {}).items() for k in ks},
                    scope_within={k: v for k, v in data.get("scope_within", {}).items() if not k.startswith("_")},
+                   qualifier_links=frozenset(data.get("qualifier_links", ())),
+                   broadest_tables=tuple(data.get("broadest_tables", ())),
+                   carry_over_words=tuple(data.get("carry_over_words", ())),
                    _alias_lengths=tuple(sorted({len(a) for a in aliases}, reverse=True)))
 
 

@@ -20,11 +20,13 @@ _SPLIT = re.compile(r"(?<=[。；;])")
 _NUMBER = r"\d+(?:\.\d+)?"
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _QUOTES = re.compile(r"[“”\"‘’'「」『』\s]")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 
 
 def plain(text: str) -> str:
-    """Text for matching: no quotes or spaces (「“三公”经费」 → 「三公经费」)."""
-    return _QUOTES.sub("", text)
+    """Text for matching: no quotes or spaces (「“三公”经费」 → 「三公经费」), no thousands separators
+    (「2,376.26万元」 → 「2376.26万元」: the whole figure, never its tail)."""
+    return _THOUSANDS.sub("", _QUOTES.sub("", text))
 
 
 class BudgetTokenizer:
@@ -238,6 +240,7 @@ def extract_values(query: Query, text: str, focus: Sequence[str]) -> list[tuple[
     """(label, number, unit) the sentence states for the question: the change figures after
     增加/减少/上升/下降, the count before the asked measure word, or the amount stated right after the
     asked term (「会议费预算8.36万元」) — never a number from elsewhere in the sentence."""
+    text = _THOUSANDS.sub("", text)
     if query.operation == "change":
         found = re.findall(rf"(增加|减少|增长|下降|上升|降低)了?({_NUMBER})(万元|亿元|元|%)", text)
         if found:

@@ -68,7 +68,8 @@ class NarrativeOperands:
                 qualifier = piece.endswith("的") and i == len(pieces) - 1 and m.end() < len(text)
                 if piece and not re.fullmatch(f"{scope}|{separators}", piece) and not container and not qualifier:
                     phrase = re.sub(self.patterns["operand_stop"], "", piece).strip("的")
-                    if len(phrase) >= 2:
+                    bare = re.sub(r"(?:19|20)\d\d年度?", "", piece).strip("的")
+                    if len(phrase) >= 2 and bare not in self.patterns["scope_words"]:   # 「一般公共预算」 scopes
                         out.append((pos, phrase))
                 pos += len(piece)
         return out
@@ -116,7 +117,8 @@ class NarrativeOperands:
     def is_scope(self, text: str, f: Figure) -> bool:
         """A figure named as a container or qualifier (「工发资金里」「三公经费中」「三公经费的」)."""
         scope = rf"(?:{self.patterns['partial_stop']})*(?:{self.patterns['operand_scope']})"
-        return f.end >= 0 and re.match(scope, text[f.end:]) is not None
+        after = text[f.end:]
+        return f.end >= 0 and not re.match(r"[和与及、，,]", after) and re.match(scope, after) is not None
 
 
 def amount_figure(a: NarrativeAmount, position: int, phrase: str) -> Figure:

@@ -174,7 +174,8 @@ def rank_items(q: Query, resolver: Resolver, figures: Sequence[Figure], modifier
         domain = "economic" if economic_cols else "function"
     if domain is None:
         return None
-    rows = resolver.domain_rows(domain, q.level, document_ids, q.scope_tables)
+    named = tuple(k for k, s, e in resolver.lexicon.table_hints(q.canonical) if q.canonical[s:e].endswith("表"))
+    rows = resolver.domain_rows(domain, q.level, document_ids, q.scope_tables, named)
     cols = list(dict.fromkeys([*modifiers, *column_words]))
     if not any(resolver.column_of(r, cols) for r in rows):
         cols = []

@@ -14,7 +14,7 @@ from ingest.numbers import format_amount_grouped
 from ingest.store import StoredRecord
 from ingest.text import strip_ordinal
 
-from .catalog import Catalog, Row, TableInfo, column_leaf, label_key, strip_place
+from .catalog import Catalog, Row, TableInfo, column_leaf, column_name, label_key, strip_place
 from .lexicon import Lexicon
 from .understand import Query
 
@@ -237,6 +237,8 @@ class Resolver:
             positions.setdefault(text[i:i + 2], []).append(i)
         out: dict[tuple[int, int, str], Mention] = {}
         for row, name in self.fuzzy_rows:
+            if name.startswith("其他") and "其他" not in text:
+                continue          # 「其他对个人和家庭的补助」 is the rest of a group, never the group asked
             name_pairs = [name[i:i + 2] for i in range(len(name) - 1)]
             found = _best_window(name_pairs, positions, len(name) + 3)
             if found is None:
@@ -264,8 +266,10 @@ class Resolver:
         mentions = self.mentions(query.canonical, blocked)
         mentions += self.elliptic_mentions(query.canonical, mentions)
         mentions += self.partial_mentions(query.canonical, mentions, blocked)
-        if any(m.phrase not in self.scope_words for m in mentions):
-            mentions = [m for m in mentions if m.phrase not in self.scope_words]
+        def scope(m: Mention) -> bool:   # 「一般公共预算」 as said, even when matched to a longer label
+            return m.phrase in self.scope_words or query.canonical[m.start:m.end] in self.scope_words
+        if any(not scope(m) for m in mentions):
+            mentions = [m for m in mentions if not scope(m)]
         mentions.sort(key=lambda m: m.start)
         cut = query.canonical.find("占") if query.operation == "share" else -1
         segments = [mentions] if cut < 0 else [[m for m in mentions if m.start < cut],
@@ -276,14 +280,18 @@ class Resolver:
             for m in seg:
                 modifier_of[id(m)] = mods
         modifiers = list(dict.fromkeys(p for mods in modifier_of.values() for p in mods))
+        table_word = self.table_qualifiers(query.canonical, mentions)
         figures: list[Figure] = []
         empty: list[TableInfo] = []
         previous_end = 0
         for m in mentions:
             mods = modifier_of.get(id(m), [])
-            if m.phrase in mods:
+            if m.phrase in mods or any(id(m) == a for _, a in table_word.values()):
                 continue
             cands, empties = self._candidates(m, mods, document_ids)
+            cands = [c for c in cands if not self.carried_over(c, query.canonical)]
+            if (word := next((w for k, (w, _) in table_word.items() if k == id(m)), None)) is not None:
+                cands = [c for c in cands if word in label_key(c.table)]
             empty += empties
             local = tuple(k for k, s, e in hints if previous_end <= s and e <= m.start)
             previous_end = m.end
@@ -302,9 +310,31 @@ class Resolver:
                         empty.append(info)
                     elif (total := info.total_row()) is not None:
                         figures.append(self.cell_figure(total, modifiers))
+        if query.operation == "lookup" and len(figures) >= 2:   # 「基本支出中对个人和家庭的补助」: 基本支出 only scopes
+            figures = [f for f in figures if not (re.match(r"(?:当中|之中|中|里)", query.canonical[f.end:])
+                                                  and any(g.position > f.position for g in figures))] or figures
         if query.operation in ("difference", "sum", "share", "check") and len(figures) == 1:
             figures = self.columns_of_one_row(figures[0], modifiers) or figures
         return Resolution(mentions, modifiers, figures, empty)
+
+    def carried_over(self, f: Figure, text: str) -> bool:
+        """A row under a 上年结转/结余 heading, for a question that does not say 结转 or 结余."""
+        words = self.lexicon.carry_over_words
+        return f.row is not None and any(w in f.row.section for w in words) and not any(w in text for w in words)
+
+    def table_qualifiers(self, text: str, mentions: list[Mention]) -> dict[int, tuple[str, int]]:
+        """「项目支出的差旅费」: a word that names tables (项目支出) said just before a row's name, when the row
+        is printed in a table so titled — the row is read from that table only. Keyed by the row's
+        mention: (the word, the qualifying mention's id)."""
+        out: dict[int, tuple[str, int]] = {}
+        for a, b in zip(mentions, mentions[1:]):
+            if not b.rows or text[a.end:b.start] not in self.lexicon.qualifier_links:
+                continue
+            word = label_key(a.phrase)
+            if len(word) >= 4 and any(word in label_key(row.table) for row in b.rows) \
+                    and not any(column_leaf(c) == word for row in b.rows for c in row.cells):
+                out[id(b)] = (word, id(a))
+        return out
 
     def columns_of_one_row(self, figure: Figure, modifiers: list[str]) -> list[Figure]:
         """「促进中心基本支出和项目支出差多少」: one named row, two of its columns named — a figure each."""
@@ -339,7 +369,7 @@ class Resolver:
         for info, col in self._own_year(m.columns):
             total = info.total_row()
             if info.document_id in document_ids and total is not None and col in total.cells:
-                cands.append(self._figure(total.cells[col], column_leaf(col), total))
+                cands.append(self._figure(total.cells[col], column_name(col, self.lexicon.total_labels), total))
         if m.concept:
             figs, empty = self._concept(m.concept, modifiers, document_ids)
             cands += figs
@@ -375,7 +405,7 @@ class Resolver:
         for info, col in cols:
             total = info.total_row()
             if info.document_id in document_ids and total is not None and col in total.cells:
-                out.append(self._figure(total.cells[col], column_leaf(col), total))
+                out.append(self._figure(total.cells[col], column_name(col, self.lexicon.total_labels), total))
         for f in out:
             f.secondary = True
         return out
@@ -522,7 +552,9 @@ class Resolver:
         hinted = [c for c in primary if c.kind in local] or [c for c in primary if c.kind in query.tables] \
             or [c for c in primary if c.kind in query.scope_tables]
         pool = hinted or primary
-        pool = sorted(pool, key=lambda f: (self.lexicon.preference(f.kind), f.row.row_number if f.row else 0))
+        totals = all(f.row is not None and f.row.is_total for f in pool)   # a column's total: the broadest table
+        rank = self.lexicon.broad_preference if totals else self.lexicon.preference
+        pool = sorted(pool, key=lambda f: (rank(f.kind), f.row.row_number if f.row else 0))
         best = pool[0]
         seen = {(best.kind, best.value)}
         for c in sorted(cands, key=lambda f: self.lexicon.preference(f.kind)):
@@ -533,8 +565,9 @@ class Resolver:
 
     # -- sets of rows ----------------------------------------------------------------------------
     def domain_rows(self, domain: str, level: str | None, document_ids: set[int],
-                    scope_tables: tuple[str, ...] = ()) -> list[Row]:
-        """The rows a ranking or count runs over: projects, units, or subjects at one level."""
+                    scope_tables: tuple[str, ...] = (), named_tables: tuple[str, ...] = ()) -> list[Row]:
+        """The rows a ranking or count runs over: projects, units, or subjects at one level — from the
+        table the question names first (「收支总表中，哪一类…」)."""
         if domain == "project":
             return [r for t in self.catalog.tables_of_kind("项目绩效表", document_ids) for r in t.rows
                     if not r.is_subtotal and not r.is_total]
@@ -547,18 +580,22 @@ class Resolver:
             kinds = ["支出表", "一般公共预算支出表", "收入表"]
         if scope_tables:                 # the scope the question names first (「一般公共预算支出中…」)
             kinds = sorted(kinds, key=lambda k: k not in scope_tables)
-        for kind in kinds:
-            rows = [r for t in self.catalog.tables_of_kind(kind, document_ids) for r in t.rows
-                    if r.code and len(r.code) == digits]
-            if rows:
+        classes = self.lexicon.function_classes
+        names = set(classes.values())
+        by_name = domain == "function" and digits == 3   # 类 printed without codes (「八、社会保障和就业支出」)
+
+        def rows_of(kind: str, coded: bool) -> list[Row]:
+            tables = self.catalog.tables_of_kind(kind, document_ids)
+            if coded:   # a 3-digit code of a unit (「西安市审计局（117）」) is not a 类
+                return [r for t in tables for r in t.rows if r.code and len(r.code) == digits
+                        and (not by_name or not classes or r.code in classes)]
+            return [r for t in tables for r in t.rows if label_key(strip_ordinal(r.label)) in names]
+
+        order = [(k, coded) for k in dict.fromkeys([*named_tables, *kinds, "收支总表"])
+                 for coded in ((True, False) if by_name else (True,))]
+        for kind, coded in order:
+            if rows := rows_of(kind, coded):
                 return rows
-        if domain == "function" and digits == 3:     # 类 printed without codes (「八、社会保障和就业支出」)
-            names = set(self.lexicon.function_classes.values())
-            for kind in ["收支总表", *kinds]:
-                rows = [r for t in self.catalog.tables_of_kind(kind, document_ids) for r in t.rows
-                        if label_key(strip_ordinal(r.label)) in names]
-                if rows:
-                    return rows
         return []
 
     def children(self, row: Row) -> list[Row]:

@@ -122,6 +122,13 @@ class EvalReport:
             return None
         return run.summary["overall"]["accuracy"]
 
+    def wrong(self, system: str = "budgetqa") -> int | None:
+        """How many answers gave a wrong figure or answer (a refusal is not wrong)."""
+        run = self.runs.get(system)
+        if run is None or run.error or not run.summary:
+            return None
+        return run.summary["overall"]["wrong"]
+
     def categories(self) -> list[str]:
         seen: dict[str, None] = {}
         for run in self.runs.values():

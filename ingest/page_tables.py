@@ -3,6 +3,7 @@ lines that are left for the narrative. Geometry only: what stands above a grid, 
 rows, or below it (notes); the grid's own cells are read from pdfplumber's cells, never page text."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .grid import Grid, cells_to_grid, drop_empty_columns
@@ -60,7 +61,14 @@ def _beside(line: Line, spans: list[tuple[float, float]]) -> bool:
 
 
 def is_boxed_paragraph(grid: Grid) -> bool:
-    """A one-column grid of sentences: narrative drawn in a box, not a table."""
+    """A one-column grid of sentences, or a lone ruled line that is not a row of amounts (words of a
+    sentence underlined: 「2026」「年本」「单位」, 「1935.」「36」): narrative drawn in a box, not a table."""
+    if grid.n_rows == 1:
+        texts = [t for t in (grid.text(0, c) for c in range(grid.n_cols)) if t]
+        amounts = [t for t in texts if re.fullmatch(r"-?[\d,]+(?:\.\d+)?", t)]
+        words = [t for t in texts if t not in amounts]
+        if grid.n_cols <= 2 or any(re.search(r"[，。；、]", t) for t in words) or 2 * len(amounts) < len(texts):
+            return True
     if grid.n_cols != 1:
         return False
     texts = [grid.text(r, 0) for r in range(grid.n_rows)]

@@ -123,3 +123,66 @@ def test_figures_of_disjoint_scopes_are_not_computed_together(real):
 def test_other_departments_and_years_are_still_refused(real):
     assert not real.ask("北京市审计局2021年“三公”经费预算是多少？").found
     assert not real.ask("上海市审计局2023年部门决算的支出总计是多少？").found
+
+
+# -- 决算: stage amounts the narrative states (chatbot.stages) ------------------------------------------
+@pytest.mark.parametrize("question, values", [
+    ("普陀区财政局2024年财政委托业务支出（2010608）的年初预算和决算数各是多少？", ("450.52", "449.52")),
+    ("普陀区委社会工作部2024年一般公共预算财政拨款支出的全年预算和决算数各是多少？", ("321.02", "307.82")),
+    ("普陀区财政局2024年行政运行（2010601）支出决算比年初预算少了多少？", ("48.16",)),
+    ("普陀区委社会工作部2024年行政运行（2013901）决算比全年预算少多少？", ("0.68",)),
+    ("普陀区财政局2024年一般公共预算财政拨款支出完成年初预算的百分之多少？", ("98.20",)),
+])
+def test_final_accounts_stage_amounts_come_from_the_item_passage(real, question, values):
+    answer = real.ask(question)
+    assert answer.found and states(answer, *values), answer.answer
+    assert all(c.section for c in answer.citations), answer.citations
+
+
+def test_a_stage_the_document_does_not_state_is_refused_not_read_from_the_final_column(real):
+    answer = real.ask("普陀区财政局2024年行政运行（2010601）的全年预算是多少？")
+    assert not answer.found, answer.answer
+    assert "年初预算1,560.05万元" in answer.answer      # what the passage does state
+
+
+# -- counts the narrative states (chatbot.counts) --------------------------------------------------
+@pytest.mark.parametrize("question, value", [
+    ("截至2025年12月31日杭州市气象局共有几辆车？", "5"),                  # 「共有车辆5辆，其中…」: the total
+    ("截至2025年7月31日国家信访局实有多少辆车？", "15"),
+    ("北京市审计局2026年部门预算包含几个预算单位？", "2"),                 # not a count of table rows
+    ("上海市审计局设有多少个内设机构？", "20"),
+    ("烟台市审计局2026年纳入部门预算编制范围的二级预算单位有几个？", "4"),   # a numbered list 1.…4.
+])
+def test_counts_are_read_where_the_narrative_states_them(real, question, value):
+    answer = real.ask(question)
+    assert answer.found and [v.value for v in answer.values] == [value], answer.answer
+
+
+def test_a_purchase_is_not_the_fleet(real):
+    answer = real.ask("杭州市气象局2026年预算安排购置几辆车？")
+    assert "5辆" not in answer.answer, answer.answer
+
+
+# -- items named the way people name them ----------------------------------------------------------
+@pytest.mark.parametrize("question, values", [
+    ("2026年上海市审计局机关运行经费预算是多少？", ("2180.26",)),          # 审计局 + 机关运行经费, not 局机关
+    ("国家信访局2026年机关运行经费财政拨款预算是多少？", ("2376.26",)),     # 「2,376.26万元」 whole, not 376.26
+    ("烟台市审计局2026年一般公共预算基本支出中对个人和家庭的补助是多少？", ("214.73",)),   # not 其他对个人…
+    ("普陀区财政局2024年度基本支出里人员经费和公用经费合计分别是多少？", ("2152.26", "184.65")),
+    ("杭州市气象局2026年一般公共预算的基本支出和项目支出分别是多少？", ("3745.07", "2008.00")),  # 基本支出/小计
+    ("广州市统计局2026年项目支出的差旅费是多少？", ("19.45",)),            # the 项目支出 table's row
+    ("广州市统计局2026年一般公共预算安排的差旅费，基本支出和项目支出加起来一共多少？", ("31.49",)),
+    ("北京市审计局2026年人员经费占一般公共预算基本支出的比例是多少？", ("93.37",)),
+    ("江苏高院2019年住房保障支出比上年增加了多少？", ("2627.95",)),         # the class's own sentence
+    ("西安市审计局2026年部门综合预算收支总表中，哪一类功能支出金额最大？", ("3172.29",)),
+])
+def test_items_are_read_from_the_row_or_sentence_that_names_them(real, question, values):
+    answer = real.ask(question)
+    assert answer.found and states(answer, *values), answer.answer
+
+
+def test_wrong_near_misses_are_not_given(real):
+    assert "9,375.01" not in real.ask("2026年重庆市水利局一般公共预算财政拨款是多少？").answer   # 上年结转's row
+    assert [v.value for v in real.ask("国家信访局2026年机关运行经费财政拨款预算是多少？").values] == ["2376.26"]
+    rank = real.ask("西安市审计局2026年部门综合预算收支总表中，哪一类功能支出金额最大？")
+    assert "一般公共服务支出" in rank.answer and "（117）" not in rank.answer

@@ -111,6 +111,18 @@ def test_cli_eval_exits_non_zero_below_min_accuracy(store_dir, tmp_path, capsys,
     assert len(list((tmp_path / "out").glob("two-*.md"))) == 1
 
 
+@pytest.mark.parametrize("max_wrong, status", [("1", 0), ("0", 1)])
+def test_cli_eval_exits_non_zero_above_max_wrong(store_dir, tmp_path, capsys, max_wrong, status):
+    line = json.loads(LINES["lookup-001"])
+    line["id"], line["expected"]["values"] = "lookup-wrong", ["98765.43"]   # a figure the document never prints
+    path = tmp_path / "wrong.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    rc = main(["eval", "--store", str(store_dir), "--questions", str(path), "--out", str(tmp_path / "out"),
+               "--max-wrong", max_wrong])
+    assert rc == status
+    assert ("more than --max-wrong" in capsys.readouterr().err) == bool(status)
+
+
 @pytest.mark.slow
 def test_cli_eval_ingests_the_sample_into_an_empty_store(tmp_path, capsys):
     path = question_file(tmp_path / "one.jsonl", ["lookup-001"])

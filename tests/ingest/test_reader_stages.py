@@ -237,3 +237,16 @@ def test_a_narrative_only_disclosure_is_a_document(tmp_path):
     doc = read_pdf(_pdf(tmp_path / "explanation.pdf", explanation))
     assert (doc.department, doc.year, doc.kind, doc.tables) == ("某某市审计局", 2026, "预算", [])
     assert any("12.50万元" in chunk.text for chunk in doc.chunks)
+
+
+def test_a_lone_ruled_line_of_words_is_narrative_but_a_lone_row_of_amounts_is_a_table():
+    from ingest.grid import Grid, GridCell
+    from ingest.page_tables import is_boxed_paragraph
+
+    def one_row(*texts: str) -> Grid:
+        return Grid([[GridCell(t, (0, i)) for i, t in enumerate(texts)]], 9)
+
+    assert is_boxed_paragraph(one_row("年本", "单位", "政府采购预算总额"))      # words of a sentence underlined
+    assert is_boxed_paragraph(one_row("1935.", "36"))
+    assert is_boxed_paragraph(one_row("800", "人，", "主要为信访相关业务培训"))
+    assert not is_boxed_paragraph(one_row("合计", "156,211,123", "156,211,123", "0", "0", "0"))   # a continuation
