@@ -2,10 +2,16 @@
 a warm service, and the cold start (process start to first answer) through the CLI.
 
     python bench/bench_ask.py --store /tmp/qa-store [--rounds 5]
+    python bench/bench_ask.py --store /tmp/real-store --questions eval/questions/real.jsonl
+
+With --questions, the questions of an eval set over the documents it names (the real corpus: every
+question names its department, so routing is timed too): narrative, count and change questions are
+timed as narrative, the others as table questions.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -29,24 +35,37 @@ def pct(xs: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-def warm(store: Path, rounds: int) -> None:
+NARRATIVE_CATEGORIES = ("narrative", "count", "change")
+
+
+def eval_questions(path: Path) -> tuple[list[str], list[str]]:
+    """(table questions, narrative questions) of an eval set."""
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    narrative = [d["question"] for d in lines if d.get("category") in NARRATIVE_CATEGORIES]
+    table = [d["question"] for d in lines if d.get("category") not in NARRATIVE_CATEGORIES]
+    return table, narrative
+
+
+def warm(store: Path, rounds: int, table: list[str], narrative: list[str]) -> None:
     from chatbot.service import open_service
 
     started = time.perf_counter()
     service = open_service(store)
     opened = time.perf_counter()
-    service.warm()
-    print(f"open_service {1000 * (opened - started):.0f} ms; warm() (BM25 + vector index) "
+    service.warm(background=False)
+    print(f"open_service {1000 * (opened - started):.0f} ms; warm() (engines, BM25 + vector index) "
           f"{1000 * (time.perf_counter() - opened):.0f} ms")
-    for name, questions in (("table", TABLE), ("narrative", NARRATIVE)):
-        times = []
-        for _ in range(rounds):
+    for name, questions in (("table", table), ("narrative", narrative)):
+        first, again = [], []      # a question's first asking, and its askings again (its vector kept)
+        for r in range(rounds):
             for q in questions:
                 t = time.perf_counter()
                 service.ask(q)
-                times.append(1000 * (time.perf_counter() - t))
-        print(f"{name:9s} n={len(times):3d}  p50 {statistics.median(times):6.1f} ms  p95 {pct(times, 95):6.1f} ms"
-              f"  max {max(times):6.1f} ms")
+                (first if r == 0 else again).append(1000 * (time.perf_counter() - t))
+        for label, times in (("first", first), ("again", again)):
+            if times:
+                print(f"{name:9s} {label} n={len(times):3d}  p50 {statistics.median(times):6.1f} ms  "
+                      f"p95 {pct(times, 95):6.1f} ms  max {max(times):6.1f} ms")
 
 
 def cold(store: Path, question: str) -> None:
@@ -60,8 +79,10 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--store", required=True, type=Path)
     p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--questions", type=Path, help="an eval set (JSON lines) instead of the sample's questions")
     args = p.parse_args()
-    warm(args.store, args.rounds)
+    table, narrative = eval_questions(args.questions) if args.questions else (TABLE, NARRATIVE)
+    warm(args.store, args.rounds, table, narrative)
     cold(args.store, "三公经费是多少？")
     cold(args.store, "会议费预算是多少")
     return 0

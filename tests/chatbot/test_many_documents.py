@@ -348,6 +348,7 @@ def test_warm_prebuilds_an_engine_per_document_in_the_background(many_store):
         thread.join(timeout=60)
         assert not thread.is_alive()
         assert {k for k in service._engines} == {(d.id,) for d in service.documents}
+        assert all(e._narrative is not None for e in service._engines.values())   # BM25 built too
     finally:
         service.close()
 

@@ -21,6 +21,18 @@ def test_e5_puts_the_matching_sentence_first():
     assert len(q) == 384
 
 
+def test_a_question_asked_again_is_not_encoded_again():
+    from ingest.embedding import QUERY_CACHE
+
+    e5 = E5Embedding()
+    first = e5.get_query_embedding("机关运行经费是多少")
+    assert e5.get_query_embedding("机关运行经费是多少") is first          # kept, not recomputed
+    for i in range(QUERY_CACHE):
+        e5.get_query_embedding(f"问题{i}")
+    again = e5.get_query_embedding("机关运行经费是多少")                  # pushed out by newer questions
+    assert again is not first and np.allclose(again, first)
+
+
 class _FakeEmbeddings(BaseHTTPRequestHandler):
     calls: list[dict] = []
 
