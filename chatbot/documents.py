@@ -85,10 +85,13 @@ class Directory:
         return self.by_department.get(department, [])
 
     def pick(self, department: str, years: Iterable[int] = (), kinds: Iterable[str] = (),
-             exact_kind: bool = False, within: Iterable[StoredDocument] | None = None) -> StoredDocument | None:
+             exact_kind: bool = False, within: Iterable[StoredDocument] | None = None,
+             levels: Iterable[str] = ()) -> StoredDocument | None:
         """The department's document for the year and kind named: the latest year when none is named,
         a 预算 before a 决算 unless 决算 is named (`exact_kind`: a 预算 only, then — so that a ranking
-        never sets one department's 决算 against another's 预算)."""
+        never sets one department's 决算 against another's 预算), the 部门 one before the unit's own
+        单位 one unless `levels` asks 单位; of one disclosure stored as a PDF and as a workbook, the PDF
+        (it has pages to cite)."""
         docs = self.documents_of(department)
         if within is not None:          # only these (the documents that print the unit asked about)
             allowed = {d.id for d in within}
@@ -102,7 +105,8 @@ class Directory:
             docs = [d for d in docs if d.kind == "预算"]
         if not docs:
             return None
-        return max(docs, key=lambda d: (d.year or 0, d.kind == "预算", d.id))
+        wanted = set(levels) or {"部门"}
+        return max(docs, key=lambda d: (d.year or 0, d.kind == "预算", d.level in wanted, is_pdf(d), d.id))
 
     # -- routing by printed names --------------------------------------------------------------
     @property
@@ -171,3 +175,13 @@ def _other_place(text: str, start: int, end: int, department: str, orgs: tuple[s
 def document_list(documents: Iterable[StoredDocument]) -> str:
     """「长沙市工业和信息化局 2024年 部门预算」 for each document, joined by 「；」."""
     return "；".join(dict.fromkeys(f"{d.department} {d.year}年 部门{d.kind}" for d in documents))
+
+
+def is_pdf(doc: StoredDocument) -> bool:
+    """The document was read from a PDF (every file of a disclosure in two files)."""
+    return all(part.strip().lower().endswith(".pdf") for part in doc.source.split(" + "))
+
+
+def same_disclosure(a: StoredDocument, b: StoredDocument) -> bool:
+    """Two stored forms of one disclosure (its PDF and its workbook): same department, year, kind, level."""
+    return (a.department, a.year, a.kind, a.level) == (b.department, b.year, b.kind, b.level)

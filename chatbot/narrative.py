@@ -187,7 +187,10 @@ class NarrativeIndex:
             matched = [t for t in tokens if t in toks or t in haystack]
             matched_extra = [t for t in extra if t in toks or t in haystack]
             coverage = sum(weight[t] * _share_matched(t, matched) for t in whole) / total
+            said = plain(s.text)
+            own = sum(weight[t] * _share_matched(t, [m for m in matched if m in said]) for t in whole) / total
             score = coverage * 10 + sum(weight[t] for t in matched_extra) / sum(weight[t] for t in tokens)
+            score += own * 2    # the sentence says the words itself, not only its section's title
             score += 1.0 / (1 + min(rank[c] for c in hit)) + _bonuses(query, s.text, patterns)
             out.append(Scored(s, score, coverage, matched + matched_extra))
         return sorted(out, key=lambda x: -x.score)

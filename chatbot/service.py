@@ -19,7 +19,7 @@ from ingest.store import Store, StoredDocument, StoredRecord
 from . import across
 from .answer import Answer, Citation
 from .compose import cite, not_found
-from .documents import Directory, Named
+from .documents import Directory, Named, same_disclosure
 from .engine import MAX_QUESTION_CHARS, Engine, too_long
 from .lexicon import Lexicon, load_lexicon, load_patterns
 from .prior import strip_prior_words
@@ -46,6 +46,7 @@ class _Scope:
     compared: tuple[int, ...]
     kinds: tuple[str, ...]
     orgs: tuple[str, ...]          # organisations the question names (departments among them)
+    levels: tuple[str, ...] = ()   # 单位 when it asks a unit's own budget (单位预算, 本级), else ()
 
     @property
     def spans(self) -> dict[tuple[int, int], list[str]]:
@@ -251,8 +252,9 @@ class Service:
     def _scope(self, question: str) -> _Scope:
         text = normalize_question(question)
         found = detect_scope(text, self.patterns)
+        levels = ("单位",) if any(w in text for w in self.patterns["unit_level_words"]) else ()
         return _Scope(text, self.directory.named(text, found.orgs), found.years, found.compared_years, found.kinds,
-                      found.orgs)
+                      found.orgs, levels)
 
     def _answer(self, question: str) -> Answer:
         if not normalize_question(question):
@@ -293,9 +295,11 @@ class Service:
         when none; among `within`, the documents printing a unit the question names), a change between
         two stored years from both documents."""
         docs = self.directory.documents_of(department)
+        if len({(d.year, d.kind, d.level) for d in docs}) == 1 and not scope.compared:
+            docs = [self.directory.pick(department, levels=scope.levels) or docs[0]]   # the PDF of PDF + workbook
         if len(docs) == 1 and not scope.compared:
             return self.engine(docs).ask(question)
-        doc = self.directory.pick(department, scope.years, scope.kinds, within=within)
+        doc = self.directory.pick(department, scope.years, scope.kinds, within=within, levels=scope.levels)
         prior = None
         if doc is not None and not scope.years and not scope.compared:   # 「去年的三公经费」: a level, not a change
             engine = self.engine([doc])
@@ -314,8 +318,11 @@ class Service:
                 return self.engine([later]).ask(question)
             return self._missing_year(question, department, scope)
         answer = self.engine([doc]).ask(question)
-        others = [d for d in docs if d.id != doc.id]
-        if not scope.years and others and answer.found:
+        others = [d for d in docs if d.id != doc.id and not same_disclosure(d, doc)]   # its workbook is no other
+        level_twin = [d for d in others if (d.year, d.kind) == (doc.year, doc.kind) and d.level != doc.level]
+        if level_twin and answer.found:      # a 部门预算 and the unit's own 单位预算 of the same year
+            answer.answer = f"（按{doc.title}回答；库中还有{level_twin[0].title}，问「{doc.level == '部门' and '单位预算' or '部门预算'}」即按它回答。）{answer.answer}"
+        elif not scope.years and others and answer.found:
             years = "、".join(sorted({f"{d.year}年{d.kind}" for d in others}))
             answer.answer = f"（未指明年份，按{doc.title}回答；库中该部门还有{years}。）{answer.answer}"
         return answer

@@ -125,7 +125,8 @@ def detect_scope(text: str, patterns: dict[str, Any]) -> Scope:
         after = text[m.end():m.end() + 1]
         (compared if re.search(r"[比较与从自]|截至|截止|相比", before) or after in "底末" else years).append(
             int(m.group(1)))
-    kinds = tuple(k for k, words in sp["kinds"].items() if any(w in text for w in words))
+    asked = re.sub(sp["compared_kind"], "", text)   # 「比上年执行数增加」 compares with last year, in this budget
+    kinds = tuple(k for k, words in sp["kinds"].items() if any(w in asked for w in words))
     orgs = []
     for m in sp["org"].finditer(re.sub(r"(?:19|20)\d\d年?", "，", without_dates(text))):
         name = re.split(r"[年的在和与及里中对为是占比较跟同有]|方面", m.group(1))[-1]

@@ -21,9 +21,11 @@ from .grid import Grid, GridCell, rows_to_grid
 from .layout import is_table_title
 from .metadata import (
     department_from_line,
+    department_prefix,
     document_title,
     read_department,
     read_kind,
+    read_level,
     read_year,
     unit_from_line,
 )
@@ -59,10 +61,11 @@ def read_text(path: str | Path) -> Document:
     department = read_department(cover, tables)
     year = read_year(head_text) or read_year(tables[0].title)
     kind = read_kind(head_text + "\n" + tables[0].title)
+    level = read_level(cover, department_prefix(cover))
     return Document(
-        title=document_title(department, year, kind), department=department, year=year, kind=kind,
+        title=document_title(department, year, kind, level), department=department, year=year, kind=kind,
         source=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=len(pieces) + 1,
-        sections=sections, tables=tables, chunks=sections_to_chunks(sections),
+        sections=sections, tables=tables, chunks=sections_to_chunks(sections), level=level,
     )
 
 

@@ -166,6 +166,8 @@ def test_a_purchase_is_not_the_fleet(real):
 # -- items named the way people name them ----------------------------------------------------------
 @pytest.mark.parametrize("question, values", [
     ("2026年上海市审计局机关运行经费预算是多少？", ("2180.26",)),          # 审计局 + 机关运行经费, not 局机关
+    ("万里街道办事处2024年机关运行经费预算是多少？", ("443.18",)),          # the sentence saying it, before a
+                                                                          # section merely titled with it
     ("国家信访局2026年机关运行经费财政拨款预算是多少？", ("2376.26",)),     # 「2,376.26万元」 whole, not 376.26
     ("烟台市审计局2026年一般公共预算基本支出中对个人和家庭的补助是多少？", ("214.73",)),   # not 其他对个人…
     ("普陀区财政局2024年度基本支出里人员经费和公用经费合计分别是多少？", ("2152.26", "184.65")),
@@ -186,3 +188,16 @@ def test_wrong_near_misses_are_not_given(real):
     assert [v.value for v in real.ask("国家信访局2026年机关运行经费财政拨款预算是多少？").values] == ["2376.26"]
     rank = real.ask("西安市审计局2026年部门综合预算收支总表中，哪一类功能支出金额最大？")
     assert "一般公共服务支出" in rank.answer and "（117）" not in rank.answer
+
+
+@pytest.mark.parametrize("question, values", [
+    ("杭州市气象局2026年收入预算比上年执行数增加了多少？", ("48.92",)),       # 执行数 of last year, in this budget
+    ("普陀区司法局2026年信息化建设预算比2025年预算执行数增长了多少？", ("277.22",)),  # subject two sentences up
+    ("杭州市气象局2026年因公出国（境）费用年初预算是多少？", ("0",)),          # 「年初不编制…预算」: none
+    ("上海市普陀区财政局2024年度“三公”经费实际支出决算是多少？", ("0.00",)),   # the passage's 支出决算
+    ("重庆市水利局2026年部门收入预算合计是多少？", ("186549.30",)),             # one total, not a sum
+    ("普陀区万里街道办事处2024年支出规模最大的前三个功能类别是哪些？", ("11938.53",)),
+])
+def test_changes_nones_and_totals_are_read_as_printed(real, question, values):
+    answer = real.ask(question)
+    assert answer.found and states(answer, *values), answer.answer

@@ -1,0 +1,242 @@
+"""Answers from the narrative: changes against last year (stated or computed), last year's figures,
+and the sentence that states what was asked — quoted, with the figure read from it."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from .answer import Answer, Value
+from .catalog import strip_place
+from .compose import cite_sentence, not_found
+from .narrative import (
+    MIN_COVERAGE,
+    NarrativeIndex,
+    Sentence,
+    extract_values,
+    plain,
+)
+from .prior import (
+    FoundChange,
+    amount_before,
+    answer_change,
+    answer_prior_year,
+    is_prior_level_question,
+    stated_changes,
+    strip_prior_words,
+)
+from .resolve import Resolution
+from .understand import Query, normalize_question
+
+_ITEM_MARKS = re.compile(r"（[类款项]）")
+_SUBJECTLESS = re.compile(r"^(?:(?:与|和|同|较|比)(?:上年|去年|上一年|(?:19|20)\d\d年)"
+                          r"|(?:19|20)\d\d年(?:当年)?(?:预算)?执行数)")   # 「2025年当年预算执行数为60.41万元，…」
+SUBJECT_LOOKBACK = 2   # sentences before a subjectless one searched for what it is about
+
+
+class NarrativeAnswers:
+    """The Engine's narrative answers (a mixin over its sentences, BM25 index and resolver)."""
+
+    def prior_year_asked(self, q: Query) -> int | None:
+        """The year before a stored one when the question asks an amount of it (see _prior_year_asked)."""
+        return self._prior_year_asked(q)
+
+    def _prior_year_asked(self, q: Query) -> int | None:
+        """The year before a stored one, when the question asks an amount of it (「2023年的三公经费」,
+        「去年的收入预算」) and names nothing else the store lacks."""
+        years = {d.year for d in self.documents if d.year}
+        if not years or any(not self._known_org(o) for o in q.scope.orgs) or \
+                any(k not in {d.kind for d in self.documents} and k != "预算" for k in q.scope.kinds):
+            return None
+        change_words = self.patterns["change_question"]
+        missing = sorted({y for y in q.scope.years if y not in years})
+        if missing:
+            one = len(missing) == 1 and len(set(q.scope.years)) == 1 and missing[0] + 1 in years
+            return missing[0] if one and not any(w in q.text for w in change_words) else None
+        if not q.scope.years and is_prior_level_question(q.text, change_words):
+            return max(years) - 1
+        return None
+
+    def _prior_year(self, q: Query, year: int) -> Answer:
+        """Last year's amount: the stored document of that year when there is one, else derived from the
+        change the next year's narrative states (said so), else not found."""
+        plain_question = strip_prior_words(normalize_question(q.question), year)
+        if year in {d.year for d in self.documents}:
+            answer = self._answer(f"{year}年{plain_question}")
+            answer.question = q.question
+            return answer
+        q2 = self.understand(plain_question)
+        docs = {d.id for d in self.documents if d.year == year + 1}
+        res = self.resolver.resolve(q2, docs)
+        found = self._find_change(q2, res, docs, strict=True)
+        if found is not None and found.previous is not None:
+            return answer_prior_year(q.question, found, year)
+        name = found.name if found else self._subject_name(q2, res)
+        return not_found(q.question, f"未找到{year}年的数据；库中只有：{self.holdings()}。{year + 1}年文件的说明"
+                         f"也没有写明{name or '此项'}较上年的变化，无法推算。", "refusal")
+
+    def _change(self, q: Query, res: Resolution, docs: set[int]) -> Answer:
+        """「三公经费比上年增加多少」: the change as the narrative states it for what the question names."""
+        found = self._find_change(q, res, docs, strict=False)
+        if found is None:
+            name = self._subject_name(q, res)
+            return not_found(q.question, f"未找到：说明中没有写明{name or '此项'}较上年的变化（库中只有："
+                             f"{self.holdings()}）。", "change")
+        asks_previous = re.search(self.patterns["previous_year"], q.text) is not None
+        asks_rate = any(w in q.text for w in self.patterns["percent_words"])
+        return answer_change(q.question, found, asks_previous, asks_rate)
+
+    def _find_change(self, q: Query, res: Resolution, docs: set[int], strict: bool) -> FoundChange | None:
+        """The best sentence stating a change of what the question names (every named thing in the
+        sentence before the change, or in its section's title); `strict`: against last year, said."""
+        groups = self._subject_groups(q, res)
+        if not groups:
+            return None
+        nav = self.narrative
+        nq = self._narrative_query(q)
+        retrieved = nav.retrieve(nq, None)
+        ids = retrieved + [c.id for c in nav.chunks if c.document_id in docs and c.id not in retrieved]
+        year_of = {d.id: d.year for d in self.documents}
+        by_title: FoundChange | None = None
+        subjectless = [x for x in self.sentences if x.document_id in docs and _SUBJECTLESS.match(plain(x.text))]
+        for s in [c.sentence for c in nav.best(nq, ids, self.patterns)] + subjectless:
+            s = self._with_subject(s)
+            year = year_of.get(s.document_id)
+            if s.document_id not in docs or (strict and not year):
+                continue
+            text, leaf = plain(s.text), plain(s.section.split(" › ")[-1])
+            changes = [c for c in stated_changes(text)
+                       if (not strict or c.against_year((year or 0) - 1))
+                       and _names_all(_ITEM_MARKS.sub("", leaf + text[:c.start] + c.what), groups)
+                       and (not c.what or self.lexicon.canonical(c.what) in q.canonical or c.what in q.text)]
+            if not changes:
+                continue
+            name = self._subject_name(q, res, qualified=not any(c.what for c in changes))
+            found = self._with_current(FoundChange(s, changes, name or "", year), res, text)
+            # a sentence naming the item itself (「住房保障（类）支出…增加2627.95万元」) before one that only
+            # stands under its title (「住房公积金（项）…增加481.1万元」 in 「（三）住房保障支出（类）」)
+            if any(_names_all(_ITEM_MARKS.sub("", text[:c.start] + c.what), groups) for c in changes):
+                return found
+            by_title = by_title or found
+        return by_title
+
+    def _with_subject(self, s: Sentence) -> Sentence:
+        """A sentence that states a change without naming what changed (「与上年相比增加2627.95万元」), joined
+        to the sentence before it that names it (「住房保障（类）支出7344.46万元，主要用于…。」)."""
+        if not _SUBJECTLESS.match(plain(s.text)) or s.index == 0:
+            return s
+        before = [b for i in range(SUBJECT_LOOKBACK, 0, -1)
+                  if (b := self._sentence_at.get((s.document_id, s.section, s.index - i))) is not None]
+        return replace(before[0], text="".join(b.text for b in before) + s.text) if before else s
+
+    @property
+    def _sentence_at(self) -> dict[tuple[int, str, int], Sentence]:
+        if self._sentences_by_place is None:
+            self._sentences_by_place = {(x.document_id, x.section, x.index): x for x in self.sentences}
+        return self._sentences_by_place
+
+    def _with_current(self, found: FoundChange, res: Resolution, text: str) -> FoundChange:
+        """This year's amount: the table figure the question names (when the sentence does not state
+        another), else the amount stated before the change."""
+        change = found.amount_change
+        head = amount_before(text, change) if change is not None else None
+        fig = next((f for f in res.figures if not f.secondary and f.unit == "万元"), None)
+        if fig is not None and (head is None or head == fig.value):
+            found.current, found.current_figure = fig.value, fig
+        else:
+            found.current = head
+        return found
+
+    def _subject_groups(self, q: Query, res: Resolution) -> list[list[str]]:
+        """For each thing the question names, the words the narrative may call it by (printed label,
+        label without place, the question's own words, the lexicon's everyday names)."""
+        groups = []
+        for m in res.mentions:
+            names = {m.phrase, q.canonical[m.start:m.end]}
+            if len(m.rows) <= 4:
+                names |= {n for r in m.rows for n in (r.key, strip_place(r.key))}
+            names |= {a for a, canon in self.lexicon.aliases.items() if canon in names}
+            groups.append(sorted(n for n in names if len(n) >= 2))
+        if not groups:
+            word = self._subject_word(q)
+            if word:
+                groups.append([word])
+        return groups
+
+    def _subject_word(self, q: Query) -> str | None:
+        """The question's longest content word that is not about time or change (「机关运行经费」)."""
+        skip = [*self.patterns["change_question"], "去年", "上年", "今年", "本年"]
+        words = [t for t in self.narrative.content_tokens(q.text) if not any(w in t for w in skip)]
+        return max(words, key=len) if words else None
+
+    def _subject_name(self, q: Query, res: Resolution, qualified: bool = True) -> str | None:
+        fig = next((f for f in res.figures if not f.secondary), None)
+        if fig is None:
+            return self._subject_word(q)
+        return fig.label + (fig.qualifier if qualified else "")
+
+    def _narrative_sentence(self, q: Query, must_contain: tuple[str, ...]) -> Any:
+        ids = self.narrative.retrieve(q, None)
+        for s in self.narrative.best(q, ids, self.patterns):
+            if all(w in s.sentence.text for w in must_contain):
+                return s.sentence
+        return None
+
+    def _narrative_query(self, q: Query) -> Query:
+        text = q.text
+        for said, written in self.patterns["narrative_synonyms"].items():
+            if not said.startswith("_"):
+                text = text.replace(said, written)
+        return replace(q, text=text)
+
+    def _narrative_answer(self, q: Query, res: Resolution | None = None) -> Answer:
+        nav = self.narrative
+        nq = self._narrative_query(q)
+        ids = nav.retrieve(nq, self.vector_search if self.use_vectors else None)
+        ranked = [r for r in nav.best(nq, ids, self.patterns) if r.coverage >= MIN_COVERAGE]
+        if not ranked or not _meaningful(ranked[0].matched, nav, ranked[0].sentence.text):
+            return not_found(q.question, "未找到：公开文件中没有与此问题相关的内容。"
+                             f"库中有：{self.holdings()}。", "narrative")
+        why = any(w in q.text for w in self.patterns["why"])
+        explain = any(w in q.text for w in self.patterns["explain"])
+        wants_number = (q.asks_number or q.measure is not None) and not explain
+        best, values = ranked[0], []
+        if not explain or q.operation == "change":
+            for cand in ranked[:6 if wants_number else 1]:
+                if cand.score < ranked[0].score - 4:
+                    break
+                found = extract_values(nq, cand.sentence.text, sorted(cand.matched, key=len, reverse=True))
+                if found:
+                    best, values = cand, [Value(label, num, unit) for label, num, unit in found]
+                    break
+        quoted = [best.sentence]
+        nxt = next((s for s in nav.sentences if s.section == best.sentence.section
+                    and s.index == best.sentence.index + 1), None)
+        if nxt is not None and explain and (nxt.text.startswith("主要") or (
+                why and not any(w in best.sentence.text for w in self.patterns["reason_words"]))):
+            quoted.append(nxt)
+        section = quoted[0].section.split(" › ")[-1]
+        cites = [cite_sentence(s) for s in quoted]
+        focus = sorted(best.matched, key=len, reverse=True)
+        if not values and wants_number and any(w in best.sentence.text for w in self.patterns["narrative_none"]):
+            values = [Value(focus[0], "0", "万元")]    # 「本部门年初不编制因公出国（境）费用预算」: none budgeted
+        if not values and wants_number:
+            return not_found(q.question, f"未找到：说明「{section}」（第{quoted[0].page}页）提到了"
+                             f"「{focus[0]}」，但没有给出对应的数字。", "narrative", cites)
+        lead = "；".join(f"{v.label}{'：' if v.label else ''}{v.value}{v.unit}" for v in values)
+        text = "".join(s.text for s in quoted)
+        answer = (f"{lead}。" if lead else "") + f"据「{section}」（第{quoted[0].page}页）：「{text}」"
+        return Answer(q.question, answer, True, values, cites,
+                      operation="change" if q.operation == "change" else "narrative")
+
+
+def _names_all(text: str, groups: list[list[str]]) -> bool:
+    """Each group has a name in the text."""
+    return all(any(n in text for n in names) for names in groups)
+
+
+def _meaningful(matched: list[str], nav: NarrativeIndex, sentence: str = "") -> bool:
+    """At least one matched word is specific (not something every sentence says), or a term of four
+    characters or more the sentence itself says (「机关运行经费」, common in a section titled with it)."""
+    said = plain(sentence)
+    return any(nav.idf.get(t, nav.max_idf) > 1.0 or (len(t) >= 4 and t in said) for t in matched)
