@@ -144,9 +144,8 @@ def year_change(question: str, department: str, new: DocFigure, old: DocFigure, 
     y1, y0 = new.document.year, old.document.year
     if a is None or b is None or a.unit != b.unit:
         lacking = old if b is None else new
-        return not_found(question, f"未找到：{department}{lacking.document.year}年文件中没有此项数字"
-                         f"（{lacking.reason or '未找到'}），无法计算{y1}年较{y0}年的变化。", "change",
-                         _cites([i for i in (new, old) if i.figure is not None]))
+        return _lacking(question, f"{department}{lacking.document.year}年文件", lacking, f"计算{y1}年较{y0}年的变化",
+                        (new, old))
     label = name(a)
     diff = difference(a.value, b.value)
     verb = "增加" if diff > 0 else "减少" if diff < 0 else "持平，变化"
@@ -165,6 +164,40 @@ def year_change(question: str, department: str, new: DocFigure, old: DocFigure, 
     if rate is not None:
         values.append(Value("增减率", f"{(rate if diff >= 0 else -rate):f}", "%"))
     return Answer(question, text, True, values, citations([a, b]), operation="change")
+
+
+def kind_change(question: str, department: str, final: DocFigure, budget: DocFigure, asks_rate: bool) -> Answer:
+    """「2024年三公经费决算比预算少多少」 with the year's 预算 and 决算 both stored: each figure from its own
+    document, the difference (决算 − 预算) and the completion rate (决算 ÷ 预算) computed."""
+    a, b = final.figure, budget.figure
+    year = final.document.year
+    if a is None or b is None or a.unit != b.unit:
+        lacking = budget if b is None else final
+        return _lacking(question, f"{department}{year}年{lacking.document.kind}", lacking, "比较决算与预算",
+                        (final, budget))
+    label = name(a)
+    diff = difference(a.value, b.value)
+    verb = "多" if diff > 0 else "少" if diff < 0 else "持平，相差"
+    rate = share(a.value, b.value)
+    working = f"{shown(a.value)} − {shown(b.value)} = {shown(diff)}"
+    if rate is not None:
+        working += f"；{shown(a.value)} ÷ {shown(b.value)} = {percent(rate)}"
+    text = (f"{department}{year}年{label}：决算{shown(a.value)}{a.unit}（{final.document.title}，{where(a)}），"
+            f"预算{shown(b.value)}{b.unit}（{budget.document.title}，{where(b)}）。决算比预算{verb}"
+            f"{shown(abs(diff))}{a.unit}" + (f"，为预算的{percent(rate)}" if rate is not None else "") + f"（{working}）。")
+    if asks_rate and rate is None:
+        text += "预算为0，无法计算完成率。"
+    values = [Value(f"{label}决算", amount(a.value), a.unit), Value(f"{label}预算", amount(b.value), b.unit),
+              Value("决算减预算", amount(diff), a.unit)]
+    if rate is not None:
+        values.append(Value("决算占预算", f"{rate:f}", "%"))
+    return Answer(question, text, True, values, citations([a, b]), operation="change")
+
+
+def _lacking(question: str, where_: str, lacking: DocFigure, what: str, items: Sequence[DocFigure]) -> Answer:
+    """The refusal of a comparison one of whose documents lacks the figure (the other one cited)."""
+    return not_found(question, f"未找到：{where_}中没有此项数字（{lacking.reason or '未找到'}），无法{what}。",
+                     "change", _cites([i for i in items if i.figure is not None]))
 
 
 def item_key(f: Figure) -> tuple[str, str]:

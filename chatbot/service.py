@@ -18,6 +18,7 @@ from ingest.store import Store, StoredDocument, StoredRecord
 
 from . import across
 from .answer import Answer, Citation
+from .comparisons import DocumentComparisons
 from .compose import cite, not_found
 from .documents import Directory, Named, same_disclosure
 from .engine import MAX_QUESTION_CHARS, Engine, too_long
@@ -66,7 +67,7 @@ class _Scope:
         return text
 
 
-class Service:
+class Service(DocumentComparisons):
     """Answers questions over every document of a store (see the module docstring)."""
 
     def __init__(self, store_dir: str | Path, lexicon: Lexicon | None = None,
@@ -309,7 +310,7 @@ class Service:
             answer = self.engine([earlier]).ask(f"{prior}年{strip_prior_words(scope.text, prior)}")
             answer.question = question
             return answer
-        change = self._year_change(question, scope, department)
+        change = self._year_change(question, scope, department) or self._kind_change(question, scope, department)
         if change is not None:
             return change
         if doc is None:
@@ -331,33 +332,6 @@ class Service:
         held = "、".join(sorted({f"{d.year}年{d.kind}" for d in self.directory.documents_of(department)}))
         asked = "、".join(f"{y}年" for y in scope.years) + "".join(k for k in scope.kinds if k == "决算")
         return not_found(question, f"未找到{department}{asked}的数据；库中该部门只有：{held}。", "refusal")
-
-    def _year_change(self, question: str, scope: _Scope, department: str) -> Answer | None:
-        """「2024年比2023年三公经费增加多少」「三公经费比上年增加多少」 with both years' documents stored:
-        the figure read from each and the change computed. None when it does not apply."""
-        years, compared = sorted(set(scope.years)), sorted(set(scope.compared))
-        if len(years) + len(compared) > 2 or len(compared) > 1 or (compared and len(years) > 1):
-            return None
-        # 「2024年比2023年」: the later year against the earlier; 「比2023年」: the latest against 2023;
-        # 「比上年」: the year named (or the latest) against the year before it
-        newest = self.directory.pick(department, years[-1:], scope.kinds)
-        if newest is None:
-            return None
-        q = self.engine([newest]).understand(question)
-        if q.operation != "change" and not (len(years) + len(compared) == 2 and self._compare_words.search(scope.text)):
-            return None
-        old_year = compared[0] if compared else years[0] if len(years) == 2 else (newest.year or 0) - 1
-        old = self.directory.pick(department, [old_year], [newest.kind], exact_kind=newest.kind == "预算")
-        if old is None or old.year != old_year or old.id == newest.id:
-            return None
-        new_figs = self._figures(newest, question)
-        old_figs = self._figures(old, question)
-        if len(new_figs) != 1 or not old_figs:
-            return None
-        match = next((f for f in old_figs if across.same_figure(f, new_figs[0])), None)
-        asks_rate = any(w in scope.text for w in self.patterns["percent_words"])
-        return across.year_change(question, department, across.DocFigure(newest, new_figs[0]),
-                                  across.DocFigure(old, match, "" if match else "没有同名的项"), asks_rate)
 
     def _figures(self, doc: StoredDocument, question: str) -> list[Any]:
         return self.engine([doc]).figures_for(question)

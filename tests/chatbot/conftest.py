@@ -69,3 +69,34 @@ def altered_service(altered_store_dir: Path):
     svc = open_service(altered_store_dir)
     yield svc
     svc.close()
+
+
+def sample_beside_its_twin(root: Path, cover: str, sangong: str):
+    """A service over the sample in text form and a twin of it: the same department and year with the
+    cover reading `cover` (「2024 年单位预算公开」, 「2024 年部门决算公开」) and 三公 at `sangong` instead of
+    104.20 — two documents of one department, told apart by level or kind."""
+    from chatbot.service import open_service
+    from ingest.pipeline import ingest_paths
+
+    twin = root / "changsha-gxj-2024-twin.txt"
+    text = SAMPLE_TXT.read_text(encoding="utf-8")
+    twin.write_text(text.replace("2024 年部门预算公开", cover, 1).replace("104.20", sangong), encoding="utf-8")
+    summary = ingest_paths([SAMPLE_TXT, twin], root / "store")
+    assert not summary.failed, summary.line()
+    return open_service(root / "store")
+
+
+@pytest.fixture(scope="session")
+def both_levels(tmp_path_factory: pytest.TempPathFactory):
+    """The sample (部门预算) beside the same department's own unit budget (单位预算, 三公 99.99)."""
+    svc = sample_beside_its_twin(tmp_path_factory.mktemp("both-levels"), "2024 年单位预算公开", "99.99")
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="session")
+def both_kinds(tmp_path_factory: pytest.TempPathFactory):
+    """The sample (预算) beside the same year's 决算 (三公 95.50 spent of 104.20)."""
+    svc = sample_beside_its_twin(tmp_path_factory.mktemp("both-kinds"), "2024 年部门决算公开", "95.50")
+    yield svc
+    svc.close()

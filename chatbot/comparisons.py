@@ -1,0 +1,63 @@
+"""One department's figure compared across two of its stored documents: a year against another
+(「2024年比2023年三公经费增加多少」) and the 决算 against the 预算 of the same year — each figure read by
+its own document's engine, the change computed by code."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from . import across
+from .answer import Answer
+
+if TYPE_CHECKING:   # the scope type lives with the service that reads it
+    from .service import _Scope
+
+
+class DocumentComparisons:
+    """The Service's comparisons between a department's documents (a mixin over its directory, engines
+    and patterns)."""
+
+    def _year_change(self, question: str, scope: _Scope, department: str) -> Answer | None:
+        """「2024年比2023年三公经费增加多少」「三公经费比上年增加多少」 with both years' documents stored:
+        the figure read from each and the change computed. None when it does not apply."""
+        years, compared = sorted(set(scope.years)), sorted(set(scope.compared))
+        if len(years) + len(compared) > 2 or len(compared) > 1 or (compared and len(years) > 1):
+            return None
+        # 「2024年比2023年」: the later year against the earlier; 「比2023年」: the latest against 2023;
+        # 「比上年」: the year named (or the latest) against the year before it
+        newest = self.directory.pick(department, years[-1:], scope.kinds)
+        if newest is None:
+            return None
+        q = self.engine([newest]).understand(question)
+        if q.operation != "change" and not (len(years) + len(compared) == 2 and self._compare_words.search(scope.text)):
+            return None
+        old_year = compared[0] if compared else years[0] if len(years) == 2 else (newest.year or 0) - 1
+        old = self.directory.pick(department, [old_year], [newest.kind], exact_kind=newest.kind == "预算")
+        if old is None or old.year != old_year or old.id == newest.id:
+            return None
+        new_figs = self._figures(newest, question)
+        old_figs = self._figures(old, question)
+        if len(new_figs) != 1 or not old_figs:
+            return None
+        match = next((f for f in old_figs if across.same_figure(f, new_figs[0])), None)
+        asks_rate = any(w in scope.text for w in self.patterns["percent_words"])
+        return across.year_change(question, department, across.DocFigure(newest, new_figs[0]),
+                                  across.DocFigure(old, match, "" if match else "没有同名的项"), asks_rate)
+
+    def _kind_change(self, question: str, scope: _Scope, department: str) -> Answer | None:
+        """「2024年三公经费决算比预算少多少」 with that year's 预算 and 决算 both stored: each figure read from
+        its own document and compared. None when the question does not set the two side by side."""
+        if set(scope.kinds) != {"预算", "决算"} or not self._compare_words.search(scope.text):
+            return None
+        final = self.directory.pick(department, scope.years, ["决算"])
+        budget = final and self.directory.pick(department, [final.year], [], exact_kind=True)
+        if final is None or budget is None or budget.year != final.year:
+            return None
+        base = re.sub(self.patterns["kind_words"], "", scope.without_departments())
+        finals, budgets = self._figures(final, base), self._figures(budget, base)
+        if len(finals) != 1 or not budgets:
+            return None
+        match = next((f for f in budgets if across.same_figure(f, finals[0])), None)
+        asks_rate = any(w in scope.text for w in self.patterns["percent_words"])
+        return across.kind_change(question, department, across.DocFigure(final, finals[0]),
+                                  across.DocFigure(budget, match, "" if match else "没有同名的项"), asks_rate)
