@@ -73,7 +73,9 @@ from typing import Any  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
+import app_pages  # noqa: E402
 import ingest  # noqa: E402
+from app_pages import PagesPanel  # noqa: E402
 from chatbot.answer import Answer, Citation  # noqa: E402
 from eval.report import write_reports  # noqa: E402
 from eval.runner import DEFAULT_QUESTIONS, SYSTEMS, EvalReport, load_questions, run_eval  # noqa: E402
@@ -475,6 +477,7 @@ class BudgetApp:
         self.store = Store(self.paths.sqlite)
         self.download_dir = download_dir or Path(tempfile.gettempdir()) / "budgetqa-app"
         self.questions_path = Path(questions_path) if questions_path else eval_questions_path()
+        self.pages = PagesPanel(self.store, self.store_dir, self.download_dir / "pages")
         self._service: Any = None
         self._service_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
@@ -509,7 +512,8 @@ class BudgetApp:
         problem = question_problem(message or "")
         if problem:
             return [gr.ChatMessage(role="assistant", content=problem)]
-        return answer_messages(self.service.ask(message.strip()))
+        answer = self.service.ask(message.strip())
+        return answer_messages(answer) + self.pages.messages(answer)
 
     # -- 数据查询
     def document_choices(self) -> list[tuple[str, str]]:
@@ -791,8 +795,8 @@ def launch(demo: gr.Blocks, store_dir: Path) -> str:
             max_file_size=f"{MAX_UPLOAD_MB}mb", allowed_paths=[],
             blocked_paths=[str(store_dir.resolve())], ssr_mode=False, mcp_server=False, show_error=False,
             footer_links=["api", "settings"],
-            theme=gr.themes.Default(font=THEME_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"]), css=CSS,
-            js=FOLLOW_CHAT_JS,
+            theme=gr.themes.Default(font=THEME_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"]),
+            css=CSS + app_pages.CSS, js=f"() => {{ ({FOLLOW_CHAT_JS})(); ({app_pages.JS})(); }}",
         )
     except OSError as exc:  # taken between the early check and now
         if "Cannot find empty port" in str(exc):

@@ -22,12 +22,23 @@ class Citation:
     value: str | None = None
     section: str | None = None
     text: str | None = None
+    bbox: tuple[float, float, float, float] | None = None  # the cell's box on `page` (PDF points)
+    document_id: int | None = None  # the stored document, to show the page (`budgetqa show`)
+
+    @property
+    def is_quote(self) -> bool:
+        return self.section is not None or self.text is not None
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
-        if self.section is None and self.text is None:
+        if not self.is_quote:
             d.pop("section")
             d.pop("text")
+            d["bbox"] = list(self.bbox) if self.bbox is not None else None
+        else:
+            d.pop("bbox")
+        if self.document_id is None:
+            d.pop("document_id")
         return d
 
 

@@ -31,7 +31,17 @@ EPILOG_ASK = """Optional language model (wording only; every number stays the co
 Example:
   budgetqa ask "三公经费是多少？"
   budgetqa ask "公车购置费占三公经费多少？" --json
-  printf '基本支出是多少\\n项目支出是多少\\n' | budgetqa ask --json"""
+  printf '基本支出是多少\\n项目支出是多少\\n' | budgetqa ask --json
+  budgetqa ask "三公经费是多少？" --show pages/     (the cited pages, cells boxed, as PNG files)"""
+EPILOG_SHOW = """The page is rendered from the PDF the store kept at ingest; each cited cell (or the quoted
+sentence's lines) is boxed in red with its figure beside it. A computed answer boxes every operand,
+one image per page (FILE-2.png … for the further pages). Text (.txt/.md) and .xlsx documents have no pages.
+
+Example:
+  budgetqa ask "三公经费是多少？" --json | jq -c '.citations[0]' > c.json
+  budgetqa show --citation "$(cat c.json)" --out sangong.png
+  budgetqa ask "公车购置费占三公经费多少？" --json | budgetqa show --citation - --out share.png
+  budgetqa show --document changsha-gxj-2024.pdf --page 19 --out p19.png"""
 
 
 def _paths(store: str | None) -> Any:
@@ -69,6 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("question", nargs="?")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument("--show", metavar="DIR", help="write the cited pages, cells boxed, as PNG files into DIR")
+    _store_arg(p)
+    p = sub.add_parser("show", help="a cited page as an image, the cited cells boxed", epilog=EPILOG_SHOW,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--citation", metavar="JSON", help="a citation, a list of them or a whole answer "
+                       "(`ask --json` output); - reads it from stdin")
+    which.add_argument("--document", metavar="D", help="a document's title, source file name or sha256")
+    p.add_argument("--page", type=int, metavar="N", help="with --document: the page (1-based)")
+    p.add_argument("--out", metavar="FILE.png", default="page.png", help="the image to write (default page.png)")
     _store_arg(p)
     p = sub.add_parser("check", help="completeness and consistency checks (完整性, 勾稽关系)",
                        epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -192,10 +212,69 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
             print(answer.render_text(), flush=True)
+        if args.show:
+            _write_answer_pages(args.store, answer.citations, Path(args.show), q)
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask, "check": cmd_check, "list": cmd_list}
+def _write_answer_pages(store: str | None, citations: list[Any], out_dir: Path, question: str) -> None:
+    from chatbot.pages import PageShower
+    from ingest.store import Store
+
+    shower = PageShower(Store(store_root(store) / SQLITE_NAME), store_root(store), out_dir / ".cache")
+    for view in shower.views(citations, out_dir):
+        print(f"page: {view.image}" if view.image else f"page: {view.caption}: {view.note}", file=sys.stderr)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from chatbot.pages import PageShower, ShowError, citations_from_text
+    from ingest.store import Store
+
+    root = store_root(args.store)
+    if not Store.exists(root / SQLITE_NAME):
+        print(f"error: {root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    shower = PageShower(Store(root / SQLITE_NAME), root, _cache_dir())
+    try:
+        if args.document is not None:
+            if args.page is None:
+                raise ShowError("--document needs --page N")
+            views = [shower.page(args.document, args.page, out)]
+        else:
+            text = sys.stdin.read() if args.citation == "-" else args.citation
+            views = shower.views(citations_from_text(text), out.parent)
+            views = _name_outputs(views, out)
+    except ShowError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for view in views:
+        print(view.image if view.image else f"{view.caption}: {view.note}", file=sys.stdout if view.image else sys.stderr)
+    return 0 if any(v.image for v in views) else 1
+
+
+def _cache_dir() -> Path:
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "budgetqa-pages"
+
+
+def _name_outputs(views: list[Any], out: Path) -> list[Any]:
+    """The images moved to the name asked for: FILE.png, then FILE-2.png … for further pages."""
+    n = 0
+    for view in views:
+        if view.image is None:
+            continue
+        n += 1
+        target = out if n == 1 else out.with_name(f"{out.stem}-{n}{out.suffix or '.png'}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(view.image.read_bytes())
+        view.image = target
+    return views
+
+
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask, "check": cmd_check, "list": cmd_list,
+            "show": cmd_show}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,11 +17,12 @@ def cite(rec: StoredRecord) -> Citation:
     """A table citation: document, table title, page, row, code, column (its last header), value."""
     return Citation(document=rec.document, page=rec.page, table=rec.table, row=rec.row, code=rec.code,
                     column=rec.column.split("/")[-1],
-                    value=None if rec.value is None else amount(rec.value))
+                    value=None if rec.value is None else amount(rec.value), bbox=rec.bbox,
+                    document_id=rec.document_id)
 
 
 def cite_sentence(s: Sentence) -> Citation:
-    return Citation(document=s.document, page=s.page, section=s.section, text=s.text)
+    return Citation(document=s.document, page=s.page, section=s.section, text=s.text, document_id=s.document_id)
 
 
 def citations(figures: Sequence[Figure], extra: Sequence[StoredRecord] = ()) -> list[Citation]:

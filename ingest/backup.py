@@ -91,6 +91,8 @@ def _copy_store(source: StorePaths, dest: Path) -> Path:
         _copy_sqlite(source.sqlite, work / source.sqlite.name)
         if source.chroma.is_dir():
             _copy_tree(source.chroma, work / source.chroma.name)
+        if source.pages.is_dir():  # the PDFs kept to show their pages
+            _copy_tree(source.pages, work / source.pages.name)
         problems = check_store(work)
         if problems:
             raise BackupError(f"{source.root}: the copy does not check out: {'; '.join(problems)}")

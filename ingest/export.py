@@ -16,6 +16,7 @@ def export_line(r: StoredRecord) -> dict[str, Any]:
         "kind": "money" if r.value is not None else "text",
         "table_kind": r.table_kind,
         "value_wan": f"{r.value_wan:f}" if r.value_wan is not None else None,
+        "bbox": list(r.bbox) if r.bbox is not None else None,
     }
 
 

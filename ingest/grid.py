@@ -19,6 +19,7 @@ class GridCell:
 
     text: str
     origin: tuple[int, int]
+    bbox: BBox | None = None  # the (merged) cell's box on its page: x0, top, x1, bottom in PDF points
 
     def is_origin_at(self, r: int, c: int) -> bool:
         return self.origin == (r, c)
@@ -44,6 +45,9 @@ class Grid:
     def text(self, r: int, c: int) -> str:
         return self.cells[r][c].text
 
+    def box(self, r: int, c: int) -> BBox | None:
+        return self.cells[r][c].bbox
+
     def row_texts(self, r: int) -> list[str]:
         return [cell.text for cell in self.cells[r]]
 
@@ -56,14 +60,14 @@ class Grid:
         out = []
         for row in rows:
             out.append([
-                GridCell(cell.text, (max(cell.origin[0] - start, 0), cell.origin[1])) for cell in row
+                GridCell(cell.text, (max(cell.origin[0] - start, 0), cell.origin[1]), cell.bbox) for cell in row
             ])
         for j in range(len(out[0]) if out else 0):
             first = out[0][j]
             if first.origin[0] == 0 and first.origin[1] == j:
                 continue
             if first.origin[1] == j:
-                out[0][j] = GridCell(first.text, (0, j))
+                out[0][j] = GridCell(first.text, (0, j), first.bbox)
         return Grid(out, self.page, self.bbox, self.col_bounds)
 
 
@@ -81,8 +85,10 @@ def _index(bounds: list[float], v: float, tolerance: float = 1.5) -> int:
     return min(i, len(bounds) - 1)
 
 
-def cells_to_grid(boxes: list[BBox], texts: list[str | None], page: int = 0) -> Grid:
-    """Cell boxes (x0, top, x1, bottom) and their texts → Grid, merged cells spread over their span."""
+def cells_to_grid(boxes: list[BBox], texts: list[str | None], page: int = 0,
+                  shown: list[BBox] | None = None) -> Grid:
+    """Cell boxes (x0, top, x1, bottom) and their texts → Grid, merged cells spread over their span;
+    each cell keeps its box (or its `shown` box: the same, grown to the text it holds)."""
     xs = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
     ys = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
     n_rows, n_cols = max(len(ys) - 1, 0), max(len(xs) - 1, 0)
@@ -93,7 +99,7 @@ def cells_to_grid(boxes: list[BBox], texts: list[str | None], page: int = 0) -> 
         x0, top, x1, bottom = boxes[i]
         c0, c1 = _index(xs, x0), _index(xs, x1)
         r0, r1 = _index(ys, top), _index(ys, bottom)
-        cell = GridCell(clean_cell(texts[i]), (r0, c0))
+        cell = GridCell(clean_cell(texts[i]), (r0, c0), shown[i] if shown else (x0, top, x1, bottom))
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 if cells[r][c].origin == (-1, -1):
@@ -130,7 +136,7 @@ def drop_empty_columns(grid: Grid) -> Grid:
         for c in keep:
             cell = row[c]
             oc = remap.get(cell.origin[1], remap[c])
-            new_row.append(GridCell(cell.text, (cell.origin[0], oc)))
+            new_row.append(GridCell(cell.text, (cell.origin[0], oc), cell.bbox))
         rows.append(new_row)
     bounds = [grid.col_bounds[c] for c in keep] if grid.col_bounds else None
     return Grid(rows, grid.page, grid.bbox, bounds)
@@ -145,7 +151,7 @@ def merge_columns(grid: Grid, groups: list[list[int]]) -> Grid:
         for n, group in enumerate(groups):
             own = [row[c] for c in group if row[c].text and row[c].origin[0] == r]
             cell = own[0] if own else next((row[c] for c in group if row[c].text), row[group[0]])
-            new_row.append(GridCell(cell.text, (cell.origin[0], n)))
+            new_row.append(GridCell(cell.text, (cell.origin[0], n), cell.bbox))
         rows.append(new_row)
     bounds = ([(grid.col_bounds[g[0]][0], grid.col_bounds[g[-1]][1]) for g in groups]
               if grid.col_bounds and len(grid.col_bounds) == grid.n_cols else None)

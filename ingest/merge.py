@@ -31,7 +31,7 @@ def merge_disclosure(narrative: Document, tables: Document) -> Document:
     chunks = [replace(c, number=i) for i, c in enumerate(narrative.chunks + tables.chunks, start=1)]
     return replace(tables, source=narrative.source + SOURCE_JOIN + tables.source, sha256=sha,
                    pages=max(narrative.pages, tables.pages), sections=narrative.sections + tables.sections,
-                   chunks=chunks)
+                   chunks=chunks, narrative_file=narrative.narrative_file)
 
 
 def pair_partials(docs: list[Document]) -> list[tuple[Document, Document]]:

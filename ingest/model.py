@@ -1,8 +1,34 @@
 """Typed model of one budget disclosure: the document, its narrative sections and chunks, its tables."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, on the page as displayed
+
+
+def round_box(box: BBox | None) -> BBox | None:
+    """A box to 0.1 point outwards (what it held, it still holds): finer than any drawing needs, and
+    short in the store."""
+    if box is None:
+        return None
+    return (math.floor(box[0] * 10) / 10, math.floor(box[1] * 10) / 10, math.ceil(box[2] * 10) / 10,
+            math.ceil(box[3] * 10) / 10)
+
+
+@dataclass(frozen=True)
+class LineBox:
+    """Where one printed line of narrative stands: page and box, and the span [start, end) of the
+    paragraph's or chunk's text it printed."""
+
+    page: int
+    bbox: BBox
+    start: int
+    end: int
+
+    def shifted(self, by: int) -> LineBox:
+        return LineBox(self.page, self.bbox, self.start + by, self.end + by)
 
 
 @dataclass
@@ -19,6 +45,7 @@ class TableRow:
     cells: dict[str, str]
     side: str | None = None
     group: str | None = None
+    boxes: dict[str, BBox] = field(default_factory=dict)  # each cell's box by column path (PDF tables)
 
 
 @dataclass
@@ -61,6 +88,7 @@ class Record:
     group: str | None = None
     table_kind: str | None = None
     value_wan: Decimal | None = None  # the value in 万元 (printed 元 ÷ 10000), beside the printed one
+    bbox: BBox | None = None  # the cell's box on `page` (PDF tables only)
 
 
 @dataclass
@@ -69,6 +97,7 @@ class Paragraph:
 
     text: str
     page: int
+    lines: tuple[LineBox, ...] = ()  # the printed lines, spans into `text` (PDF narrative only)
 
 
 @dataclass
@@ -92,6 +121,7 @@ class Chunk:
     page: int
     text: str
     number: int
+    lines: tuple[LineBox, ...] = ()  # the printed lines it was read from, spans into `text`
 
 
 @dataclass
@@ -109,3 +139,7 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
     level: str = "部门"  # 部门 (the department's whole budget) | 单位 (one unit's own, 本级)
+    # sha256 of the PDF that printed the tables and of the one that printed the narrative (the same
+    # file but for a disclosure read from two); None for a document with no pages (.txt/.md/.xlsx)
+    tables_file: str | None = None
+    narrative_file: str | None = None

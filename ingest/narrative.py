@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Chunk, Paragraph, Section
+from .model import Chunk, LineBox, Paragraph, Section
 
 _HEADINGS = Path(__file__).with_name("data") / "headings.json"
 _SENTENCE = re.compile(r"(?<=[。；！？!?])")
@@ -65,7 +65,8 @@ def paragraphs_to_sections(paragraphs: list[Paragraph]) -> list[Section]:
         stack.append((level, heading))
         current = Section(path=tuple(h for _, h in stack), page=para.page)
         if body:
-            current.paragraphs.append(Paragraph(body, para.page))
+            current.paragraphs.append(Paragraph(body, para.page, spans_within(para.lines, para.text.find(body),
+                                                                              len(body))))
     if current.paragraphs or current.path:
         sections.append(current)
     return [s for s in sections if s.paragraphs or s.path]
@@ -76,25 +77,59 @@ def split_sentences(text: str) -> list[str]:
 
 
 def sections_to_chunks(sections: list[Section], max_chars: int = CHUNK_CHARS) -> list[Chunk]:
-    """Group each section's sentences into chunks of about `max_chars`, never across sections."""
+    """Group each section's sentences into chunks of about `max_chars`, never across sections; each
+    chunk keeps the boxes of the lines its sentences were printed on."""
     chunks: list[Chunk] = []
     for section in sections:
-        label = " › ".join(section.path)
-        buf: list[str] = []
-        page = section.page
-        for para in section.paragraphs:
-            for sentence in split_sentences(para.text):
-                if buf and sum(map(len, buf)) + len(sentence) > max_chars:
-                    chunks.append(Chunk(label, page, "".join(buf), len(chunks)))
-                    buf = []
-                if not buf:
-                    page = para.page
-                buf.append(sentence)
-            if buf and sum(map(len, buf)) > max_chars // 2:
-                chunks.append(Chunk(label, page, "".join(buf), len(chunks)))
-                buf = []
-        if buf:
-            chunks.append(Chunk(label, page, "".join(buf), len(chunks)))
-        elif not section.paragraphs and section.path:
-            continue
+        chunks += _section_chunks(section, max_chars, len(chunks))
     return chunks
+
+
+def _section_chunks(section: Section, max_chars: int, first: int) -> list[Chunk]:
+    label = " › ".join(section.path)
+    out: list[Chunk] = []
+    buf: list[str] = []
+    lines: list[LineBox] = []
+    page = section.page
+
+    def close() -> None:
+        out.append(Chunk(label, page, "".join(buf), first + len(out), tuple(lines)))
+        buf.clear()
+        lines.clear()
+
+    for para in section.paragraphs:
+        for sentence, start in sentence_spans(para.text):
+            if buf and sum(map(len, buf)) + len(sentence) > max_chars:
+                close()
+            if not buf:
+                page = para.page
+            for line in spans_within(para.lines, start, len(sentence), at=sum(map(len, buf))):
+                if lines and lines[-1].bbox == line.bbox and lines[-1].page == line.page:
+                    line = LineBox(line.page, line.bbox, lines.pop().start, line.end)  # a line two sentences share
+                lines.append(line)
+            buf.append(sentence)
+        if buf and sum(map(len, buf)) > max_chars // 2:
+            close()
+    if buf:
+        close()
+    return out
+
+
+def sentence_spans(text: str) -> list[tuple[str, int]]:
+    """Each sentence of `text` (as split_sentences gives it) with where it starts in `text`."""
+    out, pos = [], 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, pos)
+        start = pos if start < 0 else start
+        out.append((sentence, start))
+        pos = start + len(sentence)
+    return out
+
+
+def spans_within(lines: tuple[LineBox, ...], start: int, length: int, at: int = 0) -> list[LineBox]:
+    """The lines printing text[start:start+length], their spans cut to it and moved to begin at `at`."""
+    if start < 0:
+        return []
+    end = start + length
+    return [LineBox(ln.page, ln.bbox, max(ln.start, start) - start + at, min(ln.end, end) - start + at)
+            for ln in lines if ln.start < end and ln.end > start]

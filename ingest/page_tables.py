@@ -3,10 +3,11 @@ lines that are left for the narrative. Geometry only: what stands above a grid, 
 rows, or below it (notes); the grid's own cells are read from pdfplumber's cells, never page text."""
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
-from .grid import Grid, cells_to_grid, drop_empty_columns
+from .grid import BBox, Grid, cells_to_grid, drop_empty_columns
 from .metadata import department_from_line, unit_from_line
 from .pdf_lines import Line, chars_to_lines, inside_any
 from .tables import PageTable
@@ -21,15 +22,19 @@ TABLE_SETTINGS: dict[str, Any] = {
 }
 CONTEXT_LINES = 8  # lines above a grid read for its title, number, 单位 and 部门
 BANNER_ROWS = 4  # leading grid rows that may print the title or 单位 inside the grid
+ONE_LINE_HEIGHT = 30.0  # points: a ruled box this low holds one line of text
 TABLE_PAGE_SHARE = 0.5  # grids this tall a share of the page make it a table page: no narrative on it
 
 
 def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
     """The table pieces of one page and its remaining lines (narrative, running heads, notes)."""
-    grids = [g for g in (_grid(t, number) for t in page.find_tables(TABLE_SETTINGS)) if g is not None]
+    page_chars = page.dedupe_chars().chars
+    found = page.find_tables(TABLE_SETTINGS)
+    xy = char_boxes(page_chars) if found else None
+    grids = [g for g in (_grid(t, number, xy, tuple(page.bbox)) for t in found) if g is not None]
     tables = [g for g in grids if not is_boxed_paragraph(g)]
     boxes = [g.bbox for g in tables if g.bbox]
-    chars = [c for c in page.dedupe_chars().chars if not inside_any(c, boxes)]
+    chars = [c for c in page_chars if not inside_any(c, boxes)]
     lines = chars_to_lines(chars, number)
     used: set[int] = set()
     pieces = []
@@ -63,7 +68,8 @@ def _beside(line: Line, spans: list[tuple[float, float]]) -> bool:
 def is_boxed_paragraph(grid: Grid) -> bool:
     """A one-column grid of sentences, or a lone ruled line that is not a row of amounts (words of a
     sentence underlined: 「2026」「年本」「单位」, 「1935.」「36」): narrative drawn in a box, not a table."""
-    if grid.n_rows == 1:
+    one_line = grid.bbox is None or grid.bbox[3] - grid.bbox[1] <= ONE_LINE_HEIGHT
+    if grid.n_rows == 1 and one_line:    # a taller lone row is a table's row of text (a 绩效 continuation)
         texts = [t for t in (grid.text(0, c) for c in range(grid.n_cols)) if t]
         amounts = [t for t in texts if re.fullmatch(r"-?[\d,]+(?:\.\d+)?", t)]
         words = [t for t in texts if t not in amounts]
@@ -75,7 +81,7 @@ def is_boxed_paragraph(grid: Grid) -> bool:
     return any(len(t) > 30 or "。" in t or "，" in t for t in texts) or not any(texts)
 
 
-def _grid(table: Any, number: int) -> Grid | None:
+def _grid(table: Any, number: int, chars: Any, page_box: BBox) -> Grid | None:
     boxes, texts = [], []
     for row, values in zip(table.rows, table.extract()):
         for bbox, text in zip(row.cells, values):
@@ -84,11 +90,39 @@ def _grid(table: Any, number: int) -> Grid | None:
                 texts.append(text)
     if not boxes:
         return None
-    grid = drop_empty_columns(cells_to_grid(boxes, texts, number))
+    shown = boxes_around_text(boxes, chars, page_box)
+    grid = drop_empty_columns(cells_to_grid(boxes, texts, number, shown=shown))
     if not grid.n_cols:  # ruled but blank: an empty table if a title stands above it
         grid = Grid([], number)
     grid.bbox = tuple(table.bbox)
     return grid
+
+
+def boxes_around_text(boxes: list[BBox], chars: Any, page_box: BBox) -> list[BBox]:
+    """Each cell's box grown to hold the characters pdfplumber reads into it (those whose centre lies
+    inside): a figure set a little below its cell's ruling, or wider than the cell, stays inside
+    (and on the page). `chars` is the page's characters as an array of rows x0, top, x1, bottom."""
+
+    px0, ptop = math.ceil(page_box[0] * 10) / 10, math.ceil(page_box[1] * 10) / 10  # stays on the page once
+    px1, pbottom = math.floor(page_box[2] * 10) / 10, math.floor(page_box[3] * 10) / 10  # rounded outwards
+    if not len(chars):
+        return boxes
+    cx, cy = (chars[:, 0] + chars[:, 2]) / 2, (chars[:, 1] + chars[:, 3]) / 2
+    out = []
+    for x0, top, x1, bottom in boxes:
+        inside = chars[(cx >= x0) & (cx < x1) & (cy >= top) & (cy < bottom)]
+        if len(inside):
+            x0, top = min(x0, float(inside[:, 0].min())), min(top, float(inside[:, 1].min()))
+            x1, bottom = max(x1, float(inside[:, 2].max())), max(bottom, float(inside[:, 3].max()))
+        out.append((max(x0, px0), max(top, ptop), min(x1, px1), min(bottom, pbottom)))
+    return out
+
+
+def char_boxes(chars: list[dict[str, Any]]) -> Any:
+    """The characters' boxes as an array of rows x0, top, x1, bottom (for boxes_around_text)."""
+    import numpy as np
+
+    return np.array([(c["x0"], c["top"], c["x1"], c["bottom"]) for c in chars], dtype=float).reshape(-1, 4)
 
 
 def _read_context(piece: PageTable, lines: list[Line], band: list[int], used: set[int]) -> None:

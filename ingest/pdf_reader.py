@@ -27,7 +27,7 @@ from .metadata import (
     read_level,
     read_year,
 )
-from .model import Document, Paragraph, Table
+from .model import Document, LineBox, Paragraph, Table, round_box
 from .narrative import heading_level, paragraphs_to_sections, sections_to_chunks
 from .page_tables import TABLE_SETTINGS, grid_name_lines, read_page
 from .pdf_lines import Line
@@ -110,10 +110,11 @@ def _document(path: Path, data: bytes, n_pages: int, tables: list[Table], lines:
     kind = read_kind("".join(cover).replace(" ", "") + "\n" + "\n".join(t.title for t in tables[:3]))
     level = read_level(cover, department_prefix(cover))
     sections = paragraphs_to_sections(lines_to_paragraphs(narrative_lines(lines), grid_pages))
+    sha = hashlib.sha256(data).hexdigest()
     return Document(
         title=document_title(department, year, kind, level), department=department, year=year, kind=kind,
-        source=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=n_pages,
-        sections=sections, tables=tables, chunks=sections_to_chunks(sections), level=level,
+        source=path.name, sha256=sha, pages=n_pages, sections=sections, tables=tables,
+        chunks=sections_to_chunks(sections), level=level, tables_file=sha, narrative_file=sha,
     )
 
 
@@ -221,16 +222,16 @@ def _is_heading_line(text: str) -> bool:
 def lines_to_paragraphs(lines: list[Line], table_pages: frozenset[int] | set[int] = frozenset()) -> list[Paragraph]:
     """Re-join lines into paragraphs: a line that stops short of the right margin ends one,
     a heading or list number starts one; a paragraph may run over a page break, but not into or out
-    of a page that holds a table (what is printed there belongs to it)."""
+    of a page that holds a table (what is printed there belongs to it). Each paragraph keeps the
+    boxes of its lines."""
     if not lines:
         return []
     rights: dict[int, float] = {}
     for ln in lines:
         rights[ln.page] = max(rights.get(ln.page, 0.0), ln.x1)
     paragraphs: list[Paragraph] = []
-    buf: list[str] = []
-    page = lines[0].page
-    last_page = page
+    buf: list[Line] = []
+    last_page = lines[0].page
     for ln in lines:
         if _is_contents_entry(ln.text):
             continue
@@ -238,15 +239,24 @@ def lines_to_paragraphs(lines: list[Line], table_pages: frozenset[int] | set[int
         last_page = ln.page
         starts_new = heading_level(ln.text) is not None or ln.text.startswith(("■", "注：")) or crossing
         if buf and starts_new:
-            paragraphs.append(Paragraph("".join(buf), page))
+            paragraphs.append(_paragraph(buf))
             buf = []
-        if not buf:
-            page = ln.page
-        buf.append(ln.text.strip())
+        buf.append(ln)
         if _is_heading_line(ln.text) or (
                 ln.x1 < rights[ln.page] - 15 and (_ENDS_SENTENCE.search(ln.text) or len(ln.text) <= 20)):
-            paragraphs.append(Paragraph("".join(buf), page))
+            paragraphs.append(_paragraph(buf))
             buf = []
     if buf:
-        paragraphs.append(Paragraph("".join(buf), page))
+        paragraphs.append(_paragraph(buf))
     return [p for p in paragraphs if p.text]
+
+
+def _paragraph(lines: list[Line]) -> Paragraph:
+    """One paragraph of lines: their texts joined, each line's box with the span of the text it printed."""
+    text, boxes = "", []
+    for ln in lines:
+        piece = ln.text.strip()
+        boxes.append(LineBox(ln.page, round_box((ln.x0, ln.top, ln.x1, ln.bottom)) or (0, 0, 0, 0),
+                             len(text), len(text) + len(piece)))
+        text += piece
+    return Paragraph(text, lines[0].page, tuple(boxes))

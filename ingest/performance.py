@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .model import Record, Table, TableRow
+from .model import BBox, Record, Table, TableRow, round_box
 from .numbers import is_money, parse_amount
 
 PROJECT_AMOUNT = "资金总额"
@@ -128,7 +128,17 @@ def performance_records(table: Table, project_codes: set[str] | None = None) -> 
 def _record(table: Table, row: TableRow, number: int, code: str | None, label: str, column: str,
             value: Decimal) -> Record:
     return Record(table=table.title, table_number=table.number, page=row.page, row=label, code=code,
-                  column=column, value=value, text=None, unit=table.unit, row_number=number)
+                  column=column, value=value, text=None, unit=table.unit, row_number=number,
+                  bbox=round_box(_amount_box(row, column, value)))
+
+
+def _amount_box(row: TableRow, column: str, value: Decimal) -> BBox | None:
+    """The box of the row's cell printing the amount: its own column's, else the first cell whose
+    figure it is (a project's amount read from whichever column printed it)."""
+    if column in row.boxes and parse_amount(row.cells.get(column, "")) == value:
+        return row.boxes[column]
+    return next((row.boxes[c] for c, text in row.cells.items() if c in row.boxes and parse_amount(text) == value),
+                None)
 
 
 def _row_money(table: Table, row: TableRow, project_codes: set[str]) -> list[tuple[str, Decimal]]:

@@ -104,7 +104,7 @@ def _store_held(held: list[tuple[int, Path, _Parsed]], stores: Stores) -> list[t
     for narrative, tables in pair_partials([p.document for _, _, p in held if p.document is not None]):
         (n_i, n_path, n_parsed), (t_i, t_path, t_parsed) = by_doc[id(narrative)], by_doc[id(tables)]
         merged = _Parsed(merge_disclosure(narrative, tables), "", n_parsed.seconds + t_parsed.seconds)
-        result = _store_parsed(t_path, merged, stores)
+        result = _store_parsed(t_path, merged, stores, files=(t_path, n_path))
         if result.status == "ingested":  # each file's line counts what that file gave
             result.reason = f"one disclosure with {n_path.name}"
             results.append((n_i, replace(result, path=str(n_path), tables=0, records=0,
@@ -151,7 +151,7 @@ def _parse(path: Path, limits: ParseLimits) -> _Parsed:
         return _Parsed(None, exc.reason, time.perf_counter() - started)
 
 
-def _store_parsed(path: Path, parsed: _Parsed, stores: Stores) -> FileResult:
+def _store_parsed(path: Path, parsed: _Parsed, stores: Stores, files: tuple[Path, ...] = ()) -> FileResult:
     doc = parsed.document
     if doc is None:
         return FileResult(str(path), "error", reason=parsed.error, seconds=parsed.seconds)
@@ -162,7 +162,7 @@ def _store_parsed(path: Path, parsed: _Parsed, stores: Stores) -> FileResult:
     nodes, embed_texts = document_nodes(doc, records)
     embed_texts = [t[:EMBED_MAX_CHARS] for t in embed_texts]
     try:
-        stores.replace_document(doc, records, nodes, embed_texts)
+        stores.replace_document(doc, records, nodes, embed_texts, files=files or (path,))
     except IngestError as exc:
         return FileResult(str(path), "error", reason=exc.reason, seconds=parsed.seconds)
     return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),

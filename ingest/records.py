@@ -5,7 +5,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from .layout import is_money_header, is_performance_title
-from .model import Document, Record, Table, TableRow
+from .model import Document, Record, Table, TableRow, round_box
 from .numbers import parse_amount
 from .performance import is_unit_table, performance_records
 
@@ -53,7 +53,7 @@ def table_records(table: Table, project_codes: set[str] | None = None) -> list[R
                 table=table.title, table_number=table.number, page=row.page, row=row.label,
                 code=row.code, column=column, value=parse_amount(cell) if money else None,
                 text=None if money else cell, unit=table.unit, row_number=number, side=row.side,
-                group=row.group,
+                group=row.group, bbox=round_box(row.boxes.get(column)),
             ))
     return out
 
@@ -69,5 +69,5 @@ def carry_down_labels(rows: list[TableRow]) -> list[TableRow]:
             out.append(row)
             continue
         out.append(TableRow(label=label, code=row.code or code, page=row.page, cells=row.cells,
-                            side=row.side, group=label or None))
+                            side=row.side, group=label or None, boxes=row.boxes))
     return out

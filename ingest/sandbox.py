@@ -1,10 +1,11 @@
-"""Parse a file in a child process with a time and memory limit, so a hostile file can neither hang
-nor exhaust the caller. The child sends back the Document or the typed error it raised."""
+"""Parse a file (or render a page) in a child process with a time and memory limit, so a hostile file
+can neither hang nor exhaust the caller. The child sends back the Document or the typed error it raised."""
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
 import resource
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,13 +94,60 @@ def parse_isolated(path: str | Path, limits: ParseLimits | None = None) -> Docum
                                                   f"memory limit {limits.memory_mb} MB") from None
             raise CorruptPdf(str(path), "the parser died without an answer") from None
     finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        recv.close()
+        _stop(proc, recv)
     if status == "error":
         raise payload
     return payload  # type: ignore[no-any-return]
+
+
+def _stop(proc: Any, recv: Any) -> None:
+    """The child killed if it is still running, reaped, and its pipe closed."""
+    if proc.is_alive():
+        proc.kill()
+    proc.join(5)
+    recv.close()
+
+
+def _call_child(func: Callable[..., Any], args: tuple, memory_mb: int, conn: Any) -> None:
+    try:
+        limit = _mapped_bytes() + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        conn.send(("ok", func(*args)))
+    except MemoryError:
+        conn.send(("memory", ""))
+    except Exception as exc:  # what the function raised, by name: the caller decides what it means
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+class Overstepped(Exception):
+    """A bounded call ran out of time or memory, or died; the message says which."""
+
+
+def call_isolated(func: Callable[..., Any], args: tuple, seconds: float, memory_mb: int) -> Any:
+    """func(*args) in a child forked from the fork server, with a time and memory limit (func must be
+    importable by name); what it returns comes back pickled. Overstepped when it hangs, needs too
+    much memory or dies; RuntimeError with the child's exception when it raised one."""
+    ctx = _context()
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_call_child, args=(func, args, memory_mb, send), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(seconds):
+            raise Overstepped(f"took longer than {seconds:g} s; stopped")
+        try:
+            status, payload = recv.recv()
+        except EOFError:
+            raise Overstepped(f"the child died without an answer (memory limit {memory_mb} MB?)") from None
+    finally:
+        _stop(proc, recv)
+    if status == "memory":
+        raise Overstepped(f"needed more than {memory_mb} MB")
+    if status == "error":
+        raise RuntimeError(payload)
+    return payload
 
 
 def file_name(path: str | Path) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .codes import parent_code
-from .model import Chunk, Document, Record
+from .model import BBox, Chunk, Document, LineBox, Record
 from .text import normalize_label
 
 SCHEMA = """
@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS documents (
     source TEXT NOT NULL,
     pages INTEGER NOT NULL,
     ingested_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    level TEXT NOT NULL DEFAULT '部门'
+    level TEXT NOT NULL DEFAULT '部门',
+    tables_file TEXT,
+    narrative_file TEXT
 );
 CREATE TABLE IF NOT EXISTS tables (
     id INTEGER PRIMARY KEY,
@@ -66,7 +68,8 @@ CREATE TABLE IF NOT EXISTS records (
     side TEXT,
     grp TEXT,
     table_kind TEXT,
-    value_wan TEXT
+    value_wan TEXT,
+    bbox TEXT
 );
 CREATE INDEX IF NOT EXISTS records_code ON records(code);
 CREATE INDEX IF NOT EXISTS records_row_key ON records(row_key);
@@ -79,7 +82,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     number INTEGER NOT NULL,
     section TEXT NOT NULL,
     page INTEGER NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    lines TEXT
 );
 CREATE TABLE IF NOT EXISTS store_meta (
     key TEXT PRIMARY KEY,
@@ -99,6 +103,11 @@ class StoredDocument:
     source: str
     pages: int
     level: str = "部门"
+    tables_file: str | None = None  # sha256 of the PDF kept in the store that printed the tables
+    narrative_file: str | None = None  # … and of the one that printed the narrative
+
+    def page_file(self, narrative: bool = False) -> str | None:
+        return self.narrative_file if narrative else self.tables_file
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,7 @@ class StoredRecord:
     group: str | None
     table_kind: str | None = None
     value_wan: Decimal | None = None
+    bbox: BBox | None = None
 
 
 @dataclass(frozen=True)
@@ -135,12 +145,13 @@ class StoredChunk:
     section: str
     page: int
     text: str
+    lines: tuple[LineBox, ...] = ()
 
 
 _RECORD_SELECT = """
 SELECT r.id, r.document_id, d.title, d.department, d.year, d.kind, r.table_title, t.number, r.page,
        r.row_number, r.row_label, r.code, r.column_path, r.value, r.text, r.unit, r.side, r.grp,
-       r.table_kind, r.value_wan
+       r.table_kind, r.value_wan, r.bbox
 FROM records r JOIN documents d ON d.id = r.document_id JOIN tables t ON t.id = r.table_id
 """
 
@@ -224,20 +235,25 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------------
     def has_sha(self, sha256: str) -> bool:
-        return self.execute("SELECT 1 FROM documents WHERE sha256=?", (sha256,)).fetchone() is not None
+        """Whether a document of this content is stored as this version reads it: a PDF stored before
+        the store kept its pages (and its cells' boxes) is read again."""
+        row = self.execute("SELECT source, tables_file FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        return row is not None and (row[1] is not None or not row[0].lower().endswith(".pdf"))
 
     def replaced_by(self, doc: Document) -> list[int]:
-        """Ids of stored documents the new one supersedes: same source file, department, year, kind."""
-        rows = self.execute("SELECT id, year FROM documents WHERE source=? AND department=? AND kind=?",
-                            (doc.source, doc.department, doc.kind)).fetchall()
-        return [r[0] for r in rows if r[1] == doc.year]
+        """Ids of stored documents the new one supersedes: same source file, department, year, kind (or
+        the same content, stored by an older version)."""
+        rows = self.execute("SELECT id, year, sha256 FROM documents WHERE source=? AND department=? AND kind=?"
+                            " OR sha256=?", (doc.source, doc.department, doc.kind, doc.sha256)).fetchall()
+        return [r[0] for r in rows if r[1] == doc.year or r[2] == doc.sha256]
 
     def write_document(self, tx: Store, doc: Document, records: list[Record]) -> int:
         """Insert a document with its tables, records and chunks inside the caller's transaction."""
         doc_id = int(tx.execute(
-            "INSERT INTO documents(sha256, title, department, year, kind, source, pages, level)"
-            " VALUES (?,?,?,?,?,?,?,?) RETURNING id",
-            (doc.sha256, doc.title, doc.department, doc.year, doc.kind, doc.source, doc.pages, doc.level),
+            "INSERT INTO documents(sha256, title, department, year, kind, source, pages, level, tables_file,"
+            " narrative_file) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            (doc.sha256, doc.title, doc.department, doc.year, doc.kind, doc.source, doc.pages, doc.level,
+             doc.tables_file, doc.narrative_file),
         ).fetchone()[0])
         table_ids = {}
         for t in doc.tables:
@@ -248,14 +264,14 @@ class Store:
                  len(t.rows), t.kind)).fetchone()[0]
         tx.executemany(
             "INSERT INTO records(document_id, table_id, table_title, page, row_number, row_label, row_key, code,"
-            " parent_code, column_path, value, text, unit, side, grp, table_kind, value_wan)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " parent_code, column_path, value, text, unit, side, grp, table_kind, value_wan, bbox)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(doc_id, table_ids[r.table_number], r.table, r.page, r.row_number, r.row, normalize_label(r.row),
               r.code, parent_code(r.code), r.column, _decimal_text(r.value), r.text, r.unit,
-              r.side, r.group, r.table_kind, _decimal_text(r.value_wan)) for r in records])
+              r.side, r.group, r.table_kind, _decimal_text(r.value_wan), _box_text(r.bbox)) for r in records])
         tx.executemany(
-            "INSERT INTO chunks(document_id, number, section, page, text) VALUES (?,?,?,?,?)",
-            [(doc_id, c.number, c.section, c.page, c.text) for c in doc.chunks])
+            "INSERT INTO chunks(document_id, number, section, page, text, lines) VALUES (?,?,?,?,?,?)",
+            [(doc_id, c.number, c.section, c.page, c.text, _lines_text(c.lines)) for c in doc.chunks])
         _bump_generation(tx)
         return doc_id
 
@@ -273,7 +289,8 @@ class Store:
     # -- reading -------------------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
         rows = self.execute(
-            "SELECT id, sha256, title, department, year, kind, source, pages, level FROM documents ORDER BY id"
+            "SELECT id, sha256, title, department, year, kind, source, pages, level, tables_file, narrative_file"
+            " FROM documents ORDER BY id"
         ).fetchall()
         return [StoredDocument(*r) for r in rows]
 
@@ -299,13 +316,13 @@ class Store:
         return self.records()
 
     def chunks(self, document_ids: list[int] | None = None) -> list[StoredChunk]:
-        sql = ("SELECT c.id, c.document_id, d.title, c.section, c.page, c.text FROM chunks c "
+        sql = ("SELECT c.id, c.document_id, d.title, c.section, c.page, c.text, c.lines FROM chunks c "
                "JOIN documents d ON d.id = c.document_id")
         args: tuple = ()
         if document_ids:
             sql += f" WHERE c.document_id IN ({','.join('?' * len(document_ids))})"
             args = tuple(document_ids)
-        return [StoredChunk(*r) for r in self.execute(sql + " ORDER BY c.id", args).fetchall()]
+        return [StoredChunk(*r[:6], _lines_from(r[6])) for r in self.execute(sql + " ORDER BY c.id", args).fetchall()]
 
     def document_counts(self) -> dict[int, tuple[int, int]]:
         """Document id → (tables, records), counted by the store (no rows read)."""
@@ -342,6 +359,7 @@ def _stored_record(row: tuple) -> StoredRecord:
     values = list(row)
     for i in (13, 19):  # value, value_wan
         values[i] = Decimal(values[i]) if values[i] is not None else None
+    values[20] = tuple(json.loads(values[20])) if values[20] else None  # bbox
     return StoredRecord(*values)
 
 
@@ -355,9 +373,25 @@ def _decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
+def _box_text(box: BBox | None) -> str | None:
+    return None if box is None else json.dumps(list(box))
+
+
+def _lines_text(lines: tuple[LineBox, ...]) -> str | None:
+    """A chunk's line boxes as JSON: [[page, x0, top, x1, bottom, start, end], …]."""
+    return json.dumps([[ln.page, *ln.bbox, ln.start, ln.end] for ln in lines]) if lines else None
+
+
+def _lines_from(text: str | None) -> tuple[LineBox, ...]:
+    rows = json.loads(text) if text else []
+    return tuple(LineBox(int(r[0]), (r[1], r[2], r[3], r[4]), int(r[5]), int(r[6])) for r in rows)
+
+
 # Columns added to the schema after stores were first written: an older store gets them on open.
 _ADDED_COLUMNS = (("documents", "level", "TEXT NOT NULL DEFAULT '部门'"), ("tables", "kind", "TEXT"),
-                  ("records", "table_kind", "TEXT"), ("records", "value_wan", "TEXT"))
+                  ("records", "table_kind", "TEXT"), ("records", "value_wan", "TEXT"), ("records", "bbox", "TEXT"),
+                  ("chunks", "lines", "TEXT"), ("documents", "tables_file", "TEXT"),
+                  ("documents", "narrative_file", "TEXT"))
 
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:
@@ -368,4 +402,4 @@ def _add_missing_columns(db: sqlite3.Connection) -> None:
 
 
 def chunk_from_stored(c: StoredChunk) -> Chunk:
-    return Chunk(c.section, c.page, c.text, c.id)
+    return Chunk(c.section, c.page, c.text, c.id, c.lines)

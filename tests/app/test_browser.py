@@ -171,6 +171,36 @@ def test_the_chat_follows_each_answer_to_its_end_and_keeps_the_placeholder(sessi
 
 
 @pytest.mark.browser
+def test_the_original_page_is_shown_under_an_answer_with_the_cell_boxed(session):
+    """Issue 14: 「原文：第19页」 under the answer, folded; opened, the cited page as an image served by
+    the app (the boxed render, whole); clicked, it opens at full size over the page."""
+    from playwright.sync_api import expect
+
+    session.ask("三公经费是多少？")
+    expect(bot_messages(session).filter(has_text="104.20").first).to_be_visible(timeout=ANSWER_TIMEOUT)
+    title = session.page.get_by_text("原文：第19页").first
+    expect(title).to_be_visible(timeout=ANSWER_TIMEOUT)
+    image = session.page.locator('#chat img[src*="budgetqa-page-"]')
+    expect(image).to_have_count(0)  # folded until asked for
+    title.click()
+    expect(image.first).to_be_visible(timeout=ANSWER_TIMEOUT)
+    session.page.wait_for_function("(img) => img.complete && img.naturalWidth > 1000",
+                                   arg=image.first.element_handle(), timeout=ANSWER_TIMEOUT)
+    box = image.first.bounding_box()
+    assert 400 <= box["width"] <= 600 and box["height"] > box["width"], box  # the whole portrait page
+    session.page.wait_for_timeout(3500)  # the chat follows a growing answer to its end for 3 s
+    session.page.evaluate("(img) => img.scrollIntoView({block: 'start'})", image.first.element_handle())
+    session.shot("13-original-page")
+    image.first.click()
+    big = session.page.locator("#original-lightbox img")
+    expect(big).to_be_visible()
+    assert big.bounding_box()["width"] > 2 * box["width"] * 0.9, (big.bounding_box(), box)
+    session.shot("14-original-page-enlarged")
+    session.page.keyboard.press("Escape")
+    expect(big).to_have_count(0)
+
+
+@pytest.mark.browser
 def test_clicking_an_example_question_answers_it(session):
     from playwright.sync_api import expect
 
@@ -283,6 +313,13 @@ def test_a_new_disclosure_is_listed_searchable_answerable_and_its_text_shown_esc
     assert session.page.locator("img[onerror]").count() == 0
     assert session.page.locator(".message.bot img, [data-testid='bot'] img").count() == 0
     session.shot("09-answer-escaped-html")
+    session.page.get_by_text(re.compile("^原文：第")).last.click()  # the uploaded PDF's page, boxed (issue 14)
+    page_image = session.page.locator('#chat img[src*="budgetqa-page-"]').last
+    expect(page_image).to_be_visible(timeout=ANSWER_TIMEOUT)
+    session.page.wait_for_function("(img) => img.complete && img.naturalWidth > 1000",
+                                   arg=page_image.element_handle(), timeout=ANSWER_TIMEOUT)
+    assert session.page.locator("img[onerror]").count() == 0
+    session.shot("09a-uploaded-original-page")
 
 
 def _first_document_checks(store_dir: Path) -> tuple[str, int, int]:

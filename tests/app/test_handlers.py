@@ -43,10 +43,13 @@ def tampered_app(tmp_path_factory) -> app.BudgetApp:
 
 @pytest.mark.slow
 def test_chat_answers_with_the_figure_and_its_sources(budget_app):
-    answer, sources = budget_app.chat("三公经费是多少？", [])
+    answer, sources, original = budget_app.chat("三公经费是多少？", [])
     assert "104.20" in answer.content
     assert sources.metadata["title"] == "来源"
     assert "“三公”经费支出情况表" in sources.content
+    assert original.metadata["title"] == "原文：第19页" and original.metadata["status"] == "done"  # folded
+    image = Path(original.content["path"])
+    assert image.parent == budget_app.download_dir / "pages" and image.stat().st_size > 10_000
 
 
 @pytest.mark.slow

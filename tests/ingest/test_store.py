@@ -153,7 +153,8 @@ def test_cli_reports_each_bad_file_and_still_ingests_the_good_one(tmp_path, samp
     assert row == {"document": "长沙市工业和信息化局2024年部门预算", "department": "长沙市工业和信息化局",
                    "year": 2024, "table": "2024年一般公共预算支出情况表", "page": row["page"], "row": "行政运行",
                    "code": "2150501", "column": "基本支出", "value": "2466.28", "unit": "万元", "kind": "money",
-                   "table_kind": "一般公共预算支出（功能分类）", "value_wan": "2466.28"}
+                   "table_kind": "一般公共预算支出（功能分类）", "value_wan": "2466.28",
+                   "bbox": None}  # the text form has no pages
 
 
 def test_a_changed_version_of_the_same_file_replaces_the_old_one(tmp_path, sample_pdf):

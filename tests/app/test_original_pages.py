@@ -1,0 +1,27 @@
+"""The 「原文」 blocks of an answer (issue 14), built from page views without a server."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from app_pages import CSS, JS, original_messages
+from chatbot.pages import MARKED_PREFIX, NO_PAGES, PageView
+
+
+def test_each_shown_page_is_a_folded_block_with_its_image(tmp_path):
+    image = tmp_path / f"{MARKED_PREFIX}abc-p19-x.png"
+    image.write_bytes(b"png")
+    views = [PageView("长沙市工业和信息化局2024年部门预算", 19, image=image)]
+    [message] = original_messages(views)
+    assert message.metadata["title"] == "原文：第19页" and message.metadata["status"] == "done"
+    assert Path(message.content["path"]) == image
+
+
+def test_a_document_without_pages_says_so_instead_of_an_image():
+    note = NO_PAGES.format(source="changsha-gxj-2024.txt")
+    views = [PageView("长沙市工业和信息化局2024年部门预算", 11, note=note)] * 2
+    [message] = original_messages(views)
+    assert message.content == note and message.metadata["title"] == "原文"
+
+
+def test_the_page_images_are_found_by_their_file_name_prefix():
+    assert f'img[src*="{MARKED_PREFIX}"]' in CSS and f'img[src*="{MARKED_PREFIX}"]' in JS
