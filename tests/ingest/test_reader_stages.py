@@ -250,3 +250,16 @@ def test_a_lone_ruled_line_of_words_is_narrative_but_a_lone_row_of_amounts_is_a_
     assert is_boxed_paragraph(one_row("1935.", "36"))
     assert is_boxed_paragraph(one_row("800", "人，", "主要为信访相关业务培训"))
     assert not is_boxed_paragraph(one_row("合计", "156,211,123", "156,211,123", "0", "0", "0"))   # a continuation
+
+
+@pytest.mark.parametrize("line, level", [
+    ("2024年部门预算编制说明", 0),     # an unnumbered part title standing alone is outermost
+    ("名词解释", 0),
+    ("项目经费情况说明", 0),
+    ("六、其他重要事项的情况说明", 1),  # a numbered one keeps its number's level
+    ("本部门2024年收支情况说明如下：", None),   # a sentence is no title
+])
+def test_unnumbered_part_titles_are_headings(line, level):
+    from ingest.narrative import heading_level
+
+    assert heading_level(line) == level
