@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ingest.store import StoredDocument
+
 from . import across
 from .answer import Answer
 
@@ -35,14 +37,9 @@ class DocumentComparisons:
         old = self.directory.pick(department, [old_year], [newest.kind], exact_kind=newest.kind == "预算")
         if old is None or old.year != old_year or old.id == newest.id:
             return None
-        new_figs = self._figures(newest, question)
-        old_figs = self._figures(old, question)
-        if len(new_figs) != 1 or not old_figs:
+        if (pair := self._paired(newest, old, question)) is None:
             return None
-        match = next((f for f in old_figs if across.same_figure(f, new_figs[0])), None)
-        asks_rate = any(w in scope.text for w in self.patterns["percent_words"])
-        return across.year_change(question, department, across.DocFigure(newest, new_figs[0]),
-                                  across.DocFigure(old, match, "" if match else "没有同名的项"), asks_rate)
+        return across.year_change(question, department, *pair, self._asks_rate(scope))
 
     def _kind_change(self, question: str, scope: _Scope, department: str) -> Answer | None:
         """「2024年三公经费决算比预算少多少」 with that year's 预算 and 决算 both stored: each figure read from
@@ -54,10 +51,19 @@ class DocumentComparisons:
         if final is None or budget is None or budget.year != final.year:
             return None
         base = re.sub(self.patterns["kind_words"], "", scope.without_departments())
-        finals, budgets = self._figures(final, base), self._figures(budget, base)
-        if len(finals) != 1 or not budgets:
+        if (pair := self._paired(final, budget, base)) is None:
             return None
-        match = next((f for f in budgets if across.same_figure(f, finals[0])), None)
-        asks_rate = any(w in scope.text for w in self.patterns["percent_words"])
-        return across.kind_change(question, department, across.DocFigure(final, finals[0]),
-                                  across.DocFigure(budget, match, "" if match else "没有同名的项"), asks_rate)
+        return across.kind_change(question, department, *pair, self._asks_rate(scope))
+
+    def _paired(self, first: StoredDocument, second: StoredDocument, question: str
+                ) -> tuple[across.DocFigure, across.DocFigure] | None:
+        """The question's one figure in the first document and the same item in the second (None there,
+        with the reason, when it prints no such item); None when the first names not exactly one."""
+        firsts, seconds = self._figures(first, question), self._figures(second, question)
+        if len(firsts) != 1 or not seconds:
+            return None
+        match = next((f for f in seconds if across.same_figure(f, firsts[0])), None)
+        return across.DocFigure(first, firsts[0]), across.DocFigure(second, match, "" if match else "没有同名的项")
+
+    def _asks_rate(self, scope: _Scope) -> bool:
+        return any(w in scope.text for w in self.patterns["percent_words"])

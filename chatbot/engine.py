@@ -331,8 +331,9 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         never from the 决算 column. Left to the tables when a column prints the stage (「预算数」).
         `final_only`: a question asking the 决算 amount alone (tried when the tables hold none)."""
         held = [d for d in self.documents if d.id in docs]
-        asked = asks_budget_stage(q.text) or (final_only and "决算" in asked_stages(q.text))
-        if not held or any(d.kind != "决算" for d in held) or not asked:
+        if not held or any(d.kind != "决算" for d in held):
+            return None
+        if not (asks_budget_stage(q.text) or (final_only and "决算" in asked_stages(q.text))):
             return None
         items = [i for i in self.staged_items if i.document_id in docs]
         codes = {c: (strip_ordinal(rows[0].label), self._parent_label(rows[0]))

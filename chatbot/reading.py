@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cached_property
 
 from .catalog import abbreviates, column_leaf, label_key, strip_place
 from .names import name_forms
@@ -66,7 +67,7 @@ class QuestionReading:
             text = re.sub(re.escape(name) + own, name[-1], text).replace(name, "")
         return text
 
-    @property
+    @cached_property
     def _terms_after_names(self) -> str:
         """Terms that begin with 机关 (机关运行经费, 机关事业单位…): 「审计局机关运行经费」 is the 机关运行经费 of
         审计局, not its 局机关 unit."""

@@ -34,8 +34,10 @@ def vocabulary() -> dict[str, Any]:
     return json.loads((Path(__file__).parent / "data" / "stages.json").read_text(encoding="utf-8"))
 
 
-def _alternation(words: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    stage_of = {w: stage for stage, ws in words.items() for w in ws}
+@lru_cache(maxsize=2)
+def _alternation(which: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The stage words of `which` (「printed」 or 「asked」) as one pattern, longest first, and each word's stage."""
+    stage_of = {w: stage for stage, ws in vocabulary()[which].items() for w in ws}
     ordered = sorted(stage_of, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in ordered)), stage_of
 
@@ -90,7 +92,7 @@ class StagedItem:
 def row_items(label: str, document_id: int, cells: dict[str, StoredRecord]) -> list[StagedItem]:
     """A table row as items, when its columns print stages: the row itself (「预算数」「决算数」), or each
     column group over such a pair (「公务接待费/预算数」「公务接待费/决算数」 of a 三公 决算表)."""
-    printed, stage_of = _alternation(vocabulary()["printed"])
+    printed, stage_of = _alternation("printed")
     groups: dict[str, StagedItem] = {}
     for column, rec in cells.items():
         *head, leaf = column.split("/")
@@ -136,7 +138,7 @@ def staged_items(sentences: Sequence[Sentence], departments: Sequence[str]) -> l
     """Every item the narrative gives a stage amount for, in order. An amount with no item before it in
     its clause belongs to the item last named in the same section (「…行政运行（项）。主要用于：…。年初预
     算为1560.05万元」); any other amount in between ends that item."""
-    printed, stage_of = _alternation(vocabulary()["printed"])
+    printed, stage_of = _alternation("printed")
     amount = re.compile(f"({printed.pattern})(?:为|是|：|:)?\\s*{_AMOUNT}")
     markers = vocabulary()["item_markers"]
     items: list[StagedItem] = []
@@ -174,7 +176,7 @@ def asked_stages(text: str) -> list[str]:
     vocab = vocabulary()
     for phrase in vocab["not_a_stage"]:
         text = text.replace(phrase, "\0" * len(phrase))
-    words, stage_of = _alternation(vocab["asked"])
+    words, stage_of = _alternation("asked")
     out: list[str] = []
     for m in words.finditer(text):
         if stage_of[m.group(0)] not in out:

@@ -99,6 +99,13 @@ def failures(report: EvalReport, system: str = "budgetqa", per_category: int = F
     return {c: rs for c, rs in out.items() if rs}
 
 
+def _failure_line(r: Any, expected: Any, width: int = 90) -> str:
+    """「- `id` question — expected …; got 「answer」 (reasons)」, the answer cut to `width` characters."""
+    want = ", ".join(expected.values) or ("not found" if not expected.found else "")
+    got = _one_line(r.answer.get("answer", ""), width)
+    return f"- `{r.id}` {r.question} — expected {want}; got 「{got}」 ({'; '.join(r.scored.reasons)})"
+
+
 def _one_line(text: str, width: int = 90) -> str:
     s = " ".join(str(text).split())
     return s if len(s) <= width else s[: width - 1] + "…"
@@ -119,11 +126,7 @@ def render_markdown(report: EvalReport) -> str:
         parts += ["## budgetqa per document", "", documents, ""]
     if wrong := wrong_answers(report):
         parts += ["## budgetqa: every wrong answer", ""]
-        for r in wrong:
-            exp = gold[r.id]
-            want = ", ".join(exp.values) or ("not found" if not exp.found else "")
-            parts.append(f"- `{r.id}` {r.question} — expected {want}; got 「{_one_line(r.answer.get('answer', ''), 160)}」"
-                         f" ({'; '.join(r.scored.reasons)})")
+        parts += [_failure_line(r, gold[r.id], 160) for r in wrong]
         parts.append("")
     for system in report.runs:
         fails = failures(report, system)
@@ -132,11 +135,7 @@ def render_markdown(report: EvalReport) -> str:
         parts += [f"## {system}: failing examples", ""]
         for category, results in fails.items():
             parts.append(f"### {category}")
-            for r in results:
-                exp = gold[r.id]
-                want = ", ".join(exp.values) or ("not found" if not exp.found else "")
-                parts.append(f"- `{r.id}` {r.question} — expected {want}; got "
-                             f"「{_one_line(r.answer.get('answer', ''))}」 ({'; '.join(r.scored.reasons)})")
+            parts += [_failure_line(r, gold[r.id]) for r in results]
             parts.append("")
     return "\n".join(parts)
 
