@@ -63,6 +63,7 @@ class Answer:
     candidates: list[dict[str, Any]] = field(default_factory=list)
     llm_used: bool = False   # the text was worded (or the question reworded) by the optional language model
     table: list[list[str]] = field(default_factory=list)   # an answer across documents: header row, then rows
+    reading: dict[str, Any] = field(default_factory=dict)  # how the question was read (chatbot.question)
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -79,6 +80,8 @@ class Answer:
             out["llm_used"] = True
         if self.table:
             out["table"] = self.table
+        if self.reading:
+            out["reading"] = self.reading
         return out
 
     def render_text(self) -> str:

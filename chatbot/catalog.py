@@ -153,6 +153,8 @@ class Catalog:
                 self.by_column[column_leaf(col)].append((info, col))
                 if (name := column_name(col, lexicon.total_labels)) != column_leaf(col):
                     self.by_column[name].append((info, col))   # 「基本支出/小计」 is 基本支出
+                if (term := _joined_term(col, lexicon)) is not None:
+                    self.by_column[term].append((info, col))   # 「公务用车购置及运行费/购置费」 is 公务用车购置
         self.phrases = frozenset(k for k in [*self.by_label, *self.by_column] if len(k) >= 2)
 
     @classmethod
@@ -206,6 +208,20 @@ class Catalog:
     def names(self) -> list[str]:
         """Every department, unit and row label: what an organisation named in a question may be."""
         return [d.department for d in self.documents] + [r.label for r in self.rows]
+
+
+def _joined_term(column: str, lexicon: Lexicon) -> str | None:
+    """The term a short header names with the head of the header above it, when the lexicon knows the
+    joined words: 「公务用车购置及运行费/购置费」 → 公务用车购置 (公务用车 + 购置费)."""
+    parts = [label_key(p) for p in column.split("/")]
+    if len(parts) < 2 or parts[-1] in lexicon.total_labels or len(parts[-1]) > 4:
+        return None
+    parent, leaf = parts[-2], parts[-1]
+    for cut in range(len(parent) - 1, 1, -1):
+        term = lexicon.canonical(parent[:cut] + leaf)
+        if term in lexicon.terms and term != parent and term != leaf:
+            return term
+    return None
 
 
 def _amount(row: Row) -> Decimal:

@@ -11,18 +11,19 @@ from ingest.store import StoredDocument
 from . import across
 from .answer import Answer
 
-if TYPE_CHECKING:   # the scope type lives with the service that reads it
-    from .service import _Scope
+if TYPE_CHECKING:
+    from .question import Asked, Part
 
 
 class DocumentComparisons:
     """The Service's comparisons between a department's documents (a mixin over its directory, engines
     and patterns)."""
 
-    def _year_change(self, question: str, scope: _Scope, department: str) -> Answer | None:
+    def _year_change(self, asked: Asked, department: str) -> Answer | None:
         """「2024年比2023年三公经费增加多少」「三公经费比上年增加多少」 with both years' documents stored:
         the figure read from each and the change computed. None when it does not apply."""
-        years, compared = sorted(set(scope.years)), sorted(set(scope.compared))
+        scope = asked.scope
+        years, compared = sorted(set(scope.years)), sorted(set(scope.compared_years))
         if len(years) + len(compared) > 2 or len(compared) > 1 or (compared and len(years) > 1):
             return None
         # 「2024年比2023年」: the later year against the earlier; 「比2023年」: the latest against 2023;
@@ -30,40 +31,42 @@ class DocumentComparisons:
         newest = self.directory.pick(department, years[-1:], scope.kinds)
         if newest is None:
             return None
-        q = self.engine([newest]).understand(question)
-        if q.operation != "change" and not (len(years) + len(compared) == 2 and self._compare_words.search(scope.text)):
+        q = self.engine([newest]).understand(asked.whole)
+        if q.operation != "change" and not (len(years) + len(compared) == 2 and self._compare_words.search(asked.text)):
             return None
         old_year = compared[0] if compared else years[0] if len(years) == 2 else (newest.year or 0) - 1
         old = self.directory.pick(department, [old_year], [newest.kind], exact_kind=newest.kind == "预算")
         if old is None or old.year != old_year or old.id == newest.id:
             return None
-        if (pair := self._paired(newest, old, question)) is None:
+        if (pair := self._paired(newest, old, asked.whole)) is None:
             return None
-        return across.year_change(question, department, *pair, self._asks_rate(scope))
+        return across.year_change(asked.question, department, *pair, self._asks_rate(asked))
 
-    def _kind_change(self, question: str, scope: _Scope, department: str) -> Answer | None:
+    def _kind_change(self, asked: Asked, department: str) -> Answer | None:
         """「2024年三公经费决算比预算少多少」 with that year's 预算 and 决算 both stored: each figure read from
         its own document and compared. None when the question does not set the two side by side."""
-        if set(scope.kinds) != {"预算", "决算"} or not self._compare_words.search(scope.text):
+        scope = asked.scope
+        if set(scope.kinds) != {"预算", "决算"} or not self._compare_words.search(asked.text):
             return None
         final = self.directory.pick(department, scope.years, ["决算"])
         budget = final and self.directory.pick(department, [final.year], [], exact_kind=True)
         if final is None or budget is None or budget.year != final.year:
             return None
-        base = re.sub(self.patterns["kind_words"], "", scope.without_departments())
+        named = asked.without_departments()   # each figure is read in its own document: no kind asked of it
+        base = named.reworded(re.sub(self.patterns["kind_words"], "", named.text), kinds=())
         if (pair := self._paired(final, budget, base)) is None:
             return None
-        return across.kind_change(question, department, *pair, self._asks_rate(scope))
+        return across.kind_change(asked.question, department, *pair, self._asks_rate(asked))
 
-    def _paired(self, first: StoredDocument, second: StoredDocument, question: str
+    def _paired(self, first: StoredDocument, second: StoredDocument, ask: Part
                 ) -> tuple[across.DocFigure, across.DocFigure] | None:
         """The question's one figure in the first document and the same item in the second (None there,
         with the reason, when it prints no such item); None when the first names not exactly one."""
-        firsts, seconds = self._figures(first, question), self._figures(second, question)
+        firsts, seconds = self._figures(first, ask), self._figures(second, ask)
         if len(firsts) != 1 or not seconds:
             return None
         match = next((f for f in seconds if across.same_figure(f, firsts[0])), None)
         return across.DocFigure(first, firsts[0]), across.DocFigure(second, match, "" if match else "没有同名的项")
 
-    def _asks_rate(self, scope: _Scope) -> bool:
-        return any(w in scope.text for w in self.patterns["percent_words"])
+    def _asks_rate(self, asked: Asked) -> bool:
+        return any(w in asked.text for w in self.patterns["percent_words"])

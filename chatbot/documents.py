@@ -6,24 +6,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ingest.store import Store, StoredDocument
 
 from .catalog import abbreviates, label_key, strip_place
 from .names import name_forms, place_fits, place_parts
+from .question import Named
 from .understand import normalize_question
 
 MIN_ROUTING_LABEL = 4   # shorter printed names (行政运行 is 4) only route when few departments print them
-
-
-@dataclass(frozen=True)
-class Named:
-    """A department the question names, and where (a span of the normalized question)."""
-
-    department: str
-    start: int
-    end: int
 
 
 class Directory:

@@ -15,7 +15,7 @@ from ingest.store import Store, StoredDocument, StoredRecord
 from ingest.text import strip_ordinal
 
 from .answer import Answer, Citation
-from .asks import join_answers, split_asks
+from .asks import join_answers
 from .catalog import Catalog, strip_place, subsequence
 from .compose import cite, not_found
 from .counts import stated_count
@@ -32,8 +32,9 @@ from .narrative import (
 )
 from .narrative_answers import NarrativeAnswers
 from .operands import NarrativeOperands, stated_sum_check
+from .question import Asked, Part
 from .reading import QuestionReading
-from .resolve import Resolver
+from .resolve import Resolution, Resolver
 from .stages import (
     StagedItem,
     answer_stages,
@@ -122,17 +123,20 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         self.narrative.retrieve(self.understand("预算"), self.vector_search if self.use_vectors else None)
 
     # -- public --------------------------------------------------------------------------------
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str | Asked) -> Answer:
+        """The answer to a question: read here when asked directly, as the service read it when routed."""
         started = time.perf_counter()
-        if (refused := too_long(question)) is not None:
+        text = question.question if isinstance(question, Asked) else question
+        if (refused := too_long(text)) is not None:
             return refused
-        answer = self._answer(question)
+        asked = question if isinstance(question, Asked) else self.read(question)
+        answer = self._answer(asked)
         if os.environ.get("BUDGETQA_LLM_BASE_URL"):
-            answer = self._with_llm(question, answer)
+            answer = self._with_llm(asked, answer)
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer
 
-    def _with_llm(self, question: str, answer: Answer) -> Answer:
+    def _with_llm(self, asked: Asked, answer: Answer) -> Answer:
         """The optional language model (chatbot.llm, imported only when configured): a question the
         engine could not answer reworded and answered again by the engine; a found answer worded by
         the model when every number it writes is one the code computed or cited."""
@@ -141,12 +145,13 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         settings = llm.LLMSettings.from_env()
         if settings is None:
             return answer
+        question = asked.question
         unanswered = not answer.found and not answer.citations and answer.operation in ("", "narrative")
-        if unanswered and self.documents and normalize_question(question):
+        if unanswered and self.documents and not asked.empty:
             rewritten = llm.rewrite_question(settings, question)
-            if rewritten and normalize_question(rewritten) != normalize_question(question) \
-                    and self._same_scope(question, rewritten):
-                second = self._answer(rewritten)
+            reread = self.read(rewritten) if rewritten else None
+            if reread is not None and reread.text != asked.text and self._same_scope(asked, reread):
+                second = self._answer(reread)
                 if second.found:
                     second.question = question
                     second.answer = f"（按“{rewritten}”理解）{second.answer}"
@@ -155,15 +160,15 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         if not answer.found:
             return answer
         narrative = any(c.section for c in answer.citations)
-        passages = self.retrieve_chunks(question, 3) if narrative else []
+        passages = self.retrieve_chunks(asked.whole, 3) if narrative else []
         text = llm.word_answer(settings, question, answer, passages)
         if text is not None:
             answer = replace(answer, answer=text, llm_used=True)
         return answer
 
-    def _same_scope(self, question: str, rewritten: str) -> bool:
+    def _same_scope(self, asked: Asked, rewritten: Asked) -> bool:
         """The rewording names no year, kind or organisation the question did not."""
-        a, b = self.understand(question).scope, self.understand(rewritten).scope
+        a, b = self.understand(asked.whole).scope, self.understand(rewritten.whole).scope
         return set(b.years) <= set(a.years) and set(b.kinds) <= set(a.kinds) and set(b.orgs) <= set(a.orgs) \
             and set(b.compared_years) <= set(a.compared_years)
 
@@ -184,7 +189,7 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
                 out.extend(row.cells.values())
         return out[:limit]
 
-    def retrieve_chunks(self, question: str, k: int = 3) -> list[str]:
+    def retrieve_chunks(self, question: str | Part, k: int = 3) -> list[str]:
         """Texts of the narrative chunks the hybrid retrieval ranks first for a question."""
         query = self.understand(question)
         ids = self.narrative.retrieve(query, self.vector_search if self.use_vectors else None)
@@ -192,13 +197,16 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
 
     # -- answering -----------------------------------------------------------------------------
 
-    def _answer(self, question: str) -> Answer:
-        if not normalize_question(question):
-            return not_found(question, "未找到：问题为空。")
-        parts = split_asks(question, self.patterns)
-        if len(parts) > 1:
-            return join_answers(question, [self._answer(p) for p in parts])
-        q = self.understand(question)
+    def _answer(self, asked: Asked) -> Answer:
+        if asked.empty:
+            return not_found(asked.question, "未找到：问题为空。")
+        if len(asked.parts) > 1:
+            return join_answers(asked.question, [self._answer_part(p) for p in asked.parts])
+        return self._answer_part(asked.parts[0])
+
+    def _answer_part(self, part: Part) -> Answer:
+        """One ask answered: from the tables, the narrative or both, as its wording points."""
+        q = self.understand(part)
         prior = self._prior_year_asked(q)
         if prior is not None:
             return self._prior_year(q, prior)
@@ -206,12 +214,12 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         if refusal:
             return refusal
         docs = self._documents_for(q)
-        if (staged := self._budget_stages(q, docs)) is not None:
-            return staged
         res = self.resolver.resolve(q, docs)
+        if (staged := self._budget_stages(q, docs, res)) is not None:
+            return staged
         if q.operation == "sum" and len(res.mentions) <= 1 and not re.search(r"[和与及、加]", q.text):
             q = replace(q, operation="lookup")        # 「收入预算合计是多少」: one total asked, not a sum
-            res = self.resolver.resolve(q, docs)
+            res = self.resolver.reshaped(res, q)
         if q.operation == "check" and (stated := stated_sum_check(q, self.sentences)) is not None:
             return stated
         if q.operation in ("sum", "difference", "share", "check"):
@@ -256,7 +264,7 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
             if answer.found and answer.values and all(w in quoted for w in leftover):
                 return answer
         answer = self._table(q, res, docs) or self._narrative_answer(q, res)
-        if not answer.found and (staged := self._budget_stages(q, docs, final_only=True)) is not None \
+        if not answer.found and (staged := self._budget_stages(q, docs, res, final_only=True)) is not None \
                 and staged.found:     # 「三公经费实际支出决算」: the passage's 支出决算 when no table prints it
             return staged
         return answer
@@ -326,7 +334,7 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         return not_found(q.question, f"未找到科目编码{'、'.join(missing)}的数字；库中{self.holdings()}的表中没有这一编码的行。",
                          "lookup")
 
-    def _budget_stages(self, q: Query, docs: set[int], final_only: bool = False) -> Answer | None:
+    def _budget_stages(self, q: Query, docs: set[int], res: Resolution, final_only: bool = False) -> Answer | None:
         """「…年初预算和决算数各是多少」 over 决算 documents: from the narrative's stage amounts (chatbot.stages),
         never from the 决算 column. Left to the tables when a column prints the stage (「预算数」).
         `final_only`: a question asking the 决算 amount alone (tried when the tables hold none)."""
@@ -343,7 +351,6 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         if answer.found:
             return answer
         _, stages = stages_asked(q.text)
-        res = self.resolver.resolve(q, docs)
         rows = {id(f.row): f.row for f in res.figures if f.row is not None}.values()
         printed = [it for r in rows for it in row_items(r.label, r.document_id, r.cells)
                    if all(stage_amount(it, s) for s in stages)]

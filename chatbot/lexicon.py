@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,11 @@ class Lexicon:
     broadest_tables: tuple[str, ...] = ()           # table kinds holding all funds, broadest first
     qualifier_links: frozenset[str] = frozenset()   # 「的」「中的」: between a table's word and a row's name
     _alias_lengths: tuple[int, ...] = field(default=(), repr=False)
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        """Every budget term the lexicon knows in its printed form: canonical terms, concepts, dictionary words."""
+        return frozenset([*self.aliases.values(), *self.concepts, *self.dictionary])
 
     def canonical(self, text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
         """Rewrite the ways people say budget terms into the printed terms, longest match first.

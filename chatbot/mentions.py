@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -69,6 +70,13 @@ class MentionFinder:
                 self.vocab[leaf] = None
         for concept in lexicon.concepts:
             self.vocab[concept] = None
+        # a row printed in another form of a term (「对个人和家庭补助」) is named by the term (「…的补助」)
+        self.by_term: dict[str, list[Row]] = defaultdict(list)
+        for key, rows in catalog.by_label.items():
+            term = lexicon.canonical(key)
+            if term != key and len(term) >= 2 and term not in catalog.by_label and term not in lexicon.bare_totals:
+                self.by_term[term] += rows
+                self.vocab[term] = None
         self.lengths = sorted({len(k) for k in self.vocab}, reverse=True)
         self.fuzzy_rows = [(r, name) for r in catalog.rows if not r.is_total for name in _name_variants(r.key)]
         df: dict[str, int] = {}
@@ -136,12 +144,24 @@ class MentionFinder:
         for m in re.finditer(r"[\u4e00-\u9fff]{2,}", self.partial_stop.sub(lambda x: "　" * len(x.group()), rest)):
             word = m.group()
             keys = [k for k in self.catalog.by_label if word in k and len(k) > len(word)]
+            if (term := self._term_around(rest, m.start(), m.end())) is not None:
+                # 「公务」 of 公务用车购置 is no part of 公务接待费: only rows printing that term (in any of its forms)
+                keys = [k for k in keys if self.lexicon.canonical(k) == term]
+                if not keys:
+                    continue
             concepts = [c for c in self.lexicon.concepts if word in c and len(c) > len(word)]
             if 0 < len(keys) + len(concepts) <= 4:
                 rows = [r for k in keys for r in self.catalog.by_label[k] if not r.is_total]
                 out.append(Mention(m.start(), m.end(), word, exact=False, rows=rows, score=0.5,
                                    concept=concepts[0] if len(concepts) == 1 else None))
         return out
+
+    def _term_around(self, text: str, start: int, end: int) -> str | None:
+        """The longest budget term of the lexicon the question says around the words at start:end."""
+        word = text[start:end]
+        around = [t for t in self.lexicon.terms if word in t and len(t) > len(word)
+                  and 0 <= text.find(t, max(0, end - len(t))) <= start]
+        return max(around, key=len, default=None)
 
     def elliptic_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """A second item named by its tail only, sharing the first one's head: 「公车购置费加运行费」 —
@@ -172,7 +192,8 @@ class MentionFinder:
 
     def _exact(self, i: int, phrase: str) -> Mention:
         cols = [] if self.lexicon.column(phrase) == "总计" else list(self.catalog.by_column.get(phrase, []))
-        return Mention(i, i + len(phrase), phrase, rows=list(self.catalog.by_label.get(phrase, [])),
+        rows = self.catalog.by_label.get(phrase) or self.by_term.get(phrase, [])
+        return Mention(i, i + len(phrase), phrase, rows=list(rows),
                        columns=cols, concept=phrase if phrase in self.lexicon.concepts else None)
 
     def _fuzzy(self, text: str) -> list[Mention]:

@@ -249,6 +249,8 @@ def extract_values(query: Query, text: str, focus: Sequence[str]) -> list[tuple[
         if found:
             return [(word, num, unit) for word, num, unit in found]
     label = focus[0] if focus else ""
+    # a part of a longer asked term the sentence says (采购 of 政府采购) reads no amount on its own
+    focus = [t for t in focus if not any(t != u and t in u and u in text for u in focus)]
     for term, after in _after_focus(text, focus):
         if query.measure:
             m = re.match(rf"[^。；]{{0,12}}?({_NUMBER})\s*(个?{re.escape(query.measure)}|个)", after)
@@ -262,12 +264,20 @@ def extract_values(query: Query, text: str, focus: Sequence[str]) -> list[tuple[
 
 
 def _after_focus(text: str, focus: Sequence[str]) -> list[tuple[str, str]]:
-    """(term, text after it) for each occurrence of the question's terms, longest terms first."""
-    out = []
+    """(term, text after it) for each occurrence of the question's terms, longest terms first. A term
+    joined to the next (「公务用车购置及运行费38.60万元」「会议费和培训费10万元」) shares that amount: not its own."""
+    out, seen = [], []
     for term in sorted(focus, key=len, reverse=True):
         for m in re.finditer(re.escape(term), text):
-            out.append((term, text[m.end():]))
+            if any(s <= m.start() and m.end() <= e for s, e in seen):
+                continue      # 「公务」 inside the 公务用车购置 already read there
+            seen.append(m.span())
+            if not _JOINED.match(text, m.end()):
+                out.append((term, text[m.end():]))
     return out
+
+
+_JOINED = re.compile(r"(?:以及|及|和|与|、)[\u4e00-\u9fff]")
 
 
 # -- amounts the narrative states ------------------------------------------------------------------

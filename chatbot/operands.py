@@ -81,7 +81,7 @@ class NarrativeOperands:
         best: list[tuple[int, str, list[NarrativeAmount]]] = []
         for pos, phrase in phrases:
             for words in (phrase, phrase.split("的")[-1]):
-                scored = [(amount_match(words, a), a) for a in self.amounts]
+                scored = [(0 if self.other_term(words, a) else amount_match(words, a), a) for a in self.amounts]
                 top = max((sc for sc, _ in scored), default=0)
                 if top >= (2 if words == phrase and "的" in phrase else 1):
                     best.append((pos, phrase, [a for sc, a in scored if sc == top]))
@@ -96,6 +96,14 @@ class NarrativeOperands:
                 used.add(id(pick))
                 out.append(amount_figure(pick, pos, phrase))
         return out
+
+    def other_term(self, words: str, item: NarrativeAmount) -> bool:
+        """The phrase and the amount's label are two terms the lexicon tells apart, one inside the other:
+        公务用车购置 is no part of 公务用车购置及运行费."""
+        if words not in self.lexicon.terms:
+            return False
+        labels = {self.lexicon.canonical(plain(x)) for x in (item.label, item.core)}
+        return any(label != words and words in label and label in self.lexicon.terms for label in labels)
 
     def said(self, q: Query, res: Resolution) -> list[Figure]:
         """Figures the question says are the narrative's (「说明里写的三公经费」), from the narrative."""

@@ -1,6 +1,7 @@
-"""Reading a question against an engine's documents: the department's own names taken out, shared
-suffixes and table words spread over the items they qualify, then `understand` (read once per
-question: the engine remembers the last ones)."""
+"""Reading a question's ask against an engine's documents: the department's own names taken out (and
+dropped from the ask's organisations), shared suffixes and table words spread over the items they
+qualify, then `understand` with the scope the question was read with (chatbot.question; the engine
+remembers the last asks it read)."""
 from __future__ import annotations
 
 import re
@@ -9,22 +10,36 @@ from functools import cached_property
 
 from .catalog import abbreviates, column_leaf, label_key, strip_place
 from .names import name_forms
-from .understand import Query, detect_scope, normalize_question, understand
+from .question import Asked, Part, read_question, read_scope
+from .understand import Query, normalize_question, understand
 
 
 class QuestionReading:
     """The Engine's reading of questions (a mixin: it uses the engine's documents, catalog and lexicon)."""
 
-    def understand(self, question: str) -> Query:
-        """The question understood against these documents (their names and printed labels); the last
-        questions are remembered, so the service's routing and the answering read a question once."""
-        return self._understood(question)
+    def read(self, question: str) -> Asked:
+        """A question asked of this engine alone (no routing): read once (chatbot.question)."""
+        return read_question(question, self.patterns)
 
-    def _read_question(self, question: str) -> Query:
-        original = normalize_question(question)
-        text = self._spread_over_tables(self._shared_suffix(self._without_department(original)))
-        q = understand(text, self.lexicon, self.patterns, self.keep | self.resolver.scope_words)
-        return replace(q, question=question, department=text != original)
+    def understand(self, question: str | Part) -> Query:
+        """An ask understood against these documents (their names and printed labels); the last asks
+        are remembered, so a comparison's look and the answer read an ask once. A bare string is a
+        wording built by code (or a caller asking this engine directly): read here."""
+        part = question if isinstance(question, Part) else self.read_part(question)
+        return self._understood(part)
+
+    def read_part(self, question: str) -> Part:
+        text = normalize_question(question)
+        return Part(question, text, read_scope(text, self.patterns))
+
+    def _read_question(self, part: Part) -> Query:
+        original = part.text
+        own = self._own_names(part.scope.orgs)
+        text = self._spread_over_tables(self._shared_suffix(self._without_department(original, own)))
+        others = tuple(o for o in part.scope.orgs if o not in own)   # organisations besides this department
+        q = understand(text, self.lexicon, self.patterns, self.keep | self.resolver.scope_words,
+                       replace(part.scope, orgs=others))
+        return replace(q, question=part.question, department=text != original)
 
     def _shared_suffix(self, text: str) -> str:
         """「人员经费和公用经费合计」 read as 「人员经费合计和公用经费合计」 when both are printed labels and
@@ -54,15 +69,21 @@ class QuestionReading:
         return re.sub(r"([\u4e00-\u9fff（）]{2,16})[，,、]?([\u4e00-\u9fff]{4,6})[和与及]([\u4e00-\u9fff]{4,6}?)"
                       r"(?=加起来|合起来|合计|一共|总共|共计)", spread, text)
 
-    def _without_department(self, text: str) -> str:
-        """The question without the stored departments' names and abbreviations (工信局); before
-        机关/本级 they are cut down to their last character: 「工信局机关」 reads 「局机关」."""
-        names = [normalize_question(n) for d in self.documents
-                 for n in (*name_forms(d.department), strip_place(d.department))]
-        names += [o for o in detect_scope(text, self.patterns).orgs
-                  if any(abbreviates(o, d.department) for d in self.documents)]
+    def _own_names(self, orgs: tuple[str, ...]) -> frozenset[str]:
+        """The names this engine's departments go by in a question: their printed forms, and the
+        organisations it names that abbreviate one of them (工信局)."""
+        return self._department_names | {o for o in orgs if any(abbreviates(o, d.department) for d in self.documents)}
+
+    @cached_property
+    def _department_names(self) -> frozenset[str]:
+        return frozenset(normalize_question(n) for d in self.documents
+                         for n in (*name_forms(d.department), strip_place(d.department)))
+
+    def _without_department(self, text: str, names: frozenset[str]) -> str:
+        """The question without the department's names and abbreviations (工信局); before 机关/本级 they
+        are cut down to their last character: 「工信局机关」 reads 「局机关」."""
         terms = self._terms_after_names
-        for name in sorted(set(names), key=len, reverse=True):
+        for name in sorted(names, key=len, reverse=True):
             own = rf"(?=机关|本级)(?!{terms})" if terms else r"(?=机关|本级)"
             text = re.sub(re.escape(name) + own, name[-1], text).replace(name, "")
         return text

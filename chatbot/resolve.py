@@ -4,7 +4,8 @@ as candidates, never silently."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -69,6 +70,7 @@ class Resolution:
     figures: list[Figure]
     empty_tables: list[TableInfo]
     unknown: list[str] = field(default_factory=list)   # operand words naming nothing the store holds
+    chosen: list[Figure] = field(default_factory=list)   # one figure per mention, before the operation shapes them
 
 
 class Resolver(MentionFinder):
@@ -127,12 +129,22 @@ class Resolver(MentionFinder):
                         empty.append(info)
                     elif (total := info.total_row()) is not None:
                         figures.append(self.cell_figure(total, modifiers))
-        if query.operation == "lookup" and len(figures) >= 2:   # 「基本支出中对个人和家庭的补助」: 基本支出 only scopes
+        return Resolution(mentions, modifiers, self._shaped(query, figures, modifiers), empty, chosen=figures)
+
+    def reshaped(self, res: Resolution, query: Query) -> Resolution:
+        """The resolution for another operation on the same words (「收入预算合计」 read as one total, not
+        a sum): the figures chosen per mention shaped anew, nothing resolved twice."""
+        return replace(res, figures=self._shaped(query, res.chosen, res.modifiers))
+
+    def _shaped(self, query: Query, figures: list[Figure], modifiers: list[str]) -> list[Figure]:
+        """The figures as the operation needs them: a look-up drops a row that only scopes another
+        (「基本支出中对个人和家庭的补助」); a sum or difference of one row reads its columns."""
+        if query.operation == "lookup" and len(figures) >= 2:
             figures = [f for f in figures if not (re.match(r"(?:当中|之中|中|里)", query.canonical[f.end:])
                                                   and any(g.position > f.position for g in figures))] or figures
         if query.operation in ("difference", "sum", "share", "check") and len(figures) == 1:
             figures = self.columns_of_one_row(figures[0], modifiers) or figures
-        return Resolution(mentions, modifiers, figures, empty)
+        return figures
 
     def carried_over(self, f: Figure, text: str) -> bool:
         """A row under a 上年结转/结余 heading, for a question that does not say 结转 or 结余."""
@@ -186,7 +198,10 @@ class Resolver(MentionFinder):
         for info, col in self._own_year(m.columns):
             total = info.total_row()
             if info.document_id in document_ids and total is not None and col in total.cells:
-                cands.append(self._figure(total.cells[col], column_name(col, self.lexicon.total_labels), total))
+                name = column_name(col, self.lexicon.total_labels)
+                if name != m.phrase and m.phrase not in name and "/" in col:   # 公务用车购置 read from 「…/购置费」
+                    name = "／".join(label_key(p) for p in col.split("/")[-2:])
+                cands.append(self._figure(total.cells[col], name, total))
         if m.concept:
             figs, empty = self._concept(m.concept, modifiers, document_ids)
             cands += figs
@@ -386,8 +401,12 @@ class Resolver(MentionFinder):
         """The rows a ranking or count runs over: projects, units, or subjects at one level — from the
         table the question names first (「收支总表中，哪一类…」)."""
         if domain == "project":
-            return [r for t in self.catalog.tables_of_kind("项目绩效表", document_ids) for r in t.rows
-                    if not r.is_subtotal and not r.is_total]
+            tables = self.catalog.tables_of_kind("项目绩效表", document_ids)
+            rows = [r for t in tables for r in t.rows if not r.is_subtotal and not r.is_total]
+            labels = Counter(r.key for r in rows)
+            if len(tables) >= 2 and sum(n for n in labels.values() if n >= 2) * 2 > len(rows):
+                return []   # a table per project (资金总额, 财政拨款 in each): its rows are no projects
+            return rows
         if domain == "unit":
             return [r for t in self.catalog.tables_of_kind("整体绩效表", document_ids) for r in t.rows
                     if not r.is_total]

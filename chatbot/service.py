@@ -10,7 +10,6 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,12 @@ from . import across
 from .answer import Answer, Citation
 from .comparisons import DocumentComparisons
 from .compose import cite, not_found
-from .documents import Directory, Named, same_disclosure
+from .documents import Directory, same_disclosure
 from .engine import MAX_QUESTION_CHARS, Engine, too_long
 from .lexicon import Lexicon, load_lexicon, load_patterns
 from .prior import strip_prior_words
-from .understand import Query, detect_scope, normalize_question, understand
+from .question import Asked, Part, read_question
+from .understand import normalize_question
 
 SQLITE_NAME = "budgetqa.sqlite"  # as ingest.storage.StorePaths names it (kept light: no llama-index import)
 DEFAULT_CACHE = 1024             # engines kept (about 0.5–1 MB each); BUDGETQA_ENGINE_CACHE overrides
@@ -35,36 +35,6 @@ __all__ = ["MAX_QUESTION_CHARS", "Service", "StoreMissing", "cite_records", "ope
 
 class StoreMissing(FileNotFoundError):
     """No store at the given directory."""
-
-
-@dataclass
-class _Scope:
-    """What the question says about documents: departments named (grouped by where), years, kinds."""
-
-    text: str
-    named: list[Named]
-    years: tuple[int, ...]
-    compared: tuple[int, ...]
-    kinds: tuple[str, ...]
-    orgs: tuple[str, ...]          # organisations the question names (departments among them)
-    levels: tuple[str, ...] = ()   # 单位 when it asks a unit's own budget (单位预算, 本级), else ()
-
-    @property
-    def spans(self) -> dict[tuple[int, int], list[str]]:
-        out: dict[tuple[int, int], list[str]] = {}
-        for n in self.named:
-            out.setdefault((n.start, n.end), []).append(n.department)
-        return out
-
-    def without_departments(self) -> str:
-        """The question with the departments' names (and a 的/和 joining them) taken out."""
-        text = self.text
-        for n in sorted({(n.start, n.end): n for n in self.named}.values(), key=lambda n: -n.start):
-            end = n.end
-            while end < len(text) and text[end] in "的和与跟及、":
-                end += 1
-            text = text[:n.start] + text[end:]
-        return text
 
 
 class Service(DocumentComparisons):
@@ -201,7 +171,9 @@ class Service(DocumentComparisons):
         started = time.perf_counter()
         if (refused := too_long(question)) is not None:
             return refused
-        answer = self._answer(question)
+        asked = self.read(question)
+        answer = self._answer(asked)
+        answer.reading = asked.describe()
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer
 
@@ -212,13 +184,13 @@ class Service(DocumentComparisons):
 
     def retrieve_chunks(self, question: str, k: int = 3) -> list[str]:
         """Texts of the narrative chunks ranked first for a question, in the documents it is about."""
-        scope = self._scope(question)
+        asked = self.read(question)
         departments = self.directory.departments if self.single else list(dict.fromkeys(n.department
-                                                                                         for n in scope.named))
+                                                                                         for n in asked.named))
         if len(departments) != 1:
             return []   # no one department: the answer asks which, nothing is retrieved
-        doc = self.directory.pick(departments[0], scope.years, scope.kinds)
-        return self.engine([doc]).retrieve_chunks(question, k) if doc else []
+        doc = self.directory.pick(departments[0], asked.scope.years, asked.scope.kinds)
+        return self.engine([doc]).retrieve_chunks(asked.whole, k) if doc else []
 
     def search_records(self, query: str, document: str | None = None, table: str | None = None,
                        limit: int = 200) -> list[StoredRecord]:
@@ -250,75 +222,71 @@ class Service(DocumentComparisons):
         return [d for d in docs if d.id in ids]
 
     # -- routing -------------------------------------------------------------------------------
-    def _scope(self, question: str) -> _Scope:
-        text = normalize_question(question)
-        found = detect_scope(text, self.patterns)
-        levels = ("单位",) if any(w in text for w in self.patterns["unit_level_words"]) else ()
-        return _Scope(text, self.directory.named(text, found.orgs), found.years, found.compared_years, found.kinds,
-                      found.orgs, levels)
+    def read(self, question: str) -> Asked:
+        """The question read once (chatbot.question), with the stored departments it names."""
+        return read_question(question, self.patterns, self.directory.named)
 
-    def _answer(self, question: str) -> Answer:
-        if not normalize_question(question):
+    def _answer(self, asked: Asked) -> Answer:
+        question = asked.question
+        if asked.empty:
             return not_found(question, "未找到：问题为空。")
         if not self.documents:
             return not_found(question, "未找到：库中还没有任何文件。")
-        scope = self._scope(question)
-        spans = scope.spans
+        spans = asked.spans
         if self.single:
-            return self._one_department(question, scope, self.directory.departments[0])
+            return self._one_department(asked, self.directory.departments[0])
         if len(spans) >= 2:
             departments = [d for names in spans.values() for d in names]
-            return self._compare(question, scope, list(dict.fromkeys(departments)))
+            return self._compare(asked, list(dict.fromkeys(departments)))
         if len(spans) == 1:
             departments = next(iter(spans.values()))
             if len(departments) == 1:
-                return self._one_department(question, scope, departments[0])
-            return self._several(question, scope, departments,
-                                 f"「{scope.text[scope.named[0].start:scope.named[0].end]}」可指"
-                                 f"{len(departments)}个部门。")
-        unknown = self.directory.unknown_orgs(scope.text, scope.named, scope.orgs)
+                return self._one_department(asked, departments[0])
+            first = asked.named[0]
+            return self._several(asked, departments,
+                                 f"「{asked.text[first.start:first.end]}」可指{len(departments)}个部门。")
+        unknown = self.directory.unknown_orgs(asked.text, list(asked.named), asked.scope.orgs)
         if unknown:
             return not_found(question, f"未找到{'、'.join(unknown)}的数据；库中有：{self.directory.holdings()}。",
                              "refusal")
-        if self._across.search(scope.text):
-            return self._rank(question, scope)
-        routed = self.directory.routed(scope.text)
+        if self._across.search(asked.text):
+            return self._rank(asked)
+        routed = self.directory.routed(asked.text)
         departments = list(dict.fromkeys(d.department for d in routed))
         if len(departments) == 1:
-            return self._one_department(question, scope, departments[0], within=routed)
+            return self._one_department(asked, departments[0], within=routed)
         candidates = departments or self.directory.departments
-        return self._several(question, scope, candidates,
-                             f"问题没有指明部门，库中有{len(candidates)}个部门的文件可能相关。")
+        return self._several(asked, candidates, f"问题没有指明部门，库中有{len(candidates)}个部门的文件可能相关。")
 
-    def _one_department(self, question: str, scope: _Scope, department: str,
-                        within: list[StoredDocument] | None = None) -> Answer:
+    def _one_department(self, asked: Asked, department: str, within: list[StoredDocument] | None = None) -> Answer:
         """A question about one department: the document of the year and kind it names (the latest 预算
         when none; among `within`, the documents printing a unit the question names), a change between
         two stored years from both documents."""
+        scope, question = asked.scope, asked.question
         docs = self.directory.documents_of(department)
-        if len({(d.year, d.kind, d.level) for d in docs}) == 1 and not scope.compared:
+        if len({(d.year, d.kind, d.level) for d in docs}) == 1 and not scope.compared_years:
             docs = [self.directory.pick(department, levels=scope.levels) or docs[0]]   # the PDF of PDF + workbook
-        if len(docs) == 1 and not scope.compared:
-            return self.engine(docs).ask(question)
+        if len(docs) == 1 and not scope.compared_years:
+            return self.engine(docs).ask(asked)
         doc = self.directory.pick(department, scope.years, scope.kinds, within=within, levels=scope.levels)
         prior = None
-        if doc is not None and not scope.years and not scope.compared:   # 「去年的三公经费」: a level, not a change
+        if doc is not None and not scope.years and not scope.compared_years:   # 「去年的三公经费」: a level, not a change
             engine = self.engine([doc])
-            prior = engine.prior_year_asked(engine.understand(question))
+            prior = engine.prior_year_asked(engine.understand(asked.whole))
         if prior is not None and (earlier := self.directory.pick(department, [prior], scope.kinds)) is not None \
                 and earlier.year == prior:
-            answer = self.engine([earlier]).ask(f"{prior}年{strip_prior_words(scope.text, prior)}")
+            answer = self.engine([earlier]).ask(f"{prior}年{strip_prior_words(asked.text, prior)}")
             answer.question = question
             return answer
-        change = self._year_change(question, scope, department) or self._kind_change(question, scope, department)
+        change = self._year_change(asked, department) or self._kind_change(asked, department)
         if change is not None:
             return change
         if doc is None:
             later = self.directory.pick(department, [y + 1 for y in scope.years], scope.kinds)
             if later is not None and len(scope.years) == 1:    # last year's figure, from next year's narrative
-                return self.engine([later]).ask(question)
-            return self._missing_year(question, department, scope)
-        answer = self.engine([doc]).ask(question)
+                return self.engine([later]).ask(asked)
+            return self._missing_year(asked, department)
+        answer = self.engine([doc]).ask(asked)
         others = [d for d in docs if d.id != doc.id and not same_disclosure(d, doc)]   # its workbook is no other
         level_twin = [d for d in others if (d.year, d.kind) == (doc.year, doc.kind) and d.level != doc.level]
         if level_twin and answer.found:      # a 部门预算 and the unit's own 单位预算 of the same year
@@ -328,20 +296,21 @@ class Service(DocumentComparisons):
             answer.answer = f"（未指明年份，按{doc.title}回答；库中该部门还有{years}。）{answer.answer}"
         return answer
 
-    def _missing_year(self, question: str, department: str, scope: _Scope) -> Answer:
+    def _missing_year(self, asked: Asked, department: str) -> Answer:
         held = "、".join(sorted({f"{d.year}年{d.kind}" for d in self.directory.documents_of(department)}))
-        asked = "、".join(f"{y}年" for y in scope.years) + "".join(k for k in scope.kinds if k == "决算")
-        return not_found(question, f"未找到{department}{asked}的数据；库中该部门只有：{held}。", "refusal")
+        said = "、".join(f"{y}年" for y in asked.scope.years) + "".join(k for k in asked.scope.kinds if k == "决算")
+        return not_found(asked.question, f"未找到{department}{said}的数据；库中该部门只有：{held}。", "refusal")
 
-    def _figures(self, doc: StoredDocument, question: str) -> list[Any]:
-        return self.engine([doc]).figures_for(question)
+    def _figures(self, doc: StoredDocument, ask: Part) -> list[Any]:
+        return self.engine([doc]).figures_for(ask)
 
-    def _doc_figures(self, question: str, scope: _Scope, departments: list[str], same_year: bool
+    def _doc_figures(self, asked: Asked, departments: list[str], same_year: bool
                      ) -> tuple[list[across.DocFigure], str] | None:
         """Each department's document for the year and kind named — when none is named, the latest year
         any of them has (`same_year`, for a ranking) or each one's latest — and its figure for the
         question without the departments' names. None when the question names several things."""
-        base = scope.without_departments()
+        scope = asked.scope
+        base = asked.without_departments()
         years = scope.years
         if not years and same_year and (latest := self._latest_year(departments, scope.kinds)):
             years = (latest,)
@@ -361,28 +330,33 @@ class Service(DocumentComparisons):
                  if (d := self.directory.pick(dept, (), kinds, exact_kind=True)) and d.year]
         return max(years) if years else None
 
-    def _year_words(self, items: list[across.DocFigure], scope: _Scope) -> str:
+    def _year_words(self, items: list[across.DocFigure], asked: Asked) -> str:
         """「2024年」「2024年决算」「2026年（库中最新年份）」: the year (and 决算) the figures are of."""
         years = sorted({i.document.year for i in items if i.document.year})
         said = "、".join(f"{y}年" for y in years)
         if items and all(i.document.kind == "决算" for i in items):
             said += "决算"
-        return said if scope.years or not years else f"{said}（库中最新年份）"
+        return said if asked.scope.years or not years else f"{said}（库中最新年份）"
 
-    def _rank(self, question: str, scope: _Scope) -> Answer:
+    def _rank(self, asked: Asked) -> Answer:
         """「哪个部门三公经费最多」: every department's figure, ranked."""
-        found = self._doc_figures(question, scope, self.directory.departments, same_year=True)
+        question = asked.question
+        found = self._doc_figures(asked, self.directory.departments, same_year=True)
         if found is None:
             return not_found(question, "跨部门比较一次比较一个数字：请只问一项（如「哪个部门三公经费最多」）。", "rank")
         items, label = found
         if not label:
             return not_found(question, f"未找到：各部门文件中没有问题所说的数字。库中有：{self.directory.holdings()}。",
                              "rank")
-        q = self._whole_query(question)
-        return across.rank_departments(question, label, items, q.ascending, q.n, self._year_words(items, scope))
+        return across.rank_departments(question, label, items, asked.ascending, asked.n,
+                                       self._year_words(items, asked))
 
-    def _compare(self, question: str, scope: _Scope, departments: list[str]) -> Answer:
-        found = self._doc_figures(question, scope, departments, same_year=False)
+    def _compare(self, asked: Asked, departments: list[str]) -> Answer:
+        question = asked.question
+        lacking = [d for d in departments if self.directory.pick(d, asked.scope.years, asked.scope.kinds) is None]
+        if lacking:      # a department without the year asked: say so, rather than 「no two have the figure」
+            return self._missing_year(asked, lacking[0])
+        found = self._doc_figures(asked, departments, same_year=False)
         if found is None:
             return not_found(question, "跨部门比较一次比较一个数字：请只问一项。", "difference")
         items, label = found
@@ -390,20 +364,17 @@ class Service(DocumentComparisons):
             return not_found(question, f"未找到：{'、'.join(departments)}的文件中没有问题所说的数字。", "difference")
         return across.compare_departments(question, label, items)
 
-    def _several(self, question: str, scope: _Scope, departments: list[str], why: str) -> Answer:
+    def _several(self, asked: Asked, departments: list[str], why: str) -> Answer:
         """A question several departments' documents fit: their figures listed (a few), else ask which."""
+        question = asked.question
         if len(departments) <= LIST_MAX:
-            found = self._doc_figures(question, scope, departments, same_year=False)
+            found = self._doc_figures(asked, departments, same_year=False)
             if found is not None and found[1]:
                 return across.list_departments(question, found[1], found[0], why)
         some = "、".join(departments[:LIST_MAX])
         more = f"等{len(departments)}个部门" if len(departments) > LIST_MAX else ""
         return Answer(question, f"{why}请指明是哪个部门，例如：{some}{more}。", False, operation="clarify",
                       candidates=[{"department": d} for d in departments[:LIST_MAX]])
-
-    def _whole_query(self, question: str) -> Query:
-        """The question's wording understood (ranking direction, top N) without any document's names."""
-        return understand(question, self.lexicon, self.patterns)
 
 
 def open_service(store_dir: str | Path, **kwargs: Any) -> Service:

@@ -17,6 +17,7 @@ from .narrative import (
     listed_items,
 )
 from .operands import distinct
+from .question import Part
 from .resolve import Figure, Resolution
 from .scopes import mixed_scopes, one_scope
 from .understand import Query, normalize_question
@@ -27,10 +28,10 @@ _CLAIM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万|元)")
 class TableAnswers:
     """The Engine's table answers (a mixin over its catalog, resolver and narrative amounts)."""
 
-    def figures_for(self, question: str) -> list[Figure]:
-        """The table figures a question names in these documents, each from the table its wording
-        points to, no operation applied: what a comparison across documents sets side by side."""
-        if not normalize_question(question):
+    def figures_for(self, question: str | Part) -> list[Figure]:
+        """The table figures an ask names in these documents, each from the table its wording points
+        to, no operation applied: what a comparison across documents sets side by side."""
+        if not (question.text if isinstance(question, Part) else normalize_question(question)):
             return []
         q = self.understand(question)
         docs = self._documents_for(q)

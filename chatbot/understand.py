@@ -23,6 +23,7 @@ class Scope:
     compared_years: tuple[int, ...] = ()
     kinds: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()   # 单位 when it asks a unit's own budget (单位预算, 本级), else ()
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,10 @@ def detect_scope(text: str, patterns: dict[str, Any]) -> Scope:
 
 
 def understand(question: str, lexicon: Lexicon, patterns: dict[str, Any],
-               keep: frozenset[str] | set[str] = frozenset()) -> Query:
+               keep: frozenset[str] | set[str] = frozenset(), scope: Scope | None = None) -> Query:
     """Parse a question into a Query. `keep` holds the store's printed labels (kept as they are and
-    masked before the operation words are read)."""
+    masked before the operation words are read); `scope`, when the question was read already
+    (chatbot.question), is taken as read."""
     text = normalize_question(question)
     canonical = lexicon.canonical(text, keep)
     masked = mask(canonical, set(keep) | set(lexicon.concepts) | set(lexicon.aliases.values()))
@@ -157,4 +159,4 @@ def understand(question: str, lexicon: Lexicon, patterns: dict[str, Any],
         tables=tuple(dict.fromkeys(k for k, _, _ in lexicon.table_hints(text))),
         scope_tables=detect_scope_tables(text, patterns),
         asks_number=any(w in text for w in patterns["ask_number"]), measure=measure,
-        scope=detect_scope(text, patterns))
+        scope=scope if scope is not None else detect_scope(text, patterns))

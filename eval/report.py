@@ -103,7 +103,18 @@ def _failure_line(r: Any, expected: Any, width: int = 90) -> str:
     """「- `id` question — expected …; got 「answer」 (reasons)」, the answer cut to `width` characters."""
     want = ", ".join(expected.values) or ("not found" if not expected.found else "")
     got = _one_line(r.answer.get("answer", ""), width)
-    return f"- `{r.id}` {r.question} — expected {want}; got 「{got}」 ({'; '.join(r.scored.reasons)})"
+    return f"- `{r.id}` {r.question} — expected {want}; got 「{got}」 ({'; '.join(r.scored.reasons)})" \
+        + _reading_note(r.answer.get("reading") or {})
+
+
+def _reading_note(reading: dict[str, Any]) -> str:
+    """「 · read as 上海市普陀区财政局, 2024, 决算, 2 parts」: how the system read the question, when it says."""
+    said = [*reading.get("departments", []), *map(str, reading.get("years", [])),
+            *(f"vs {y}" for y in reading.get("compared_years", [])), *reading.get("kinds", []),
+            *reading.get("levels", [])]
+    if len(reading.get("parts", [])) > 1:
+        said.append(f"{len(reading['parts'])} parts")
+    return f" · read as {', '.join(said)}" if said else ""
 
 
 def _one_line(text: str, width: int = 90) -> str:

@@ -139,6 +139,22 @@ def test_final_accounts_stage_amounts_come_from_the_item_passage(real, question,
     assert all(c.section for c in answer.citations), answer.citations
 
 
+@pytest.mark.parametrize("question, values", [
+    ("普陀区财政局2024年三公经费决算比预算少多少？", ("0.95",)),                 # the one stage its passage states
+    ("普陀区委社会工作部2024年行政运行（2013901）决算比预算少多少？", ("0.68",)),
+])
+def test_a_bare_budget_set_against_the_final_is_the_one_stage_the_passage_states(real, question, values):
+    answer = real.ask(question)
+    assert answer.found and states(answer, *values), answer.answer
+    assert "比年初预算" in answer.answer or "比全年预算" in answer.answer    # says which stage it used
+
+
+def test_a_bare_budget_is_refused_when_the_passage_states_two_stages(real):
+    answer = real.ask("普陀区委社会工作部2024年一般公共预算财政拨款支出决算比预算少多少？")
+    assert not answer.found, answer.answer
+    assert "年初预算0.00万元" in answer.answer and "全年预算321.02万元" in answer.answer
+
+
 def test_a_stage_the_document_does_not_state_is_refused_not_read_from_the_final_column(real):
     answer = real.ask("普陀区财政局2024年行政运行（2010601）的全年预算是多少？")
     assert not answer.found, answer.answer
@@ -201,3 +217,112 @@ def test_wrong_near_misses_are_not_given(real):
 def test_changes_nones_and_totals_are_read_as_printed(real, question, values):
     answer = real.ask(question)
     assert answer.found and states(answer, *values), answer.answer
+
+
+# -- a question read once (chatbot.question) -----------------------------------------------------------
+@pytest.fixture
+def no_second_reading(monkeypatch):
+    """Engines that fail when they read a question's text again: what the service read must serve."""
+    from chatbot.reading import QuestionReading
+
+    def read_again(self, question):
+        raise AssertionError(f"the engine read the question again: {question}")
+    monkeypatch.setattr(QuestionReading, "read", read_again)
+    monkeypatch.setattr(QuestionReading, "read_part", read_again)
+
+
+@pytest.mark.parametrize("question, values", [
+    ("普陀区万里街道2024年“三公”经费预算合计多少？其中公务用车购置费多少？", ("47.91", "25")),   # two asks
+    ("哪个部门2026年三公经费最多？", ("308.00",)),                                                # a ranking
+    ("普陀区司法局和苏州审计局2026年三公经费哪个多？", ("10.81", "10.00", "0.81")),                  # two departments
+    ("苏州审计局2026年单位预算的三公经费是多少", ("10.00",)),                                      # a level
+    ("普陀区财政局2024年行政运行（2010601）支出决算比年初预算少了多少？", ("48.16",)),             # 决算 stages
+    ("重庆市水利局2026年部门收入预算合计是多少？", ("186549.30",)),
+])
+def test_a_routed_question_is_answered_from_the_services_one_reading(real, no_second_reading, question, values):
+    answer = real.ask(question)
+    assert answer.found and states(answer, *values), answer.answer
+
+
+def test_the_reading_says_how_the_question_was_read(real):
+    answer = real.ask("普陀区万里街道2024年“三公”经费预算合计多少？其中公务用车购置费多少？")
+    assert answer.reading == {
+        "departments": ["上海市普陀区人民政府万里街道办事处"], "years": [2024], "kinds": ["预算"],
+        "parts": ["普陀区万里街道2024年“三公”经费预算合计多少", "2024年其中公务用车购置费多少"]}
+    assert answer.to_json()["reading"] == answer.reading
+    level = real.ask("苏州审计局2026年单位预算的三公经费是多少")
+    assert level.reading["levels"] == ["单位"] and level.reading["departments"] == ["苏州市审计局"]
+
+
+def test_a_routed_reading_and_the_engines_own_give_one_answer(real):
+    question = "截至2025年12月，重庆市水利局所属各预算单位共有多少辆车？"
+    asked = real.read(question)
+    doc = real.directory.pick(asked.named[0].department, asked.scope.years, asked.scope.kinds)
+    engine = real.engine([doc])
+    assert engine.ask(asked).answer == engine.ask(question).answer == real.ask(question).answer
+
+
+@pytest.mark.parametrize("question", [
+    "重庆市水利局2026年部门收入预算合计是多少？",                              # a sum read as one total
+    "普陀区委社会工作部2024年一般公共预算财政拨款支出的全年预算和决算数各是多少？",  # stages, table fallback
+    "普陀区财政局2024年财政委托业务支出（2010608）的年初预算和决算数各是多少？",
+])
+def test_an_ask_is_resolved_once(real, monkeypatch, question):
+    from chatbot.resolve import Resolver
+
+    calls = []
+    resolve = Resolver.resolve
+
+    def counted(self, query, document_ids):
+        calls.append(query.text)
+        return resolve(self, query, document_ids)
+    monkeypatch.setattr(Resolver, "resolve", counted)
+    answer = real.ask(question)
+    assert answer.found, answer.answer
+    assert len(calls) == 1, calls
+
+
+def test_a_comparison_with_a_department_lacking_the_year_names_what_it_has(real):
+    answer = real.ask("普陀区司法局和普陀区商务委2026年三公经费哪个多？")
+    assert not answer.found
+    assert answer.answer == "未找到上海市普陀区商务委员会2026年的数据；库中该部门只有：2025年预算。"
+
+
+# -- a term is never read as a neighbour's -------------------------------------------------------------
+def test_a_purchase_column_under_a_joined_header_is_the_purchase(real):
+    answer = real.ask("普陀区万里街道公车购置费占三公经费的比例是多少？")    # 「公务用车购置及运行费/购置费」
+    assert answer.found and states(answer, "25.00", "47.91", "52.18"), answer.answer
+    assert "公务接待费" not in answer.answer
+    assert any(c.column == "购置费" and c.value == "25.00" for c in answer.citations), answer.citations
+
+
+@pytest.mark.parametrize("question", [
+    "国家信访局公车购置费占三公经费的比例是多少？",      # its 三公 table prints only 运行费; the narrative the pair
+    "国家信访局2026年公务用车购置费预算多少？",
+])
+def test_a_term_the_document_states_only_joined_to_another_is_refused(real, question):
+    answer = real.ask(question)
+    assert not answer.found, answer.answer
+    assert "38.60万元占" not in answer.answer and not answer.answer.startswith("公务"), answer.answer
+    assert "5.51" not in answer.answer           # 公务接待费 is no part of 公务用车购置
+
+
+def test_a_part_of_the_asked_term_reads_no_amount_on_its_own(real):
+    answer = real.ask("普陀区财政局2024年政府采购金额是多少？")   # not 「…小微企业…，采购金额0万元」
+    assert answer.found and states(answer, "251.25"), answer.answer
+    assert answer.values[0].value == "251.25"
+
+
+def test_carry_overs_are_one_item_not_a_sum(real):
+    answer = real.ask("普陀区财政局2024年年初结转结余是多少？")
+    assert answer.found and states(answer, "49.14") and answer.operation != "sum", answer.answer
+    absent = real.ask("普陀区委社会工作部2024年年初结转和结余是多少？")   # its tables print no such row
+    assert not absent.found and "「年初结转」" not in absent.answer, absent.answer
+
+
+def test_a_table_per_project_is_not_counted_by_its_rows(real):
+    answer = real.ask("福州市医保局2026年绩效目标涉及几个项目？")   # 11 tables, each 资金总额/财政拨款…
+    assert not answer.found or "资金总额、财政拨款" not in answer.answer, answer.answer
+    assert "22" not in answer.answer
+    listed = real.ask("杭州市气象局2026年绩效目标涉及几个项目？")      # one table, a row per project
+    assert listed.found and states(listed, "3"), listed.answer

@@ -121,6 +121,9 @@ def test_cli_eval_exits_non_zero_above_max_wrong(store_dir, tmp_path, capsys, ma
                "--max-wrong", max_wrong])
     assert rc == status
     assert ("more than --max-wrong" in capsys.readouterr().err) == bool(status)
+    report = next((tmp_path / "out").glob("wrong-*.md")).read_text(encoding="utf-8")
+    wrong_line = next(line for line in report.splitlines() if line.startswith("- `lookup-wrong`"))
+    assert wrong_line.endswith(" · read as 2024, 预算"), wrong_line   # how the question was read
 
 
 @pytest.mark.slow
