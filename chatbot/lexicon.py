@@ -41,6 +41,7 @@ class Lexicon:
     scope_within: dict[str, str] = field(default_factory=dict)       # scope -> the scope it is part of
     carry_over_words: tuple[str, ...] = ()          # 结转, 结余: a heading whose rows are not this year's
     broadest_tables: tuple[str, ...] = ()           # table kinds holding all funds, broadest first
+    spending_tables: tuple[str, ...] = ()           # table kinds of spending only: no 收入 is read from them
     qualifier_links: frozenset[str] = frozenset()   # 「的」「中的」: between a table's word and a row's name
     _alias_lengths: tuple[int, ...] = field(default=(), repr=False)
 
@@ -144,6 +145,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
                    scope_within={k: v for k, v in data.get("scope_within", {}).items() if not k.startswith("_")},
                    qualifier_links=frozenset(data.get("qualifier_links", ())),
                    broadest_tables=tuple(data.get("broadest_tables", ())),
+                   spending_tables=tuple(data.get("spending_tables", ())),
                    carry_over_words=tuple(data.get("carry_over_words", ())),
                    _alias_lengths=tuple(sorted({len(a) for a in aliases}, reverse=True)))
 

@@ -77,6 +77,12 @@ class MentionFinder:
             if term != key and len(term) >= 2 and term not in catalog.by_label and term not in lexicon.bare_totals:
                 self.by_term[term] += rows
                 self.vocab[term] = None
+        self.columns_by_term: dict[str, list[tuple[TableInfo, str]]] = defaultdict(list)
+        for leaf, columns in catalog.by_column.items():   # 「因公出国（境）费用」 is named 因公出国（境）费 too
+            term = lexicon.canonical(leaf)
+            if term != leaf and len(term) >= 2 and term not in catalog.by_column and lexicon.column(term) != "总计":
+                self.columns_by_term[term] += columns
+                self.vocab[term] = None
         self.lengths = sorted({len(k) for k in self.vocab}, reverse=True)
         self.fuzzy_rows = [(r, name) for r in catalog.rows if not r.is_total for name in _name_variants(r.key)]
         df: dict[str, int] = {}
@@ -191,7 +197,8 @@ class MentionFinder:
         return out
 
     def _exact(self, i: int, phrase: str) -> Mention:
-        cols = [] if self.lexicon.column(phrase) == "总计" else list(self.catalog.by_column.get(phrase, []))
+        cols = [] if self.lexicon.column(phrase) == "总计" else \
+            list(self.catalog.by_column.get(phrase) or self.columns_by_term.get(phrase, []))
         rows = self.catalog.by_label.get(phrase) or self.by_term.get(phrase, [])
         return Mention(i, i + len(phrase), phrase, rows=list(rows),
                        columns=cols, concept=phrase if phrase in self.lexicon.concepts else None)

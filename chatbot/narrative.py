@@ -239,10 +239,14 @@ def _bonuses(query: Query, text: str, patterns: dict[str, Any]) -> float:
     return bonus
 
 
-def extract_values(query: Query, text: str, focus: Sequence[str]) -> list[tuple[str, str, str]]:
+def extract_values(query: Query, text: str, focus: Sequence[str], narrower: Sequence[str] = (),
+                   others: Sequence[str] = ()) -> list[tuple[str, str, str]]:
     """(label, number, unit) the sentence states for the question: the change figures after
     增加/减少/上升/下降, the count before the asked measure word, or the amount stated right after the
-    asked term (「会议费预算8.36万元」) — never a number from elsewhere in the sentence."""
+    asked term (「会议费预算8.36万元」) — never a number from elsewhere in the sentence, nor after a word of
+    two characters alone (「拨款」「收入」 name no item), nor after the term narrowed by a scope the question
+    does not say (`narrower`: 「政府性基金预算财政拨款收入」 is not 财政拨款收入), nor with another item
+    between (`others`, terms the question does not say: 「财政拨款安排“三公”经费19.86万元」)."""
     text = _THOUSANDS.sub("", text)
     if query.operation == "change":
         found = re.findall(rf"(增加|减少|增长|下降|上升|降低)了?({_NUMBER})(万元|亿元|元|%)", text)
@@ -251,19 +255,25 @@ def extract_values(query: Query, text: str, focus: Sequence[str]) -> list[tuple[
     label = focus[0] if focus else ""
     # a part of a longer asked term the sentence says (采购 of 政府采购) reads no amount on its own
     focus = [t for t in focus if not any(t != u and t in u and u in text for u in focus)]
-    for term, after in _after_focus(text, focus):
+    counting = query.measure is not None or query.operation == "count"
+    for term, after in _after_focus(text, focus, narrower):
+        if not counting and len(term) <= 2:
+            continue
         if query.measure:
             m = re.match(rf"[^。；]{{0,12}}?({_NUMBER})\s*(个?{re.escape(query.measure)}|个)", after)
         elif query.operation == "count":
             m = re.match(rf"[^。；]{{0,12}}?({_NUMBER})\s*(个|家|项|辆|人|次|台)", after)
         else:
             m = re.match(rf"[^。；，]{{0,12}}?({_NUMBER})\s*(万元|亿元|元|%)", after)
+            gap = plain(after[:m.start(1)]) if m else ""
+            if m and any(t in gap for t in others):
+                continue
         if m:
             return [(term or label, m.group(1), m.group(2))]
     return []
 
 
-def _after_focus(text: str, focus: Sequence[str]) -> list[tuple[str, str]]:
+def _after_focus(text: str, focus: Sequence[str], narrower: Sequence[str] = ()) -> list[tuple[str, str]]:
     """(term, text after it) for each occurrence of the question's terms, longest terms first. A term
     joined to the next (「公务用车购置及运行费38.60万元」「会议费和培训费10万元」) shares that amount: not its own."""
     out, seen = [], []
@@ -272,7 +282,7 @@ def _after_focus(text: str, focus: Sequence[str]) -> list[tuple[str, str]]:
             if any(s <= m.start() and m.end() <= e for s, e in seen):
                 continue      # 「公务」 inside the 公务用车购置 already read there
             seen.append(m.span())
-            if not _JOINED.match(text, m.end()):
+            if not _JOINED.match(text, m.end()) and not any(text.endswith(w, 0, m.start()) for w in narrower):
                 out.append((term, text[m.end():]))
     return out
 

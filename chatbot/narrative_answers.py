@@ -3,6 +3,7 @@ and the sentence that states what was asked — quoted, with the figure read fro
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -117,8 +118,17 @@ class NarrativeAnswers:
             # stands under its title (「住房公积金（项）…增加481.1万元」 in 「（三）住房保障支出（类）」)
             if any(_names_all(_ITEM_MARKS.sub("", text[:c.start] + c.what), groups) for c in changes):
                 return found
-            by_title = by_title or found
+            if not any(self._names_another_item(text[:c.start], groups) for c in changes):
+                by_title = by_title or found   # 「比上年增加…」 under the item's title, naming nothing else
         return by_title
+
+    def _names_another_item(self, head: str, groups: list[list[str]]) -> bool:
+        """The words before a change name an item other than the asked one (「1．因公出国（境）费预算支出160万元，
+        比上年预算减少10万元」 under a title naming 三公经费): the change is that item's."""
+        clause = plain(_ITEM_MARKS.sub("", head))
+        asked = {n for g in groups for n in g}
+        terms = [t for t in (*self.lexicon.terms, *self.catalog.by_label) if len(t) >= 4 and t in clause]
+        return any(not any(t in n or n in t for n in asked) for t in terms)
 
     def _with_subject(self, s: Sentence) -> Sentence:
         """A sentence that states a change without naming what changed (「与上年相比增加2627.95万元」), joined
@@ -182,6 +192,14 @@ class NarrativeAnswers:
                 return s.sentence
         return None
 
+    def _other_terms(self, text: str) -> list[str]:
+        """Budget items (the lexicon's terms of three characters or more) the question does not say; the funding
+        scopes (财政拨款, 一般公共预算 …) qualify an amount and name no other item."""
+        scopes = {*self.patterns["scope_words"], *self.patterns["narrower_scopes"]}
+        items = {*self.lexicon.aliases.values(), *self.lexicon.concepts}   # not the dictionary's 支出预算 …
+        return [t for t in items if len(t) >= 3 and t not in text
+                and not any(w in t or t in w for w in scopes if not w.startswith("_"))]
+
     def _narrative_query(self, q: Query) -> Query:
         text = q.text
         for said, written in self.patterns["narrative_synonyms"].items():
@@ -205,7 +223,10 @@ class NarrativeAnswers:
             for cand in ranked[:6 if wants_number else 1]:
                 if cand.score < ranked[0].score - 4:
                     break
-                found = extract_values(nq, cand.sentence.text, sorted(cand.matched, key=len, reverse=True))
+                asked_terms = [t for t in self.lexicon.terms if len(t) >= 5 and t in nq.text]
+                found = extract_values(nq, cand.sentence.text, _as_asked(cand.matched, nq.text, asked_terms),
+                                       [w for w in self.patterns["narrower_scopes"] if w not in q.text],
+                                       self._other_terms(nq.text))
                 if found:
                     best, values = cand, [Value(label, num, unit) for label, num, unit in found]
                     break
@@ -228,6 +249,25 @@ class NarrativeAnswers:
         answer = (f"{lead}。" if lead else "") + f"据「{section}」（第{quoted[0].page}页）：「{text}」"
         return Answer(q.question, answer, True, values, cites,
                       operation="change" if q.operation == "change" else "narrative")
+
+
+def _as_asked(matched: list[str], question: str, terms: Sequence[str] = ()) -> list[str]:
+    """The matched words, longest first, with the stretches of the question they cover side by side (one
+    character between at most: 服务类采购 of 服务 + 采购) joined: the amount stands after the item as
+    asked, not after a word of it (「收入」 alone names no item). The ends of four characters or more of
+    those stretches and of the budget `terms` the question says are kept too (运行经费 of 机关运行经费)."""
+    words = list(dict.fromkeys(matched))
+    spans = sorted((m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), question))
+    runs: list[list[int]] = []
+    for start, end in spans:
+        if runs and start <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], end)
+        else:
+            runs.append([start, end])
+    joined = [question[a:b] for a, b in runs if question[a:b] not in words and b - a >= 3]
+    stretches = [*terms, *(question[a:b] for a, b in runs if b - a >= 5)]   # 运行经费 of 机关运行经费 too
+    ends = [x[:n] for x in stretches for n in range(4, len(x))] + [x[-n:] for x in stretches for n in range(4, len(x))]
+    return sorted(dict.fromkeys([*joined, *ends, *words]), key=len, reverse=True)
 
 
 def _names_all(text: str, groups: list[list[str]]) -> bool:

@@ -4,7 +4,6 @@ as candidates, never silently."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -15,9 +14,9 @@ from ingest.text import strip_ordinal
 
 from .catalog import Row, TableInfo, column_leaf, column_name, label_key
 from .mentions import Mention, MentionFinder
+from .row_sets import RowSets
 from .understand import Query
 
-LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
 CENT = Decimal("0.01")
 
 
@@ -63,6 +62,9 @@ def record_figure(rec: StoredRecord, label: str, kind: str | None, table: str, r
     return fig
 
 
+PERFORMANCE_TABLES = ("项目绩效表", "整体绩效表")
+
+
 @dataclass
 class Resolution:
     mentions: list[Mention]
@@ -73,7 +75,7 @@ class Resolution:
     chosen: list[Figure] = field(default_factory=list)   # one figure per mention, before the operation shapes them
 
 
-class Resolver(MentionFinder):
+class Resolver(RowSets, MentionFinder):
     """Turns the mentions of a question into figures, over one Catalog."""
 
     # -- figures -------------------------------------------------------------------------------
@@ -313,8 +315,12 @@ class Resolver(MentionFinder):
         return None
 
     def term_column(self, row: Row, term: str) -> str | None:
-        """The row's column holding a term (the document's own year first), by column_term."""
-        return next((c for c in self.own_columns(row) if self.column_term(c) == term), None)
+        """The row's column holding a term, by column_term: of the document's own year when the row prints
+        that year at all (a part blank this year is not read from last year's column: 烟台's 因公出国)."""
+        first = next(iter(row.cells.values()))
+        cols = self.own_columns(row)
+        own = [c for c in cols if not self.is_prior_column(c, first.year, first.kind)]
+        return next((c for c in own or cols if self.column_term(c) == term), None)
 
     def default_column(self, row: Row) -> str | None:
         """The row's total column (总计/合计/小计/资金总额/金额/本年预算) of the document's own year, else
@@ -378,6 +384,7 @@ class Resolver(MentionFinder):
         """The figure the wording points to: a table named just before the words, else one the
         question names, else the default order. Figures with another amount stay as alternatives,
         to be said in the answer."""
+        cands = [c for c in cands if not self._project_funding_line(c, query) and not self._income_from_spending(c, query)]
         if not cands:
             return None
         primary = [c for c in cands if not c.secondary] or cands
@@ -395,66 +402,26 @@ class Resolver(MentionFinder):
                 best.alternatives.append(c)
         return best
 
-    # -- sets of rows ----------------------------------------------------------------------------
-    def domain_rows(self, domain: str, level: str | None, document_ids: set[int],
-                    scope_tables: tuple[str, ...] = (), named_tables: tuple[str, ...] = ()) -> list[Row]:
-        """The rows a ranking or count runs over: projects, units, or subjects at one level — from the
-        table the question names first (「收支总表中，哪一类…」)."""
-        if domain == "project":
-            tables = self.catalog.tables_of_kind("项目绩效表", document_ids)
-            rows = [r for t in tables for r in t.rows if not r.is_subtotal and not r.is_total]
-            labels = Counter(r.key for r in rows)
-            if len(tables) >= 2 and sum(n for n in labels.values() if n >= 2) * 2 > len(rows):
-                return []   # a table per project (资金总额, 财政拨款 in each): its rows are no projects
-            return rows
-        if domain == "unit":
-            return [r for t in self.catalog.tables_of_kind("整体绩效表", document_ids) for r in t.rows
-                    if not r.is_total]
-        kinds = ["基本支出表"] if domain == "economic" else ["一般公共预算支出表", "支出表", "收入表"]
-        digits = LEVEL_DIGITS.get(level or ("款" if domain == "economic" else "项"), 7)
-        if digits == 3 and domain != "economic":   # 类 of all funds: the broadest table unless a scope is named
-            kinds = ["支出表", "一般公共预算支出表", "收入表"]
-        if scope_tables:                 # the scope the question names first (「一般公共预算支出中…」)
-            kinds = sorted(kinds, key=lambda k: k not in scope_tables)
-        classes = self.lexicon.function_classes
-        names = set(classes.values())
-        by_name = domain == "function" and digits == 3   # 类 printed without codes (「八、社会保障和就业支出」)
+    def _income_from_spending(self, f: Figure, query: Query) -> bool:
+        """「财政拨款收入」 is never a spending table's 财政拨款 column (广州's 基本支出表): a 收入 asked is read
+        where income is printed."""
+        if f.kind not in self.lexicon.spending_tables or f.row is None or f.kind in query.tables:
+            return False
+        words = query.canonical
+        for _, start, end in sorted(self.lexicon.table_hints(words), key=lambda h: -h[1]):
+            words = words[:start] + "　" + words[end:]      # 「收入表和支出表」 names tables, asks no 收入
+        if "收入" not in words:
+            return False
+        return not any("收入" in label_key(x) for x in (f.row.label, *(r.column for r in f.records)))
 
-        def rows_of(kind: str, coded: bool) -> list[Row]:
-            tables = self.catalog.tables_of_kind(kind, document_ids)
-            if coded:   # a 3-digit code of a unit (「西安市审计局（117）」) is not a 类
-                return [r for t in tables for r in t.rows if r.code and len(r.code) == digits
-                        and (not by_name or not classes or r.code in classes)]
-            return [r for t in tables for r in t.rows if label_key(strip_ordinal(r.label)) in names]
-
-        order = [(k, coded) for k in dict.fromkeys([*named_tables, *kinds, "收支总表"])
-                 for coded in ((True, False) if by_name else (True,))]
-        for kind, coded in order:
-            if rows := rows_of(kind, coded):
-                return rows
-        return []
-
-    def children(self, row: Row) -> list[Row]:
-        """Rows one level below a coded row in its table (2150501 … under 21505); for a total row,
-        the top level (类)."""
-        table = self.catalog.table_of(row)
-        coded = [r for r in table.rows if r.code]
-        if row.is_total or not row.code:
-            top = min((len(r.code or "") for r in coded), default=0)
-            return [r for r in coded if len(r.code or "") == top]
-        below = [r for r in coded if r.code and r.code.startswith(row.code) and len(r.code) > len(row.code)]
-        step = min((len(r.code or "") for r in below), default=0)
-        return [r for r in below if len(r.code or "") == step]
-
-    def parent(self, row: Row) -> Row | None:
-        """The row one level up (21505 for 2150501), or the table's total row for a top-level row."""
-        table = self.catalog.table_of(row)
-        if row.code:
-            for r in table.rows:
-                if r.code and len(r.code) < len(row.code) and row.code.startswith(r.code) and \
-                        len(r.code) == max(len(x.code or "") for x in table.rows
-                                           if x.code and len(x.code) < len(row.code) and row.code.startswith(x.code)):
-                    return r
-        if row.is_total:
-            return None
-        return table.total_row(next(iter(row.cells.values())).side)
+    def _project_funding_line(self, f: Figure, query: Query) -> bool:
+        """A line every project's 绩效目标表 prints (资金总额, 其中：财政拨款): one project's money, never the
+        department's 财政拨款 — unless the question asks about 绩效 tables or projects."""
+        if f.kind not in PERFORMANCE_TABLES or f.row is None or query.domain in ("project", "unit") \
+                or set(query.tables) & set(PERFORMANCE_TABLES):
+            return False
+        row = f.row
+        printing = {r.table for r in self.catalog.by_label.get(row.key, [])
+                    if r.kind == row.kind and r.document_id == row.document_id}
+        tables = self.catalog.tables_of_kind(row.kind, {row.document_id})
+        return len(printing) >= 2 and 2 * len(printing) >= len(tables)    # a line of every project's table

@@ -326,3 +326,37 @@ def test_a_table_per_project_is_not_counted_by_its_rows(real):
     assert "22" not in answer.answer
     listed = real.ask("杭州市气象局2026年绩效目标涉及几个项目？")      # one table, a row per project
     assert listed.found and states(listed, "3"), listed.answer
+
+
+def test_a_change_of_another_item_under_the_title_is_not_the_asked_ones(real):
+    answer = real.ask("江苏高院三公经费比上年增加还是减少？")   # only 因公出国（境）费's change is stated
+    assert not answer.found and "10万元" not in answer.answer, answer.answer
+    item = real.ask("江苏高院2019年因公出国费比上年减少多少？")
+    assert item.found and states(item, "10"), item.answer
+
+
+def test_a_part_blank_this_year_is_not_read_from_last_years_column(real):
+    answer = real.ask("烟台市审计局公务接待费占三公经费的比重是多少？")   # 2026: 3.40 of 3.40; 2025 printed beside
+    assert answer.found and states(answer, "3.40", "100.00"), answer.answer
+    assert "11.90" not in answer.answer and "8.50" not in answer.answer
+
+
+def test_a_column_printed_in_another_form_of_a_term_is_named_by_the_term(real):
+    answer = real.ask("北京市审计局因公出国（境）费和公务接待费合计多少？")   # printed 「因公出国（境）费用」
+    assert answer.found and states(answer, "173.52", "6.00", "179.52"), answer.answer
+
+
+@pytest.mark.parametrize("question, never", [
+    ("广州市统计局财政拨款收入是多少？", ("8,401.67", "19.86")),   # a 基本支出表 column; a 三公 sentence
+    ("福州市医保局财政拨款收入是多少？", ("118.00", "745.00")),    # a line of every project's 绩效目标表
+    ("苏州市审计局财政拨款收入是多少？", ("0万元",)),               # 「政府性基金预算拨款收入0万元」
+    ("重庆市水利局财政拨款收入是多少？", ("44134.59",)),            # 政府性基金预算's
+])
+def test_income_is_read_where_income_is_printed_or_refused(real, question, never):
+    answer = real.ask(question)
+    assert not any(n in answer.answer.split("。")[0] for n in never), answer.answer
+
+
+def test_an_item_of_words_the_tokenizer_splits_is_read_as_asked(real):
+    answer = real.ask("长沙市信访局2026年事业收入多少？")     # 事业 + 收入, not 「收入预算1935.36万元」
+    assert answer.found and answer.values[0].value == "0.00", answer.answer
