@@ -360,3 +360,17 @@ def test_income_is_read_where_income_is_printed_or_refused(real, question, never
 def test_an_item_of_words_the_tokenizer_splits_is_read_as_asked(real):
     answer = real.ask("长沙市信访局2026年事业收入多少？")     # 事业 + 收入, not 「收入预算1935.36万元」
     assert answer.found and answer.values[0].value == "0.00", answer.answer
+
+
+def test_the_largest_share_is_a_ranking_not_one_share(real):
+    answer = real.ask("杭州市气象局2026年三公经费占比最大的是哪一项")
+    assert answer.found and answer.operation == "rank" and states(answer, "18.00"), answer.answer
+
+
+@pytest.mark.parametrize("question, value", [
+    ("国家信访局上年结转是多少？", "2254.12"),       # 上年结转 is an item, not 「比上年」
+    ("重庆市水利局上年结转是多少？", "53509.60"),
+])
+def test_last_years_carry_over_is_an_item_not_a_change(real, question, value):
+    answer = real.ask(question)
+    assert answer.found and answer.operation != "change" and states(answer, value), answer.answer
