@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from .catalog import Catalog, Row, TableInfo, strip_place
 from .lexicon import Lexicon
@@ -49,6 +51,17 @@ class Mention:
         self.size = self.size or self.end - self.start
 
 
+def _other_forms(index: dict[str, list[Any]], lexicon: Lexicon, wanted: Callable[[str], bool]) -> dict[str, list[Any]]:
+    """A printed index's entries under the term the lexicon reads each key as, where that term is not
+    printed itself (and is `wanted`)."""
+    out: dict[str, list[Any]] = defaultdict(list)
+    for key, items in index.items():
+        term = lexicon.canonical(key)
+        if term != key and len(term) >= 2 and term not in index and wanted(term):
+            out[term] += items
+    return out
+
+
 class MentionFinder:
     """The mentions of a question over one Catalog: its vocabulary of printed phrases and the weights of
     the character pairs of its long names."""
@@ -70,19 +83,11 @@ class MentionFinder:
                 self.vocab[leaf] = None
         for concept in lexicon.concepts:
             self.vocab[concept] = None
-        # a row printed in another form of a term (「对个人和家庭补助」) is named by the term (「…的补助」)
-        self.by_term: dict[str, list[Row]] = defaultdict(list)
-        for key, rows in catalog.by_label.items():
-            term = lexicon.canonical(key)
-            if term != key and len(term) >= 2 and term not in catalog.by_label and term not in lexicon.bare_totals:
-                self.by_term[term] += rows
-                self.vocab[term] = None
-        self.columns_by_term: dict[str, list[tuple[TableInfo, str]]] = defaultdict(list)
-        for leaf, columns in catalog.by_column.items():   # 「因公出国（境）费用」 is named 因公出国（境）费 too
-            term = lexicon.canonical(leaf)
-            if term != leaf and len(term) >= 2 and term not in catalog.by_column and lexicon.column(term) != "总计":
-                self.columns_by_term[term] += columns
-                self.vocab[term] = None
+        # a row or column printed in another form of a term (「对个人和家庭补助」「因公出国（境）费用」) is named by
+        # the term (「…的补助」「因公出国（境）费」)
+        self.by_term = _other_forms(catalog.by_label, lexicon, lambda t: t not in lexicon.bare_totals)
+        self.columns_by_term = _other_forms(catalog.by_column, lexicon, lambda t: lexicon.column(t) != "总计")
+        self.vocab.update(dict.fromkeys([*self.by_term, *self.columns_by_term]))
         self.lengths = sorted({len(k) for k in self.vocab}, reverse=True)
         self.fuzzy_rows = [(r, name) for r in catalog.rows if not r.is_total for name in _name_variants(r.key)]
         df: dict[str, int] = {}

@@ -220,13 +220,15 @@ class NarrativeAnswers:
         wants_number = (q.asks_number or q.measure is not None) and not explain
         best, values = ranked[0], []
         if not explain or q.operation == "change":
+            # what the question says and does not: the same for every sentence tried
+            asked_terms = [t for t in self.lexicon.terms if len(t) >= 5 and t in nq.text]
+            narrower = [w for w in self.patterns["narrower_scopes"] if w not in q.text]
+            others = self._other_terms(nq.text)
             for cand in ranked[:6 if wants_number else 1]:
                 if cand.score < ranked[0].score - 4:
                     break
-                asked_terms = [t for t in self.lexicon.terms if len(t) >= 5 and t in nq.text]
                 found = extract_values(nq, cand.sentence.text, _as_asked(cand.matched, nq.text, asked_terms),
-                                       [w for w in self.patterns["narrower_scopes"] if w not in q.text],
-                                       self._other_terms(nq.text))
+                                       narrower, others)
                 if found:
                     best, values = cand, [Value(label, num, unit) for label, num, unit in found]
                     break
