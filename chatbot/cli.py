@@ -287,10 +287,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-EPILOG_EVAL = """Example:
+EPILOG_EVAL = """Scoring: strict by default (each expected figure must be one of the answer's headline values,
+`values`; a ranking's top the first); --lenient also accepts a figure written anywhere in the answer text.
+--variants also asks each question reworded (lead-ins, particles, full-width digits, year forms, short
+names, word order, 是多少 → 多少钱, two sentences: the same figures are expected) and mutated (another year,
+department or item the store does not hold: a refusal is expected); see eval/variants.py.
+
+Example:
   budgetqa eval                     (an empty store gets the bundled sample ingested first)
   budgetqa eval --store ./budgetqa-store --questions eval/questions/sample.jsonl --out /tmp/reports
-  budgetqa eval --min-accuracy 0.8 --json"""
+  budgetqa eval --min-accuracy 0.8 --json
+  budgetqa eval --questions eval/questions/real.jsonl --variants --min-invariance 0.95 --max-wrong 0"""
 
 
 def add_eval_parser(sub: argparse._SubParsersAction) -> None:
@@ -299,42 +306,64 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--questions", metavar="FILE", help="JSON-lines questions (default: eval/questions/sample.jsonl)")
     p.add_argument("--json", action="store_true", help="print the per-category summary as JSON")
     p.add_argument("--min-accuracy", type=float, metavar="X", help="exit 1 if budgetqa's accuracy is below X (0–1)")
-    p.add_argument("--max-wrong", type=int, metavar="N", help="exit 1 if budgetqa gives more than N wrong answers")
+    p.add_argument("--max-wrong", type=int, metavar="N", help="exit 1 if budgetqa gives more than N wrong answers "
+                   "(with --variants: over the questions, their variants and their mutations)")
     p.add_argument("--out", metavar="DIR", help="where the Markdown and JSON reports go (default: eval/reports/)")
+    p.add_argument("--lenient", action="store_true", help="the old scorer: an expected figure may stand anywhere "
+                   "in the answer text, not only among its values")
+    p.add_argument("--variants", action="store_true", help="also ask each question's rewordings (same figures "
+                   "expected) and mutations (a refusal expected) of budgetqa; report the invariance rate")
+    p.add_argument("--min-invariance", type=float, metavar="X", help="exit 1 if the share of variants holding "
+                   "(of questions answered right) is below X (0–1); implies --variants")
     _store_arg(p)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.report import eval_progress, headline, summary_json, summary_table, write_reports
+    from eval.report import (
+        eval_progress,
+        headline,
+        summary_json,
+        summary_table,
+        variants_headline,
+        write_reports,
+    )
     from eval.runner import DEFAULT_QUESTIONS, corpus_file, ensure_store, run_eval
     from eval.score import QuestionError
 
     root = _paths(args.store).root
+    variants = args.variants or args.min_invariance is not None
     try:
         questions = args.questions or DEFAULT_QUESTIONS
         if ensure_store(root, questions):
             corpus = corpus_file(questions)
             print(f"ingested {f'the documents of {corpus.name}' if corpus else 'the bundled sample'} into {root}",
                   file=sys.stderr)
-        report = run_eval(root, questions, progress=eval_progress)
+        report = run_eval(root, questions, progress=eval_progress, strict=not args.lenient, variants=variants)
     except (QuestionError, OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     md, js = write_reports(report, args.out)
+    text = f"{headline(report)}\n{variants_headline(report)}".rstrip("\n")
     print(json.dumps(summary_json(report), ensure_ascii=False, indent=1) if args.json
-          else f"{headline(report)}\n\n{summary_table(report)}")
+          else f"{text}\n\n{summary_table(report)}")
     print(f"reports: {md} {js}", file=sys.stderr)
     accuracy = report.accuracy()
+    status = 0
     if args.min_accuracy is not None and (accuracy is None or accuracy < args.min_accuracy):
         print(f"error: budgetqa accuracy {accuracy if accuracy is None else round(accuracy, 4)} is below "
               f"--min-accuracy {args.min_accuracy}", file=sys.stderr)
-        return 1
+        status = 1
+    invariance = report.invariance()
+    if args.min_invariance is not None and (invariance is None or invariance < args.min_invariance):
+        print(f"error: budgetqa invariance {invariance if invariance is None else round(invariance, 4)} is below "
+              f"--min-invariance {args.min_invariance} (each changed answer is listed in {md})", file=sys.stderr)
+        status = 1
     wrong = report.wrong()
     if args.max_wrong is not None and (wrong is None or wrong > args.max_wrong):
         print(f"error: budgetqa gave {wrong} wrong answer(s), more than --max-wrong {args.max_wrong} "
               f"(each is listed in {md})", file=sys.stderr)
-        return 1
-    return 0
+        status = 1
+    return status
 
 
 COMMANDS["eval"] = cmd_eval

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from ingest.store import Store, StoredDocument
 
 from .catalog import abbreviates, label_key, strip_place
-from .names import name_forms, place_fits, place_parts
+from .names import name_forms, place_fits, place_suffixes
 from .question import Named
 from .understand import normalize_question
 
@@ -150,14 +150,18 @@ class Directory:
 
 
 def _other_place(text: str, start: int, end: int, department: str, orgs: tuple[str, ...]) -> bool:
-    """The name found is the core of an organisation the question places elsewhere: 「财政局」 inside
-    「北京市财政局」 is not 长沙市财政局."""
+    """The name found stands right after a place that is not the department's: 「财政局」 inside
+    「北京市财政局」 is not 长沙市财政局. Only the place just before the name counts; whatever words
+    stand before that (「请问」「按功能分类看，」) never make the name another department's."""
+    suffixes = place_suffixes()
     for org in orgs:
         i = text.find(org)
-        if i <= start and end <= i + len(org):
-            parts, _ = place_parts(org)
-            if parts and not place_fits("".join(parts), department):
-                return True
+        if not (0 <= i <= start and end <= i + len(org)):
+            continue
+        before = text[i:start]
+        if before and before[-1] in suffixes and \
+                not any(place_fits(before[k:], department) for k in range(len(before) - 1)):
+            return True
     return False
 
 

@@ -133,6 +133,8 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         answer = self._answer(asked)
         if os.environ.get("BUDGETQA_LLM_BASE_URL"):
             answer = self._with_llm(asked, answer)
+        if not isinstance(question, Asked):
+            answer.question = question        # as typed; the reading holds its one written form
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer
 

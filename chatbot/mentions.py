@@ -22,6 +22,14 @@ _ELLIPSIS = re.compile(r"(?:和|与|及|加上|加|、|比|跟|减去|减)([\u4e
                        r"(?=和|与|及|加|、|比|跟|减|等于|是否|一共|合计|总共|相差|差|多|少|占|的|吗|$)")
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d年度?")
+
+
+def year_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text names a year: no mention starts inside one (「2024年收入」 is no 「年收入」)."""
+    return [(m.start(), m.end()) for m in _YEAR.finditer(text)]
+
+
 @lru_cache(maxsize=65536)
 def _name_variants(key: str) -> tuple[str, ...]:
     """Forms a long name is called by: without its leading place, and the part after an inner place
@@ -123,7 +131,7 @@ class MentionFinder:
         cands = [c for c in cands if c.exact or c.phrase not in exact_phrases]
         cands.sort(key=lambda c: (-c.size, not c.exact, -c.score))
         taken = [False] * len(text)
-        for s, e in blocked:
+        for s, e in [*blocked, *year_spans(text)]:
             for j in range(s, min(e, len(text))):
                 taken[j] = True
         chosen: list[Mention] = []

@@ -29,6 +29,11 @@ def without_dates(text: str) -> str:
     return _data()["_noise"].sub("，", text)
 
 
+def place_suffixes() -> str:
+    """The endings of a place name (省市县区)."""
+    return _data()["place_suffixes"]
+
+
 def place_parts(name: str) -> tuple[list[str], str]:
     """The leading place of a name as its parts (「上海市」「普陀区」) and the rest; 「中共」 before the
     place is dropped with it. Parts are taken while the rest stays a name of two characters or more."""

@@ -29,6 +29,9 @@ def plain(text: str) -> str:
     return _THOUSANDS.sub("", _QUOTES.sub("", text))
 
 
+_YEAR_WORD = re.compile(r"((?:19|20)\d\d年度?)")
+
+
 class BudgetTokenizer:
     """A dedicated, quiet jieba tokenizer knowing budget terms (a user dictionary kept as data)."""
 
@@ -43,7 +46,9 @@ class BudgetTokenizer:
                 self._jieba.add_word(w, freq=20000)
 
     def tokens(self, text: str) -> list[str]:
-        """Search-mode tokens (words and their sub-words), punctuation and spaces dropped."""
+        """Search-mode tokens (words and their sub-words), punctuation and spaces dropped. A year ends
+        a word: 「2024年收入」 is the year and 收入, never 「年收入」 (annual income)."""
+        text = _YEAR_WORD.sub(r"\1 ", text)
         return [t for t in self._jieba.lcut_for_search(text) if t.strip() and _TOKEN_OK.search(t)]
 
 

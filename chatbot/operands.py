@@ -117,10 +117,12 @@ class NarrativeOperands:
                     out.append(amount_figure(pick, m.start, m.phrase))
         return out
 
-    def is_container(self, text: str, f: Figure) -> bool:
-        """A figure followed by 中/里/里面/之中 (「三公经费里」; not merely 的)."""
+    def is_container(self, text: str, f: Figure, among: Sequence[Figure] = ()) -> bool:
+        """A figure followed by 中/里/里面/之中 (「三公经费里」; not merely 的). The words read after it
+        stop at the next figure of `among`: 「A在B里」 makes B the container, never A."""
         scope = rf"(?:{self.patterns['partial_stop']})*(?:{self.patterns['operand_containers']}|中)"
-        return f.end >= 0 and re.match(scope, text[f.end:]) is not None
+        stop = min((g.position for g in among if g is not f and g.position >= f.end), default=len(text))
+        return f.end >= 0 and re.match(scope, text[f.end:stop]) is not None
 
     def is_scope(self, text: str, f: Figure) -> bool:
         """A figure named as a container or qualifier (「工发资金里」「三公经费中」「三公经费的」)."""

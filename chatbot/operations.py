@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .answer import Answer, Value
 from .catalog import column_leaf
-from .compose import amount, figure_text, name, table_answer, value, where
+from .compose import amount, citations, figure_text, name, not_found, table_answer, value, where
 from .compute import percent, ranked, share, shown, total
 from .resolve import Figure, Resolver, record_figure
 from .understand import Query
@@ -56,6 +56,10 @@ def answer_share(q: Query, parts: Sequence[Figure], whole: Figure) -> Answer | N
     if pct is None:
         return None
     label = "、".join(name(f) for f in parts)
+    if part > whole.value > 0:     # a part lies within its whole: the two were read the wrong way round
+        return not_found(q.question, f"未计算：{label}{shown(part)}{parts[0].unit}大于{name(whole)}"
+                         f"{shown(whole.value)}{whole.unit}，不是它的一部分；请说明哪一项占哪一项。", "share",
+                         citations([*parts, whole]))
     nums = " + ".join(shown(f.value) for f in parts)
     lead = f"({nums})" if len(parts) > 1 else nums
     text = (f"{label}{shown(part)}{parts[0].unit}占{name(whole)}{shown(whole.value)}{whole.unit}的"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .canonical import canonical_question
 from .understand import Scope, detect_n, detect_scope, normalize_question
 
 _JOINERS = "的和与跟及、"
@@ -104,15 +105,31 @@ Departments = Callable[[str, tuple[str, ...]], list[Named]]
 
 def read_question(question: str, patterns: dict[str, Any], departments: Departments | None = None) -> Asked:
     """The question read once: its scope, its parts and (given `departments`, the store's directory of
-    names) the departments it names."""
+    names) the departments it names. The question is first put in its one written form (chatbot.canonical:
+    years, width, lead-ins and particles), which `Asked.question` keeps."""
+    question = canonical_question(question, patterns)
     text = normalize_question(question)
     scope = read_scope(text, patterns)
     pieces = split_asks(question, patterns)
     parts = (Part(question, text, scope),) if len(pieces) == 1 else tuple(
         Part(p, t, read_scope(t, patterns)) for p in pieces if (t := normalize_question(p)))
     named = tuple(departments(text, scope.orgs)) if departments and text else ()
+    if named:
+        scope = _cut_at_names(text, scope, named)
+        parts = tuple(replace(p, scope=_cut_at_names(text, p.scope, named)) for p in parts)
     return Asked(question, text, scope, parts or (Part(question, text, scope),), named,
                  ascending=any(w in text for w in patterns["ascending"]), n=detect_n(text))
+
+
+def _cut_at_names(text: str, scope: Scope, named: tuple[Named, ...]) -> Scope:
+    """The organisations read by pattern, each cut at the start of a department's name it holds: the
+    words before a linked name (「按功能分类看，」「请问」) are never part of an organisation."""
+    orgs = []
+    for org in scope.orgs:
+        i = text.find(org)
+        cut = min((n.start for n in named if i < n.start < i + len(org) and n.end <= i + len(org)), default=None)
+        orgs.append(text[cut:i + len(org)] if i >= 0 and cut is not None else org)
+    return replace(scope, orgs=tuple(dict.fromkeys(orgs)))
 
 
 def read_scope(text: str, patterns: dict[str, Any]) -> Scope:

@@ -13,7 +13,7 @@ from ingest.store import StoredRecord
 from ingest.text import strip_ordinal
 
 from .catalog import Row, TableInfo, column_leaf, column_name, label_key
-from .mentions import Mention, MentionFinder
+from .mentions import Mention, MentionFinder, year_spans
 from .row_sets import RowSets
 from .understand import Query
 
@@ -87,6 +87,8 @@ class Resolver(RowSets, MentionFinder):
         mentions = self.mentions(query.canonical, blocked)
         mentions += self.elliptic_mentions(query.canonical, mentions)
         mentions += self.partial_mentions(query.canonical, mentions, blocked)
+        years = year_spans(query.canonical)
+        mentions = [m for m in mentions if not any(s < m.end and m.start < e for s, e in years)]
         def scope(m: Mention) -> bool:   # 「一般公共预算」 as said, even when matched to a longer label
             return m.phrase in self.scope_words or query.canonical[m.start:m.end] in self.scope_words
         if any(not scope(m) for m in mentions):

@@ -25,6 +25,7 @@ from .lexicon import Lexicon, load_lexicon, load_patterns
 from .prior import strip_prior_words
 from .question import Asked, Part, read_question
 from .understand import normalize_question
+from .verify import gated
 
 SQLITE_NAME = "budgetqa.sqlite"  # as ingest.storage.StorePaths names it (kept light: no llama-index import)
 DEFAULT_CACHE = 1024             # engines kept (about 0.5–1 MB each); BUDGETQA_ENGINE_CACHE overrides
@@ -172,7 +173,8 @@ class Service(DocumentComparisons):
         if (refused := too_long(question)) is not None:
             return refused
         asked = self.read(question)
-        answer = self._answer(asked)
+        answer = gated(asked.without_departments().text, self._answer(asked), self.lexicon)
+        answer.question = question            # as the person typed it (the reading holds its one form)
         answer.reading = asked.describe()
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer

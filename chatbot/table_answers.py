@@ -112,7 +112,7 @@ class TableAnswers:
             cut = q.canonical.find("占")
             if len(figs) >= 2 and cut >= 0 and not any(f.position > cut for f in figs):
                 # 「A中B占多少」「B在A里占多少」: the whole is the one named as a container
-                whole = next((f for f in figs if self.operands.is_container(q.canonical, f)), None)
+                whole = next((f for f in figs if self.operands.is_container(q.canonical, f, figs)), None)
                 if whole is not None:
                     figs = [f for f in figs if f is not whole] + [whole]
             whole = figs[-1] if len(figs) >= 2 else ops.whole_of(figs[0], self.resolver)
@@ -127,7 +127,7 @@ class TableAnswers:
         """「奖金在工资福利支出中排第几」: the place of an item among the parts of its container (or among
         the rows of the domain the question names: 「一般行政管理事务在功能科目里排第几」)."""
         if len(figs) >= 2:
-            container = next((f for f in figs if self.operands.is_container(q.canonical, f)), figs[-1])
+            container = next((f for f in figs if self.operands.is_container(q.canonical, f, figs)), figs[-1])
             target, among = next(f for f in figs if f is not container), [container]
         else:
             target, among = figs[0], []

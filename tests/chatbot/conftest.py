@@ -1,6 +1,7 @@
 """One real store for the chatbot tests: the sample PDF ingested once per session."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,26 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = ingest_paths([SAMPLE_PDF], root)
     assert not summary.failed, summary.line()
     return root
+
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+
+
+@pytest.fixture(scope="session")
+def real(tmp_path_factory: pytest.TempPathFactory):
+    """A service over every real disclosure of tests/data/real/ in one store, built once per session
+    (several minutes); BUDGETQA_REAL_STORE names a directory already holding them, to reuse it."""
+    from chatbot.service import open_service
+    from ingest.pipeline import ingest_paths
+
+    given = os.environ.get("BUDGETQA_REAL_STORE")
+    root = Path(given) if given else tmp_path_factory.mktemp("real-store")
+    if not (root / "budgetqa.sqlite").exists():
+        files = sorted(p for p in REAL.iterdir() if p.suffix in (".pdf", ".xlsx"))
+        ingest_paths(files, root)
+    svc = open_service(root)
+    yield svc
+    svc.close()
 
 
 @pytest.fixture(scope="session")

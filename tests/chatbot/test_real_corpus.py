@@ -1,31 +1,11 @@
 """Issue 13 behaviours over the real disclosures of tests/data/real/, all in one store (routing is part of
-every test). The store is built once per module by ingesting every file (several minutes); set
-BUDGETQA_REAL_STORE to a directory already holding them to reuse it."""
+every test): the `real` fixture of tests/chatbot/conftest.py, built once per session."""
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-
-REAL = Path(__file__).resolve().parents[1] / "data" / "real"
-
-
-@pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory):
-    from chatbot.service import open_service
-    from ingest.pipeline import ingest_paths
-
-    given = os.environ.get("BUDGETQA_REAL_STORE")
-    root = Path(given) if given else tmp_path_factory.mktemp("real-store")
-    if not (root / "budgetqa.sqlite").exists():
-        files = sorted(p for p in REAL.iterdir() if p.suffix in (".pdf", ".xlsx"))
-        ingest_paths(files, root)
-    svc = open_service(root)
-    yield svc
-    svc.close()
 
 
 def figures(text: str) -> list[Decimal]:

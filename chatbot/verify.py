@@ -1,0 +1,128 @@
+"""The gate every found answer passes before it is given, apart from whatever produced it: each word
+of the question that names an item must be explained by what the answer cites — a cited row, column,
+table title, section or quoted sentence, a figure's label, or the printed form the lexicon gives the
+word. A word left unexplained (「金融」 asked, 「职业年金缴费」 cited) means the figure answers something
+else: the answer becomes a refusal that says what was found instead. Words that name no item (asking,
+scope, operations) are data (chatbot/data/verify.json)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .answer import Answer
+from .catalog import subsequence
+from .lexicon import Lexicon
+from .understand import normalize_question
+
+DATA = Path(__file__).parent / "data" / "verify.json"
+_NOT_WORDS = re.compile(r"[^\u4e00-\u9fff]+")   # digits, codes, Latin, punctuation: no item words
+_YEARS = re.compile(r"(?:19|20)\d\d年(?:度)?|\d+")
+_NOTE = re.compile(r"[（(][^（）()]{2,}[）)]")     # 「人员经费和公用经费支出（基本支出）」: another name, a code
+MIN_WORD = 2
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The function words and the operations whose answers are checked (from verify.json)."""
+
+    function_words: tuple[str, ...]
+    operations: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_gate() -> Gate:
+    data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    words = tuple(sorted(set(data["function_words"]), key=len, reverse=True))
+    return Gate(words, frozenset(data["checked_operations"]))
+
+
+def evidence(answer: Answer) -> list[str]:
+    """What the answer cites, each piece in the question's normal form."""
+    pieces = [v.label for v in answer.values]
+    for c in answer.citations:
+        pieces += [x for x in (c.row, c.column, c.table, c.section, c.text, c.document) if x]
+    return [p for p in (normalize_question(x) for x in pieces) if p]
+
+
+def _covered(text: str, pieces: list[str], words: tuple[str, ...]) -> list[bool]:
+    """Which characters of `text` stand in a stretch (two characters or more) of some piece, or in a
+    function word."""
+    joined = "\n".join(pieces)
+    done = [False] * len(text)
+    i = 0
+    while i < len(text):
+        if _NOT_WORDS.match(text[i]):
+            i += 1
+            continue
+        j = i + MIN_WORD
+        while j <= len(text) and not _NOT_WORDS.match(text[j - 1]) and text[i:j] in joined:
+            j += 1
+        if j - 1 - i >= MIN_WORD:
+            done[i:j - 1] = [True] * (j - 1 - i)
+        i += 1
+    for w in words:
+        if len(w) >= MIN_WORD:      # a one-character word only excuses a stretch made of such words
+            for m in re.finditer(re.escape(w), text):
+                done[m.start():m.end()] = [True] * (m.end() - m.start())
+    return done
+
+
+def _runs(text: str, done: list[bool]) -> list[str]:
+    out, run = [], ""
+    for ch, ok in zip(text, done, strict=True):
+        if ok or _NOT_WORDS.match(ch):
+            if len(run) >= MIN_WORD:
+                out.append(run)
+            run = ""
+        else:
+            run += ch
+    if len(run) >= MIN_WORD:
+        out.append(run)
+    return out
+
+
+def unexplained(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None) -> list[str]:
+    """The words of the (normalized, department-free) question that nothing the answer cites explains."""
+    gate = gate or load_gate()
+    pieces = evidence(answer)
+    if not pieces:
+        return []
+    asked = _YEARS.sub("，", _NOTE.sub("，", asked))         # 「2026年金融」: 年 is the year's, never part of 「年金」
+    left = _left(asked, pieces, gate)
+    if left and (printed := lexicon.canonical(asked)) != asked:
+        left = [w for w in left if w in printed] if _left(printed, pieces, gate) else []   # 「公车运行维护费」
+    return left
+
+
+def _left(text: str, pieces: list[str], gate: Gate) -> list[str]:
+    """The stretches of `text` no piece explains: not in a piece, not a function word, not a
+    subsequence of one piece (「公车」 of 「公务用车购置费」)."""
+    single = {w for w in gate.function_words if len(w) == 1}
+    out = []
+    for run in _runs(text, _covered(text, pieces, gate.function_words)):
+        if all(ch in single for ch in run) or any(subsequence(run, p) for p in pieces):
+            continue
+        core = run.strip("".join(single))       # 「的金融」 is said 「金融」
+        out.append(core if len(core) >= MIN_WORD else run)
+    return out
+
+def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None) -> Answer:
+    """The answer, or — when a word of the question is left unexplained — its refusal, naming the
+    words and what the store printed instead (the figures stay as candidates, not as values)."""
+    gate = gate or load_gate()
+    if not answer.found or answer.operation not in gate.operations:
+        return answer
+    left = unexplained(asked, answer, lexicon, gate)
+    if not left:
+        return answer
+    shown = "、".join(f"{v.label}{v.value}{v.unit}" for v in answer.values[:3])
+    said = "、".join(f"「{w}」" for w in left)
+    text = (f"未找到{said}的数字：文件中没有与之对应的行或说明。"
+            + (f"最接近的是{shown}，但它不是所问的项目，故不作答。" if shown else ""))
+    candidates = [{"label": v.label, "value": v.value, "unit": v.unit} for v in answer.values]
+    return Answer(answer.question, text, False, [], answer.citations, answer.elapsed_ms, "refusal",
+                  candidates, answer.llm_used, [], answer.reading)

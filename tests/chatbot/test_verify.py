@@ -1,0 +1,60 @@
+"""The gate every found answer passes (chatbot.verify): each item word of the question is explained by
+what the answer cites, else the answer is a refusal that keeps the figure out of its values."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from chatbot.answer import Answer, Citation, Value
+from chatbot.lexicon import load_lexicon
+from chatbot.verify import gated, load_gate, unexplained
+
+LEX = load_lexicon()
+TABLES = ("财政拨款基本支出表（经济科目）", "2026年一般公共预算支出情况表", "部门支出总体情况表")
+
+
+def answer(row: str, value: str = "143.37", table: str = TABLES[0], op: str = "lookup") -> Answer:
+    cite = Citation(document="某市某局2026年部门预算", page=3, table=table, row=row, column="合计", value=value)
+    return Answer("q", f"{row}{value}万元", True, [Value(row, value, "万元")], [cite], operation=op)
+
+
+# (asked item, cited row): another item the document prints, sharing characters with the asked one
+NEAR_MISSES = [("金融支出", "职业年金缴费"), ("事业收入", "财政拨款收入"), ("项目支出", "基本支出"),
+               ("国防支出", "国有资产管理"), ("节能环保支出", "环境保护"), ("培训费", "会议费"),
+               ("公务接待费", "公务用车运行维护费"), ("医疗保险缴费", "养老保险缴费")]
+# (asked item, cited row): the same item as printed, or as the lexicon prints what people say
+SAME_ITEM = [("差旅费", "差旅费"), ("公车购置费", "公务用车购置费"), ("三公经费", "三公经费"),
+             ("社会保障和就业支出", "社会保障和就业支出"), ("住房公积金", "住房公积金"), ("公积金", "住房公积金"),
+             ("人员经费和公用经费支出（基本支出）", "人员经费和公用经费支出")]
+WORDINGS = ("{y}年{i}是多少", "{y}年度的{i}预算安排了多少钱", "{i}一共有多少", "{y}年一般公共预算{i}花了多少",
+            "{i}是多少万元")
+
+
+@pytest.mark.parametrize("item, row", NEAR_MISSES)
+def test_a_figure_of_another_item_is_refused_however_asked(item, row):
+    for wording, table in itertools.product(WORDINGS, TABLES):
+        asked = wording.format(y=2026, i=item)
+        got = gated(asked, answer(row, table=table), LEX)
+        assert not got.found and got.values == [] and got.operation == "refusal", (asked, got.answer)
+        assert row in got.answer    # says what the store printed instead
+
+
+@pytest.mark.parametrize("item, row", SAME_ITEM)
+def test_the_asked_item_passes_however_asked(item, row):
+    for wording, table in itertools.product(WORDINGS, TABLES):
+        asked = wording.format(y=2026, i=item)
+        assert unexplained(asked, answer(row, table=table), LEX) == [], asked
+        assert gated(asked, answer(row, table=table), LEX).found
+
+
+def test_a_year_never_lends_its_character_to_an_item():
+    assert unexplained("2026年金融支出是多少", answer("职业年金缴费"), LEX) == ["金融"]
+
+
+def test_only_figure_answers_are_gated():
+    for op in ("rank", "count", "change", "clarify"):
+        assert op not in load_gate().operations
+        assert gated("金融支出最多的是哪个", answer("职业年金缴费", op=op), LEX).found
+    refused = Answer("q", "未找到", False)
+    assert gated("金融支出是多少", refused, LEX) is refused
