@@ -21,6 +21,7 @@ from .understand import normalize_question
 DATA = Path(__file__).parent / "data" / "verify.json"
 _NOT_WORDS = re.compile(r"[^\u4e00-\u9fff]+")   # digits, codes, Latin, punctuation: no item words
 _YEARS = re.compile(r"(?:19|20)\d\d年(?:度)?|\d+")
+_BRACKETS = re.compile(r"[（）()]")             # 「因公出国（境）费」 read as 「因公出国境费」 on both sides
 _NOTE = re.compile(r"[（(][^（）()]{2,}[）)]")     # 「人员经费和公用经费支出（基本支出）」: another name, a code
 MIN_WORD = 2
 
@@ -45,7 +46,7 @@ def evidence(answer: Answer) -> list[str]:
     pieces = [v.label for v in answer.values]
     for c in answer.citations:
         pieces += [x for x in (c.row, c.column, c.table, c.section, c.text, c.document) if x]
-    return [p for p in (normalize_question(x) for x in pieces) if p]
+    return [p for p in (_BRACKETS.sub("", normalize_question(x)) for x in pieces) if p]
 
 
 def _covered(text: str, pieces: list[str], words: tuple[str, ...]) -> list[bool]:
@@ -91,7 +92,7 @@ def unexplained(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None 
     pieces = evidence(answer)
     if not pieces:
         return []
-    asked = _YEARS.sub("，", _NOTE.sub("，", asked))         # 「2026年金融」: 年 is the year's, never part of 「年金」
+    asked = _BRACKETS.sub("", _YEARS.sub("，", _NOTE.sub("，", asked)))         # 「2026年金融」: 年 is the year's, never part of 「年金」
     left = _left(asked, pieces, gate)
     if left and (printed := lexicon.canonical(asked)) != asked:
         left = [w for w in left if w in printed] if _left(printed, pieces, gate) else []   # 「公车运行维护费」
