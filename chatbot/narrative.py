@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ingest.store import StoredChunk
@@ -287,9 +288,27 @@ def _after_focus(text: str, focus: Sequence[str], narrower: Sequence[str] = ()) 
             if any(s <= m.start() and m.end() <= e for s, e in seen):
                 continue      # 「公务」 inside the 公务用车购置 already read there
             seen.append(m.span())
-            if not _JOINED.match(text, m.end()) and not any(text.endswith(w, 0, m.start()) for w in narrower):
+            if not _JOINED.match(text, m.end()) and not any(text.endswith(w, 0, m.start()) for w in narrower) \
+                    and not _inside_longer_name(text, term, m.start()):
                 out.append((term, text[m.end():]))
     return out
+
+
+def _inside_longer_name(text: str, term: str, start: int) -> bool:
+    """A generic term is the tail of a longer name (「安检服务项目支出」 of 项目支出, 「其他项目支出」): what
+    stands right before it is a word character that no opener word ends with (patterns.json → item_openers)."""
+    tails, openers = _openers()
+    if term not in tails or start == 0 or not re.match(r"[\u4e00-\u9fff]", text[start - 1]):
+        return False
+    return not any(text.endswith(w, 0, start) for w in openers)
+
+
+@lru_cache(maxsize=1)
+def _openers() -> tuple[frozenset[str], tuple[str, ...]]:
+    from .lexicon import load_patterns
+
+    spec = load_patterns()["item_openers"]
+    return frozenset(spec["tails"]), tuple(spec["words"])
 
 
 _JOINED = re.compile(r"(?:以及|及|和|与|、)[\u4e00-\u9fff]")
