@@ -23,18 +23,40 @@ def vocabulary() -> dict[str, Any]:
 
 def asked_count(text: str) -> tuple[str, str] | None:
     """(measure, noun) of 「几辆车」「多少个内设机构」「二级预算单位有几个」, else None."""
+    found = _asked(text)
+    return found[:2] if found else None
+
+
+def _asked(text: str) -> tuple[str, str, str] | None:
+    """(measure, noun, qualifier): the words right before the noun that name a kind of it
+    (「应急保障用车有几辆」 → 应急保障用), noise words (「现有的」) left out."""
     measures = "".join(vocabulary()["measures"])
     m = re.search(rf"(?:几|多少)([{measures}])([\u4e00-\u9fff]{{1,8}})", text)
     if m:
         noun = _known_noun(m.group(2), prefix=True)
         if noun:
-            return m.group(1), noun
+            return m.group(1), noun, ""
     m = re.search(rf"([\u4e00-\u9fff]{{2,10}}?)(?:一共|共|总共)?有?(?:几|多少)([{measures}])", text)
     if m:
         noun = _known_noun(m.group(1), prefix=False)
         if noun:
-            return m.group(2), noun
+            return m.group(2), noun, _qualifier(text[:m.start(1)] + m.group(1)[:-len(noun)])
     return None
+
+
+def _qualifier(words: str) -> str:
+    """The kind the words before a counted noun name, after the last year or noise word."""
+    words = re.split(r"(?:19|20)\d\d年|[，,。的]", words)[-1]    # 「纳入…范围的」 describes, names no kind
+    noise = sorted(vocabulary()["qualifier_noise"], key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for w in noise:
+            if words.startswith(w):
+                words, changed = words[len(w):], True
+    for w in vocabulary()["other_counts"]:       # 「新增」: a purchase, read as such elsewhere
+        words = words.split(w)[-1]
+    return words if len(words) >= 2 else ""
 
 
 def _known_noun(words: str, prefix: bool) -> str | None:
@@ -60,11 +82,13 @@ def _numbered_list(clause: str, forms: str) -> int | None:
 def stated_count(question: str, text: str, sentences: Sequence[Sentence]) -> Answer | None:
     """The count the narrative states for the question's noun, cited; None when no sentence states one,
     or when sentences state different counts and none of them says 共有/实有 (a total)."""
-    asked = asked_count(text)
+    asked = _asked(text)
     if asked is None:
         return None
-    measure, noun = asked
+    measure, noun, kind = asked
     vocab = vocabulary()
+    if kind:
+        return _count_of_kind(question, text, kind, noun, measure, sentences)
     spec = vocab["nouns"][noun]
     forms = "|".join(re.escape(f) for f in sorted(spec["forms"], key=len, reverse=True))
     others = [w for w in vocab["other_counts"] if w not in text]
@@ -91,3 +115,28 @@ def stated_count(question: str, text: str, sentences: Sequence[Sentence]) -> Ans
     n, _, s = found[0]
     answer = f"共{n}{measure}{noun}。据「{s.section.split(' › ')[-1]}」（第{s.page}页）：「{s.text}」"
     return Answer(question, answer, True, [Value(f"{noun}数", str(n), measure)], [cite_sentence(s)], operation="count")
+
+
+def _count_of_kind(question: str, text: str, kind: str, noun: str, measure: str,
+                   sentences: Sequence[Sentence]) -> Answer:
+    """「应急保障用车有几辆」: the count a sentence states right after the kind (「应急保障用车2辆」), never
+    the total of the noun; a purchase (购置, 新增) only when asked; refused when no sentence counts that
+    kind, or sentences count it differently."""
+    others = vocabulary()["other_counts"]
+    asked_other = [w for w in others if w in text]
+    pattern = re.compile(rf"{re.escape(kind)}[\u4e00-\u9fff]{{0,4}}?(\d+){re.escape(measure)}")
+    counts = []
+    for s in sentences:
+        clause = plain(s.text)
+        said_other = [w for w in others if w in clause]
+        if (said_other and not any(w in said_other for w in asked_other)) or (asked_other and not said_other):
+            continue
+        if m := pattern.search(clause):
+            counts.append((int(m.group(1)), s))
+    if not counts or len({n for n, _ in counts}) != 1:
+        why = "说明中没有写明这一类的数目" if not counts else "说明中的几处数目不一致"
+        return Answer(question, f"未找到「{kind}{noun}」的数目：{why}。", False, operation="count")
+    n, s = counts[0]
+    answer = f"{kind}{noun}{n}{measure}。据「{s.section.split(' › ')[-1]}」（第{s.page}页）：「{s.text}」"
+    return Answer(question, answer, True, [Value(f"{kind}{noun}数", str(n), measure)], [cite_sentence(s)],
+                  operation="count")
