@@ -248,9 +248,20 @@ class NarrativeAnswers:
                              f"「{focus[0]}」，但没有给出对应的数字。", "narrative", cites)
         lead = "；".join(f"{v.label}{'：' if v.label else ''}{v.value}{v.unit}" for v in values)
         text = "".join(s.text for s in quoted)
+        if explain or why:      # an explanation's figures are the amounts it quotes, each as printed
+            values += [v for v in quoted_amounts(text) if (v.value, v.unit) not in {(x.value, x.unit) for x in values}]
         answer = (f"{lead}。" if lead else "") + f"据「{section}」（第{quoted[0].page}页）：「{text}」"
         return Answer(q.question, answer, True, values, cites,
                       operation="change" if q.operation == "change" else "narrative")
+
+
+_QUOTED_AMOUNT = re.compile(r"([\u4e00-\u9fff“”\"]{0,12}?)(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|亿元|元)")
+
+
+def quoted_amounts(text: str) -> list[Value]:
+    """The amounts a quoted passage states, in order, each labelled by the words right before it."""
+    return [Value(m.group(1).strip("“”\"").lstrip("为是共约达"), m.group(2).replace(",", ""), m.group(3))
+            for m in _QUOTED_AMOUNT.finditer(text)]
 
 
 def _as_asked(matched: list[str], question: str, terms: Sequence[str] = ()) -> list[str]:
