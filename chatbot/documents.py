@@ -4,13 +4,14 @@ department leads to the documents that print it; a year and a kind (预算/决�
 department's documents, the latest 预算 when the question names none."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from ingest.store import Store, StoredDocument
 
 from .catalog import abbreviates, label_key, strip_place
-from .names import name_forms, place_fits, place_suffixes
+from .names import name_forms, place_fits, place_parts, place_suffixes
 from .question import Named
 from .understand import normalize_question
 
@@ -40,16 +41,21 @@ class Directory:
         for dept, variants in self._variants.items():
             for v in variants:
                 i = text.find(v)
-                if i >= 0 and not _other_place(text, i, i + len(v), dept, orgs):
+                if i >= 0 and not _other_place(text, i, i + len(v), dept):
                     hits.append(Named(dept, i, i + len(v)))
                     break
         for org in orgs:
             i = text.find(org)
             if i < 0 or any(h.start <= i < h.end for h in hits):
                 continue
+            end = i + len(org)
             for dept in self.departments:
-                if abbreviates(org, dept):
-                    hits.append(Named(dept, i, i + len(org)))
+                # the org may be the tail of the department's longer name cut at 和 (「信息化局」 of
+                # 「宝鸡市工业和信息化局」): the place is read before that name
+                start = max((end - len(v) for v in self._variants[dept] if text.endswith(v, 0, end)), default=i,
+                            key=lambda s: -s)
+                if abbreviates(org, dept) and not _other_place(text, min(start, i), end, dept):
+                    hits.append(Named(dept, i, end))
         kept = [h for h in hits if not any(o.end - o.start > h.end - h.start and o.start < h.end and h.start < o.end
                                            for o in hits)]
         out: dict[str, Named] = {}
@@ -65,11 +71,22 @@ class Directory:
             i = text.find(org)
             if any(n.start <= i < n.end or (i <= n.start and n.end <= i + len(org)) for n in named):
                 continue
+            org = self._whole_name(text, org, i)
             core = strip_place(org)
             wanted = org if core != org else core     # a place named must be the place printed
             if wanted not in labels and not any(wanted in key for key in labels):
                 out.append(org)
         return out
+
+    def _whole_name(self, text: str, org: str, i: int) -> str:
+        """The organisation as named, when a pattern cut it at 和 (「信息化局」 of 「宝鸡市工业和信息化局」): the
+        longest stored name form ending where it ends, with the place said before it."""
+        end = i + len(org)
+        forms = [v for vs in self._variants.values() for v in vs if len(v) > len(org) and text.endswith(v, 0, end)]
+        if not forms:
+            return org
+        start = end - max(len(v) for v in forms)
+        return _BEFORE_NAME.split(text[max(0, start - 8):start])[-1] + text[start:end]
 
     # -- documents of a department -------------------------------------------------------------
     def documents_of(self, department: str) -> list[StoredDocument]:
@@ -149,20 +166,21 @@ class Directory:
         return f"{len(self.documents)}份文件（{len(self.departments)}个部门，{span}），如{some}等"
 
 
-def _other_place(text: str, start: int, end: int, department: str, orgs: tuple[str, ...]) -> bool:
-    """The name found stands right after a place that is not the department's: 「财政局」 inside
-    「北京市财政局」 is not 长沙市财政局. Only the place just before the name counts; whatever words
-    stand before that (「请问」「按功能分类看，」) never make the name another department's."""
-    suffixes = place_suffixes()
-    for org in orgs:
-        i = text.find(org)
-        if not (0 <= i <= start and end <= i + len(org)):
-            continue
-        before = text[i:start]
-        if before and before[-1] in suffixes and \
-                not any(place_fits(before[k:], department) for k in range(len(before) - 1)):
-            return True
-    return False
+_BEFORE_NAME = re.compile(r"[年的在和与及里中对为是占比较跟同有，,。？?；;：:、\d\s]")
+
+
+def _other_place(text: str, start: int, end: int, department: str) -> bool:
+    """The name found stands right after a place that is not the department's: 「财政局」 in
+    「北京市财政局」 or 「珠海财政局」, 「工业和信息化局」 in 「宝鸡市工业和信息化局」 is not 长沙市's. Only the
+    words just before the name count (back to a word such as 年/的/和 or a mark), and only when the name
+    found says no place of its own; the question's other words never make it another department's."""
+    parts, _ = place_parts(department)
+    says_place = any(text.startswith(p, start) or text.startswith(p[:-1], start) for p in parts)
+    head = text[max(0, start - 8):start]
+    before = _BEFORE_NAME.split(head)[-1]
+    if len(before) < 2 or (says_place and before[-1] not in place_suffixes()):
+        return False
+    return not any(place_fits(before[k:], department) for k in range(len(before) - 1))
 
 
 

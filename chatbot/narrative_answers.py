@@ -248,7 +248,8 @@ class NarrativeAnswers:
                              f"「{focus[0]}」，但没有给出对应的数字。", "narrative", cites)
         lead = "；".join(f"{v.label}{'：' if v.label else ''}{v.value}{v.unit}" for v in values)
         text = "".join(s.text for s in quoted)
-        if explain or why:      # an explanation's figures are the amounts it quotes, each as printed
+        breakdown = any(w in q.text for w in self.patterns["breakdown"]["words"])
+        if explain or why or breakdown:      # an explanation's figures are the amounts it quotes, as printed
             values += [v for v in quoted_amounts(text) if (v.value, v.unit) not in {(x.value, x.unit) for x in values}]
         answer = (f"{lead}。" if lead else "") + f"据「{section}」（第{quoted[0].page}页）：「{text}」"
         return Answer(q.question, answer, True, values, cites,

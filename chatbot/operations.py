@@ -20,7 +20,10 @@ DOMAIN_NAMES = {"project": "项目", "unit": "预算单位", "economic": "经济
 
 def answer_lookup(q: Query, figures: Sequence[Figure]) -> Answer:
     text = "；".join(f"{figure_text(f)}{_breakdown(f)}（{where(f)}）" for f in figures) + "。"
-    return table_answer(q.question, text, figures, "lookup")
+    answer = table_answer(q.question, text, figures, "lookup")
+    answer.candidates += [{"label": r.row, "value": amount(r.value or Decimal(0)), "unit": r.unit, "part_of": f.label}
+                          for f in figures if len(f.records) >= 2 for r in f.records]   # the parts it adds up
+    return answer
 
 
 def _breakdown(f: Figure) -> str:

@@ -173,7 +173,7 @@ class Service(DocumentComparisons):
         if (refused := too_long(question)) is not None:
             return refused
         asked = self.read(question)
-        answer = gated(asked.without_departments().text, self._answer(asked), self.lexicon)
+        answer = gated(asked.without_departments().text, self._answer(asked), self.lexicon, several=len(asked.parts) > 1)
         answer.question = question            # as the person typed it (the reading holds its one form)
         answer.reading = asked.describe()
         answer.elapsed_ms = (time.perf_counter() - started) * 1000

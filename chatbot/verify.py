@@ -32,13 +32,14 @@ class Gate:
 
     function_words: tuple[str, ...]
     operations: frozenset[str]
+    several_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
 def load_gate() -> Gate:
     data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
     words = tuple(sorted(set(data["function_words"]), key=len, reverse=True))
-    return Gate(words, frozenset(data["checked_operations"]))
+    return Gate(words, frozenset(data["checked_operations"]), tuple(data["several_words"]))
 
 
 def evidence(answer: Answer) -> list[str]:
@@ -111,19 +112,41 @@ def _left(text: str, pieces: list[str], gate: Gate) -> list[str]:
         out.append(core if len(core) >= MIN_WORD else run)
     return out
 
-def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None) -> Answer:
-    """The answer, or — when a word of the question is left unexplained — its refusal, naming the
-    words and what the store printed instead (the figures stay as candidates, not as values)."""
+def _one_figure(answer: Answer, lexicon: Lexicon) -> Answer:
+    """A lookup of one thing: its one figure, the department's totals shown beside it dropped from the
+    headline values; refused when two different figures remain (a row total and a column total read
+    for one cell: 「事业运行的人员经费」)."""
+    totals = {*lexicon.total_labels, *lexicon.bare_totals, "预算", "支出预算", "收入预算"}
+    specific = [v for v in answer.values if v.label not in totals] or answer.values
+    if len({(v.value, v.unit) for v in specific}) <= 1:
+        if len(specific) < len(answer.values):
+            answer.values = specific
+        return answer
+    shown = "、".join(f"{v.label}{v.value}{v.unit}" for v in specific[:3])
+    text = f"未找到所问的一个数字：问题问的是一项，文件中读到的是几项（{shown}），不能确定是哪一个，故不作答。"
+    return Answer(answer.question, text, False, [], answer.citations, answer.elapsed_ms, "refusal",
+                  [{"label": v.label, "value": v.value, "unit": v.unit} for v in answer.values],
+                  answer.llm_used, [], answer.reading)
+
+
+def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None, several: bool = False) -> Answer:
+    """The answer, or — when a word of the question is left unexplained, or a lookup of one thing found
+    several figures — its refusal, naming the words and what the store printed instead (the figures
+    stay as candidates, not as values). `several`: the question has several parts (several figures)."""
     gate = gate or load_gate()
     if not answer.found or answer.operation not in gate.operations:
         return answer
+    shown = "、".join(f"{v.label}{v.value}{v.unit}" for v in answer.values[:3])
+    candidates = [{"label": v.label, "value": v.value, "unit": v.unit} for v in answer.values]
+    if answer.operation == "lookup" and not several and not any(w in asked for w in gate.several_words):
+        answer = _one_figure(answer, lexicon)
+        if not answer.found:
+            return answer
     left = unexplained(asked, answer, lexicon, gate)
     if not left:
         return answer
-    shown = "、".join(f"{v.label}{v.value}{v.unit}" for v in answer.values[:3])
     said = "、".join(f"「{w}」" for w in left)
     text = (f"未找到{said}的数字：文件中没有与之对应的行或说明。"
             + (f"最接近的是{shown}，但它不是所问的项目，故不作答。" if shown else ""))
-    candidates = [{"label": v.label, "value": v.value, "unit": v.unit} for v in answer.values]
     return Answer(answer.question, text, False, [], answer.citations, answer.elapsed_ms, "refusal",
                   candidates, answer.llm_used, [], answer.reading)

@@ -11,6 +11,8 @@ from typing import Any
 from .runner import EvalReport, QuestionResult
 
 REPORTS_DIR = Path(__file__).resolve().parent / "reports"
+SCORERS = {"strict": "expected figures among the answer's values", "lenient": "expected figures among the answer's "
+           "values or the numbers of its text"}
 FAILURES_PER_CATEGORY = 5
 
 
@@ -132,13 +134,16 @@ def render_markdown(report: EvalReport) -> str:
     gold = {q.id: q.expected for q in report.questions}
     parts = [f"# budgetqa evaluation — {Path(report.questions_path).name}", "",
              f"{len(report.questions)} questions over store `{report.store}`, run {report.started_at} "
-             f"({report.seconds:.0f} s).", "", headline(report), "", summary_table(report), ""]
+             f"({report.seconds:.0f} s), {report.scorer} scorer"
+             f" ({SCORERS.get(report.scorer, '')}).", "", headline(report), "", summary_table(report), ""]
     if documents := document_table(report):
         parts += ["## budgetqa per document", "", documents, ""]
     if wrong := wrong_answers(report):
         parts += ["## budgetqa: every wrong answer", ""]
         parts += [_failure_line(r, gold[r.id], 160) for r in wrong]
         parts.append("")
+    if report.variants is not None:
+        parts += variants_markdown(report)
     for system in report.runs:
         fails = failures(report, system)
         if not fails:
@@ -163,10 +168,81 @@ def write_reports(report: EvalReport, out_dir: str | Path | None = None) -> tupl
 
 
 def summary_json(report: EvalReport) -> dict[str, Any]:
-    """The per-category summaries of every system, without the answers (for `budgetqa eval --json`)."""
-    return {"questions": report.questions_path, "n_questions": len(report.questions),
-            "systems": {name: {"error": run.error, "summary": run.summary, "by_document": run.by_document}
-                        for name, run in report.runs.items()}}
+    """The per-category summaries of every system, without the answers (for `budgetqa eval --json`);
+    with the variants run, their summary and the lists of changed answers and answered mutations."""
+    out = {"questions": report.questions_path, "n_questions": len(report.questions), "scorer": report.scorer,
+           "systems": {name: {"error": run.error, "summary": run.summary, "by_document": run.by_document}
+                       for name, run in report.runs.items()}}
+    if report.variants is not None:
+        v = report.variants
+        out["variants"] = {**v.summary(),
+                           "changed": [_change_json(v, r) for r in v.changed()],
+                           "answered_mutations": [_change_json(v, r) for r in v.answered_mutations()]}
+    return out
+
+
+# -- wording invariance (eval/variants.py) ----------------------------------------------------------
+
+def _change_json(v: Any, r: Any) -> dict[str, Any]:
+    from eval.variants import headline_text
+
+    return {"id": r.case.id, "origin": r.case.origin, "rule": r.case.rule, "form": r.case.form,
+            "original": v.questions.get(r.case.origin, ""), "question": r.case.question,
+            "original_values": headline_text(v.originals.get(r.case.origin, {})),
+            "values": headline_text(r.answer), "verdict": r.scored.verdict, "reasons": r.scored.reasons,
+            "answer": _one_line(r.answer.get("answer", ""), 200)}
+
+
+def variants_headline(report: EvalReport) -> str:
+    """One line: invariance, variant verdicts, mutations refused, wrong answers over all three."""
+    if report.variants is None:
+        return ""
+    m = report.variants.summary()
+    verdicts = m["variant_verdicts"]
+    return (f"- variants: invariance {_pct(m['invariance'])} ({m['variants_holding']} of "
+            f"{m['variants_of_right_originals']} variants of questions answered right hold; {m['variants']} "
+            f"variants: right {verdicts['right']}, refused {verdicts['refused']}, wrong {verdicts['wrong']}); "
+            f"mutations refused {_pct(m['mutation_refusal_rate'])} ({m['mutations_refused']} of "
+            f"{m['mutations']}); wrong answers over questions, variants and mutations: {report.wrong()}")
+
+
+def rule_table(report: EvalReport) -> str:
+    """Per rule: cases, holding, wrong (variants counted over questions answered right)."""
+    from eval.variants import VARIANT_RULES
+
+    by_rule = report.variants.summary()["by_rule"] if report.variants is not None else {}
+    lines = ["| rule | kind | n | hold | wrong |", "|---|---|---|---|---|"]
+    for rule, m in by_rule.items():
+        kind = "variant" if rule in VARIANT_RULES else "mutation (must refuse)"
+        lines.append(f"| {rule} | {kind} | {m['n']} | {m['held']} | {m['wrong']} |")
+    return "\n".join(lines)
+
+
+def variants_markdown(report: EvalReport) -> list[str]:
+    """The report's section on wording: figures, per rule, every changed variant, every answered mutation."""
+    v = report.variants
+    parts = ["## budgetqa: wording invariance", "", variants_headline(report), "",
+             "A variant holds when it is right and states the original's headline figures (`answer.values`); "
+             "only variants of questions answered right are counted. A mutation must be refused.", "",
+             rule_table(report), ""]
+    if v.skipped:
+        parts += [f"No variants for {len(v.skipped)} question(s) whose document the store does not hold: "
+                  f"{', '.join(v.skipped)}", ""]
+    changed = v.changed()
+    parts += [f"### Variants whose answer changed ({len(changed)})", ""]
+    for r in changed:
+        c = _change_json(v, r)
+        parts.append(f"- `{c['id']}` ({c['rule']}: {c['form']}) 「{c['original']}」 → 「{c['question']}」: "
+                     f"{c['original_values']} → {c['values']} [{c['verdict']}"
+                     + (f": {'; '.join(c['reasons'])}" if c["reasons"] else "") + f"] 「{_one_line(c['answer'], 120)}」"
+                     + _reading_note(r.answer.get("reading") or {}))
+    answered = v.answered_mutations()
+    parts += ["", f"### Mutations answered with a figure ({len(answered)}; each a wrong answer)", ""]
+    for r in answered:
+        c = _change_json(v, r)
+        parts.append(f"- `{c['id']}` ({c['rule']}: {c['form']}) 「{c['question']}」: {c['values']} "
+                     f"「{_one_line(c['answer'], 120)}」" + _reading_note(r.answer.get("reading") or {}))
+    return parts + [""]
 
 
 def eval_progress(system: str, i: int, n: int) -> None:

@@ -115,6 +115,8 @@ class EvalReport:
     runs: dict[str, SystemRun]
     started_at: str = ""
     seconds: float = 0.0
+    scorer: str = "strict"        # strict: expected figures among the answer's values; lenient: or its text
+    variants: Any = None          # eval.variants.VariantRun when the variants were run (budgetqa only)
 
     def accuracy(self, system: str = "budgetqa") -> float | None:
         run = self.runs.get(system)
@@ -123,11 +125,17 @@ class EvalReport:
         return run.summary["overall"]["accuracy"]
 
     def wrong(self, system: str = "budgetqa") -> int | None:
-        """How many answers gave a wrong figure or answer (a refusal is not wrong)."""
+        """How many answers gave a wrong figure or answer (a refusal is not wrong); with the variants run,
+        budgetqa's wrong answers to the variants and mutations too."""
         run = self.runs.get(system)
         if run is None or run.error or not run.summary:
             return None
-        return run.summary["overall"]["wrong"]
+        extra = self.variants.summary()["wrong"] if self.variants is not None and system == "budgetqa" else 0
+        return run.summary["overall"]["wrong"] + extra
+
+    def invariance(self) -> float | None:
+        """Variants holding / variants of originals answered right (None when not run or none counted)."""
+        return None if self.variants is None else self.variants.summary()["invariance"]
 
     def categories(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -139,10 +147,11 @@ class EvalReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "questions": self.questions_path, "store": self.store, "started_at": self.started_at,
-            "seconds": round(self.seconds, 1), "n_questions": len(self.questions),
+            "seconds": round(self.seconds, 1), "n_questions": len(self.questions), "scorer": self.scorer,
             "systems": {name: {"error": run.error, "summary": run.summary, "by_document": run.by_document,
                                "results": [r.to_json() for r in run.results]}
                         for name, run in self.runs.items()},
+            **({"variants": self.variants.to_json()} if self.variants is not None else {}),
         }
 
 
@@ -254,8 +263,9 @@ def open_system(name: str, store_dir: str | Path) -> System:
 Progress = Callable[[str, int, int], None]
 
 
-def run_system(system: System, questions: Sequence[Question], progress: Progress | None = None) -> SystemRun:
-    """Ask every question, time it, score it."""
+def run_system(system: System, questions: Sequence[Question], progress: Progress | None = None,
+               strict: bool = True) -> SystemRun:
+    """Ask every question, time it, score it (strictly unless `strict` is False: see eval/score.py)."""
     run = SystemRun(system.name)
     for i, q in enumerate(questions, start=1):
         started = time.perf_counter()
@@ -264,7 +274,7 @@ def run_system(system: System, questions: Sequence[Question], progress: Progress
         retrieved = system.retrieved_texts(q.question, answer) if q.expected.chunk_contains else []
         payload = answer.to_json() if hasattr(answer, "to_json") else dict(answer)
         run.results.append(QuestionResult(q.id, q.category, q.question, payload,
-                                          score.score_answer(q, answer, retrieved), latency, retrieved,
+                                          score.score_answer(q, answer, retrieved, strict), latency, retrieved,
                                           q.document))
         if progress:
             progress(system.name, i, len(questions))
@@ -277,12 +287,14 @@ def run_system(system: System, questions: Sequence[Question], progress: Progress
 
 def run_eval(store_dir: str | Path, questions_path: str | Path = DEFAULT_QUESTIONS,
              systems: Sequence[str] = SYSTEMS, limit: int | None = None,
-             progress: Progress | None = None) -> EvalReport:
-    """Score each system on the question set over the store. A system that cannot be opened (the
-    chatbot service missing, say) is reported with its error instead of stopping the run."""
+             progress: Progress | None = None, strict: bool = True, variants: bool = False) -> EvalReport:
+    """Score each system on the question set over the store (strict scorer unless `strict` is False).
+    A system that cannot be opened (the chatbot service missing, say) is reported with its error instead
+    of stopping the run. With `variants`, budgetqa also answers each question's variants and mutations
+    (eval/variants.py), judged against its original answers."""
     questions = load_questions(questions_path)[:limit]
     started, t0 = datetime.now(UTC).isoformat(timespec="seconds"), time.perf_counter()
-    runs = {}
+    runs, variant_run = {}, None
     for name in systems:
         # llama-index prints notices on stdout; keep stdout for the report (`budgetqa eval --json`)
         with contextlib.redirect_stdout(sys.stderr):
@@ -292,8 +304,22 @@ def run_eval(store_dir: str | Path, questions_path: str | Path = DEFAULT_QUESTIO
                 runs[name] = SystemRun(name, error=f"cannot open {name}: {exc}")
                 continue
             try:
-                runs[name] = run_system(system, questions, progress)
+                runs[name] = run_system(system, questions, progress, strict)
+                if variants and name == "budgetqa":
+                    variant_run = run_variants(system, questions, runs[name], strict, progress)
             finally:
                 system.close()
     return EvalReport(str(questions_path), str(store_dir), questions, runs, started,
-                      time.perf_counter() - t0)
+                      time.perf_counter() - t0, "strict" if strict else "lenient", variant_run)
+
+
+def run_variants(system: Any, questions: Sequence[Question], run: SystemRun, strict: bool = True,
+                 progress: Progress | None = None) -> Any:
+    """The variants and mutations of the questions (eval/variants.py) asked of the system, against the
+    original answers of `run`; the contexts come from the system's store."""
+    from . import variants
+
+    ctxs = variants.contexts(questions, system.service.store)
+    originals = {r.id: r.answer for r in run.results}
+    verdicts = {r.id: r.scored.verdict for r in run.results}
+    return variants.run_cases(system, questions, originals, verdicts, ctxs, strict, progress)

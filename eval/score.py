@@ -2,6 +2,12 @@
 
 An answer is anything shaped like `chatbot.answer.Answer` (attributes or a JSON dict): `answer`,
 `found`, `values` (label/value/unit), `citations` (table/row or section/text) and `candidates`.
+
+Two scorers of a figure: the strict one (`strict=True`, what `budgetqa eval` uses) wants each expected
+figure among the answer's headline values — `answer.values` (or a clarification candidate's value), one
+value per expected figure, in any order — and, for a ranking, the expected top as the first value; a
+figure only written somewhere in the answer text does not count. The lenient one (`budgetqa eval
+--lenient`) also reads every number of the answer text.
 """
 from __future__ import annotations
 
@@ -144,10 +150,11 @@ def answer_text(answer: Any) -> str:
     return "\n".join(parts)
 
 
-def answer_numbers(answer: Any, unit: str = "") -> list[Decimal]:
-    """Numbers an answer states: its `values` (元/亿元 converted when 万元 is expected) and its text."""
+def _stated(items: Any, unit: str) -> list[Decimal]:
     out = []
-    for v in _get(answer, "values", None) or []:
+    for v in items or []:
+        if isinstance(v, str):
+            continue
         d = _decimal(_get(v, "value"))
         if d is None:
             continue
@@ -155,7 +162,31 @@ def answer_numbers(answer: Any, unit: str = "") -> list[Decimal]:
         if unit == "万元" and v_unit in _TO_WAN:
             d = d * _TO_WAN[v_unit]
         out.append(abs(d))
-    return out + numbers_in(answer_text(answer))
+    return out
+
+
+def headline_numbers(answer: Any, unit: str = "") -> list[Decimal]:
+    """The figures an answer states as figures: its `values`, in order, then its clarification
+    candidates' values (元/亿元 converted when 万元 is expected); not the numbers of its text."""
+    return _stated(_get(answer, "values", None), unit) + _stated(_get(answer, "candidates", None), unit)
+
+
+def answer_numbers(answer: Any, unit: str = "") -> list[Decimal]:
+    """Numbers an answer states: its `values` (元/亿元 converted when 万元 is expected) and its text."""
+    return _stated(_get(answer, "values", None), unit) + numbers_in(answer_text(answer))
+
+
+def unmatched(expected: Sequence[str], numbers: Sequence[Decimal], unit: str = "") -> list[str]:
+    """The expected figures left without a number of their own: each number stands for one figure
+    (「10.00」 twice expected needs two values of 10.00), in any order."""
+    left, missing = list(numbers), []
+    for v in expected:
+        hit = next((i for i, n in enumerate(left) if value_matches(v, [n], unit=unit)), None)
+        if hit is None:
+            missing.append(v)
+        else:
+            left.pop(hit)
+    return missing
 
 
 # -- answer accuracy -----------------------------------------------------------------------------
@@ -182,9 +213,12 @@ def text_present(required: str, text: str) -> bool:
     return any(compact(alt) in hay for alt in required.split(ALTERNATIVES) if alt)
 
 
-def score_accuracy(expected: Expected, answer: Any) -> tuple[bool, list[str]]:
+def score_accuracy(expected: Expected, answer: Any, strict: bool = False, ranking: bool = False
+                   ) -> tuple[bool, list[str]]:
     """Correct when `found` agrees and, for an answer, every expected value and text is there and no
-    forbidden text is; returns the verdict and the reasons it failed."""
+    forbidden text is; returns the verdict and the reasons it failed. `strict`: each expected value must
+    be one of the answer's headline values (headline_numbers), and with `ranking` the first expected
+    value the answer's first; lenient: anywhere among its values or the numbers of its text."""
     reasons = []
     found = bool(_get(answer, "found", False))
     if found != expected.found:
@@ -192,7 +226,17 @@ def score_accuracy(expected: Expected, answer: Any) -> tuple[bool, list[str]]:
     text = answer_text(answer)
     if expected.zero and not found and any(w in text for w in _EMPTY_SAID):
         return True, []              # 「…为空表：本部门无政府性基金」 is as right as 「0.00万元」
-    if expected.found:
+    if expected.found and strict:
+        numbers = headline_numbers(answer, expected.unit)
+        missing = unmatched(expected.values, numbers, expected.unit)
+        in_text = numbers_in(answer_text(answer))
+        reasons += [f"value {v} not among the answer's values"
+                    + (" (only in its text)" if value_matches(v, in_text, unit=expected.unit) else "")
+                    for v in missing]
+        top = expected.values[0] if ranking and expected.values else None
+        if top is not None and top not in missing and not value_matches(top, numbers[:1], unit=expected.unit):
+            reasons.append(f"value {top} is not the first value (the ranking's top)")
+    elif expected.found:
         numbers = answer_numbers(answer, expected.unit)
         reasons += [f"value {v} missing" for v in expected.values
                     if not value_matches(v, numbers, unit=expected.unit)]
@@ -259,9 +303,10 @@ def retrieval_hit(chunk_contains: str, retrieved: Sequence[str], k: int = 3) -> 
 
 # -- one question, then many ---------------------------------------------------------------------
 
-def score_answer(question: Question, answer: Any, retrieved: Sequence[str] = ()) -> Scored:
-    """Every metric that applies to one answer."""
-    correct, reasons = score_accuracy(question.expected, answer)
+def score_answer(question: Question, answer: Any, retrieved: Sequence[str] = (), strict: bool = False
+                 ) -> Scored:
+    """Every metric that applies to one answer; `strict` as score_accuracy (a ranking's top first)."""
+    correct, reasons = score_accuracy(question.expected, answer, strict, ranking=question.category == "ranking")
     scored = Scored(correct, reasons, verdict=verdict(question.expected, answer, correct))
     if question.expected.found:
         pr = citation_precision_recall(question.expected.rows, _get(answer, "citations", None) or [])
