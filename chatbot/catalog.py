@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -164,8 +164,10 @@ class Catalog:
         if not ids:
             return cls([], [], [], lexicon)
         marks = ",".join("?" * len(ids))
-        return cls(list(documents), store.records(f"r.document_id IN ({marks}) AND r.value IS NOT NULL", ids),
-                   store.tables(ids), lexicon)
+        records = store.records(f"r.document_id IN ({marks}) AND r.value IS NOT NULL", ids)
+        years = store.records(f"r.document_id IN ({marks}) AND r.value IS NULL AND r.text IS NOT NULL "
+                              "AND r.column_path IN ('年度', '年份', '年 度')", ids)
+        return cls(list(documents), year_rows(records, years, documents), store.tables(ids), lexicon)
 
     def _mark_subtotals(self) -> None:
         """A row whose amount is the sum of the other rows with its code is a unit's subtotal
@@ -208,6 +210,34 @@ class Catalog:
     def names(self) -> list[str]:
         """Every department, unit and row label: what an organisation named in a question may be."""
         return [d.department for d in self.documents] + [r.label for r in self.rows]
+
+
+_YEAR_TEXT = re.compile(r"^((?:19|20)\d\d)年?度?$")
+
+
+def year_rows(records: list[StoredRecord], years: list[StoredRecord], documents: list[StoredDocument]
+              ) -> list[StoredRecord]:
+    """Records of tables printed a row per year under each unit (「年度」 2025年 / 2026年 / 增减变化金额,
+    the unit's name on its first row only): every row takes its unit's name, and a row of another year
+    than the document's, or of the change, is named with it (「…（2025年）」) — so the unit's figure is its
+    own year's row, never last year's."""
+    if not years:
+        return records
+    year_of = {d.id: d.year for d in documents}
+    said = {(y.document_id, y.table, y.row_number): y.text.strip() for y in years if y.text}
+    named: dict[int, str] = {}
+    last: dict[tuple[int, str], str] = {}
+    for r in sorted(records, key=lambda r: (r.document_id, r.table, r.row_number)):
+        text = said.get((r.document_id, r.table, r.row_number))
+        if text is None:
+            continue
+        if label_key(r.row):
+            last[(r.document_id, r.table)] = r.row
+        name = r.row if label_key(r.row) else last.get((r.document_id, r.table), r.row)
+        m = _YEAR_TEXT.match(text.replace(" ", ""))
+        own = m is not None and year_of.get(r.document_id) == int(m.group(1))
+        named[r.id] = name if own else f"{name}（{text}）"
+    return [replace(r, row=named[r.id]) if r.id in named else r for r in records]
 
 
 def _joined_term(column: str, lexicon: Lexicon) -> str | None:

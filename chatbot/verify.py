@@ -96,7 +96,7 @@ def unexplained(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None 
     asked = _BRACKETS.sub("", _YEARS.sub("，", _NOTE.sub("，", asked)))         # 「2026年金融」: 年 is the year's, never part of 「年金」
     left = _left(asked, pieces, gate)
     if left and (printed := lexicon.canonical(asked)) != asked:
-        left = [w for w in left if w in printed] if _left(printed, pieces, gate) else []   # 「公车运行维护费」
+        left = left if _left(printed, pieces, gate) else []     # 「公车运行维护费」 said as the lexicon prints it
     return left
 
 
@@ -112,6 +112,33 @@ def _left(text: str, pieces: list[str], gate: Gate) -> list[str]:
         out.append(core if len(core) >= MIN_WORD else run)
     return out
 
+def _without(text: str, names: list[str]) -> str:
+    """The text with the names the answer cites masked (「社会保障和就业支出」 asks one thing)."""
+    for n in sorted({normalize_question(x) for x in names if x}, key=len, reverse=True):
+        if len(n) >= 2:
+            text = text.replace(n, "□")
+    return text
+
+
+def _other_table(asked: str, answer: Answer, lexicon: Lexicon) -> str:
+    """The cited table that is not the one the question names by its title (「一般公共预算支出表中…」
+    answered from 「支出总体情况表」); "" when the question names none, or every cited table is it."""
+    for _, start, end in lexicon.table_hints(asked):
+        if not (asked[start:end].endswith("表") or asked[end:end + 1] == "表"):
+            continue
+        said = asked[start:end].removesuffix("表")
+        for c in answer.citations:
+            if c.table and not c.is_quote and not subsequence(said, _BRACKETS.sub("", normalize_question(c.table))):
+                return f"「{c.table}」"
+    return ""
+
+
+def _refused(answer: Answer, text: str) -> Answer:
+    return Answer(answer.question, text, False, [], answer.citations, answer.elapsed_ms, "refusal",
+                  [{"label": v.label, "value": v.value, "unit": v.unit} for v in answer.values],
+                  answer.llm_used, [], answer.reading)
+
+
 def _one_figure(answer: Answer, lexicon: Lexicon) -> Answer:
     """A lookup of one thing: its one figure, the department's totals shown beside it dropped from the
     headline values; refused when two different figures remain (a row total and a column total read
@@ -123,10 +150,7 @@ def _one_figure(answer: Answer, lexicon: Lexicon) -> Answer:
             answer.values = specific
         return answer
     shown = "、".join(f"{v.label}{v.value}{v.unit}" for v in specific[:3])
-    text = f"未找到所问的一个数字：问题问的是一项，文件中读到的是几项（{shown}），不能确定是哪一个，故不作答。"
-    return Answer(answer.question, text, False, [], answer.citations, answer.elapsed_ms, "refusal",
-                  [{"label": v.label, "value": v.value, "unit": v.unit} for v in answer.values],
-                  answer.llm_used, [], answer.reading)
+    return _refused(answer, f"未找到所问的一个数字：问题问的是一项，文件中读到的是几项（{shown}），不能确定是哪一个，故不作答。")
 
 
 def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None, several: bool = False) -> Answer:
@@ -137,16 +161,19 @@ def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None
     if not answer.found or answer.operation not in gate.operations:
         return answer
     shown = "、".join(f"{v.label}{v.value}{v.unit}" for v in answer.values[:3])
-    candidates = [{"label": v.label, "value": v.value, "unit": v.unit} for v in answer.values]
-    if answer.operation == "lookup" and not several and not any(w in asked for w in gate.several_words):
-        answer = _one_figure(answer, lexicon)
-        if not answer.found:
-            return answer
+    if answer.operation == "lookup":
+        wrong_table = _other_table(asked, answer, lexicon)
+        if wrong_table:
+            return _refused(answer, f"未找到问题所说的表中的数字：读到的数字出自{wrong_table}，不是所问的表，故不作答。")
+        named = _without(asked, [v.label for v in answer.values] + [c.row or "" for c in answer.citations]
+                         + [t for t in lexicon.aliases if t in asked])     # 「…购置及运行维护费」 is one item
+        if not several and not any(w in named for w in gate.several_words):
+            answer = _one_figure(answer, lexicon)
+            if not answer.found:
+                return answer
     left = unexplained(asked, answer, lexicon, gate)
     if not left:
         return answer
     said = "、".join(f"「{w}」" for w in left)
-    text = (f"未找到{said}的数字：文件中没有与之对应的行或说明。"
-            + (f"最接近的是{shown}，但它不是所问的项目，故不作答。" if shown else ""))
-    return Answer(answer.question, text, False, [], answer.citations, answer.elapsed_ms, "refusal",
-                  candidates, answer.llm_used, [], answer.reading)
+    return _refused(answer, f"未找到{said}的数字：文件中没有与之对应的行或说明。"
+                    + (f"最接近的是{shown}，但它不是所问的项目，故不作答。" if shown else ""))
