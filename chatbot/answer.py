@@ -24,6 +24,7 @@ class Citation:
     text: str | None = None
     bbox: tuple[float, float, float, float] | None = None  # the cell's box on `page` (PDF points)
     document_id: int | None = None  # the stored document, to show the page (`budgetqa show`)
+    header: str | None = None       # the cell's whole header path (「基本支出/人员支出」) when longer than `column`
 
     @property
     def is_quote(self) -> bool:
@@ -39,6 +40,8 @@ class Citation:
             d.pop("bbox")
         if self.document_id is None:
             d.pop("document_id")
+        if self.header is None or self.header == self.column:
+            d.pop("header")
         return d
 
 

@@ -333,9 +333,10 @@ class Resolver(RowSets, MentionFinder):
         if cols and self.is_prior_column(cols[0], year, kind) and (kind == "决算" or any(
                 not self.is_prior_column(c, year, kind) for r in self.catalog.table_of(row).rows for c in r.cells)):
             return None     # the row's own-year cell (a 决算's 决算数) is blank: no figure of it to give
-        for col in cols:
-            if self.lexicon.column(column_leaf(col)) == "总计":
-                return col
+        totals = [c for c in cols if self.lexicon.column(column_leaf(c)) == "总计"
+                  or label_key(column_leaf(c)) in self.lexicon.total_labels]
+        if totals:      # the row's own total (「支出总计」) before a group's (「2026年政府采购项目/小计」)
+            return min(totals, key=lambda c: c.count("/"))
         return next(iter(cols), None)
 
     def concept_total(self, total: Row, name: str, spec: dict[str, Any], modifiers: list[str]) -> Figure | None:

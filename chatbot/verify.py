@@ -46,7 +46,7 @@ def evidence(answer: Answer) -> list[str]:
     """What the answer cites, each piece in the question's normal form."""
     pieces = [v.label for v in answer.values]
     for c in answer.citations:
-        pieces += [x for x in (c.row, c.column, c.table, c.section, c.text, c.document) if x]
+        pieces += [x for x in (c.row, c.header or c.column, c.table, c.section, c.text, c.document) if x]
     return [p for p in (_BRACKETS.sub("", normalize_question(x)) for x in pieces) if p]
 
 
