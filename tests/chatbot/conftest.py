@@ -39,6 +39,26 @@ def real(tmp_path_factory: pytest.TempPathFactory):
     svc.close()
 
 
+BREADTH = Path(__file__).resolve().parents[1] / "data" / "breadth"
+
+
+@pytest.fixture(scope="session")
+def breadth(tmp_path_factory: pytest.TempPathFactory):
+    """A service over the breadth disclosures of tests/data/breadth/ (templates the real set lacks), built
+    once per session; BUDGETQA_BREADTH_STORE names a directory already holding them, to reuse it."""
+    from chatbot.service import open_service
+    from ingest.pipeline import ingest_paths
+
+    given = os.environ.get("BUDGETQA_BREADTH_STORE")
+    root = Path(given) if given else tmp_path_factory.mktemp("breadth-store")
+    if not (root / "budgetqa.sqlite").exists():
+        summary = ingest_paths(sorted(BREADTH.glob("*.pdf")), root)
+        assert not summary.failed, summary.line()
+    svc = open_service(root)
+    yield svc
+    svc.close()
+
+
 @pytest.fixture(scope="session")
 def service(store_dir: Path):
     from chatbot.service import open_service
