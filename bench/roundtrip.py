@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eval.roundtrip import DEFAULT_LIMIT, generate, report, run  # noqa: E402
+from eval.roundtrip import overall, report, run  # noqa: E402
+from eval.roundtrip_questions import DEFAULT_LIMIT, generate  # noqa: E402
 
 
 def _write(path: Path, lines: list[dict]) -> None:
@@ -47,6 +48,7 @@ def main() -> int:
         seconds = time.perf_counter() - started
         print(f"== {store}: {len(questions)} questions, {seconds:.0f} s (commit {commit})")
         print(report(tallies, skipped, misses))
+        print(overall(tallies).totals_line())
         _write(out / f"{name}-wrong.jsonl", [m for m in misses if m["verdict"] == "wrong"])
         _write(out / f"{name}-refused.jsonl", [m for m in misses if m["verdict"] == "refused"])
         summary["stores"][store] = {

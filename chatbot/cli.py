@@ -292,12 +292,15 @@ EPILOG_EVAL = """Scoring: strict by default (each expected figure must be one of
 --variants also asks each question reworded (lead-ins, particles, full-width digits, year forms, short
 names, word order, 是多少 → 多少钱, two sentences: the same figures are expected) and mutated (another year,
 department or item the store does not hold: a refusal is expected); see eval/variants.py.
+--round-trip also asks the questions generated from every stored document's table rows, each expecting
+the figure of its record (scored strictly; see eval/roundtrip.py), and prints their totals.
 
 Example:
   budgetqa eval                     (an empty store gets the bundled sample ingested first)
   budgetqa eval --store ./budgetqa-store --questions eval/questions/sample.jsonl --out /tmp/reports
   budgetqa eval --min-accuracy 0.8 --json
-  budgetqa eval --questions eval/questions/real.jsonl --variants --min-invariance 0.95 --max-wrong 0"""
+  budgetqa eval --questions eval/questions/real.jsonl --variants --min-invariance 0.95 --max-wrong 0
+  budgetqa eval --round-trip --min-round-trip 0.9 --max-wrong 0"""
 
 
 def add_eval_parser(sub: argparse._SubParsersAction) -> None:
@@ -307,7 +310,8 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the per-category summary as JSON")
     p.add_argument("--min-accuracy", type=float, metavar="X", help="exit 1 if budgetqa's accuracy is below X (0–1)")
     p.add_argument("--max-wrong", type=int, metavar="N", help="exit 1 if budgetqa gives more than N wrong answers "
-                   "(with --variants: over the questions, their variants and their mutations)")
+                   "(with --variants: over the questions, their variants and their mutations; with "
+                   "--round-trip: the round trip's wrong answers too)")
     p.add_argument("--out", metavar="DIR", help="where the Markdown and JSON reports go (default: eval/reports/)")
     p.add_argument("--lenient", action="store_true", help="the old scorer: an expected figure may stand anywhere "
                    "in the answer text, not only among its values")
@@ -315,10 +319,16 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
                    "expected) and mutations (a refusal expected) of budgetqa; report the invariance rate")
     p.add_argument("--min-invariance", type=float, metavar="X", help="exit 1 if the share of variants holding "
                    "(of questions answered right) is below X (0–1); implies --variants")
+    p.add_argument("--round-trip", action="store_true", help="also ask the round trip over the store: questions "
+                   "generated from every document's table rows, scored strictly (eval/roundtrip.py)")
+    p.add_argument("--min-round-trip", type=float, metavar="X", help="exit 1 if the share of the round trip's "
+                   "questions answered right is below X (0–1); implies --round-trip")
     _store_arg(p)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    import contextlib
+
     from eval.report import (
         eval_progress,
         headline,
@@ -327,6 +337,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         variants_headline,
         write_reports,
     )
+    from eval.roundtrip import round_trip
     from eval.runner import DEFAULT_QUESTIONS, corpus_file, ensure_store, run_eval
     from eval.score import QuestionError
 
@@ -339,13 +350,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"ingested {f'the documents of {corpus.name}' if corpus else 'the bundled sample'} into {root}",
                   file=sys.stderr)
         report = run_eval(root, questions, progress=eval_progress, strict=not args.lenient, variants=variants)
+        rt = None
+        if args.round_trip or args.min_round_trip is not None:
+            with contextlib.redirect_stdout(sys.stderr):   # llama-index notices; stdout is the summary
+                rt, rt_report = round_trip(root, progress=lambda i, n: eval_progress("round trip", i, n))
+            print(rt_report, file=sys.stderr)
     except (QuestionError, OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     md, js = write_reports(report, args.out)
-    text = f"{headline(report)}\n{variants_headline(report)}".rstrip("\n")
-    print(json.dumps(summary_json(report), ensure_ascii=False, indent=1) if args.json
-          else f"{text}\n\n{summary_table(report)}")
+    rt_line = f"- {rt.totals_line()}" if rt is not None else ""
+    text = "\n".join(s for s in (headline(report), variants_headline(report), rt_line) if s)
+    summary = summary_json(report)
+    if rt is not None:
+        summary["round_trip"] = {"asked": rt.n, "right": rt.right, "refused": rt.refused, "wrong": rt.wrong,
+                                 "share_right": rt.share_right()}
+    print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else f"{text}\n\n{summary_table(report)}")
     print(f"reports: {md} {js}", file=sys.stderr)
     accuracy = report.accuracy()
     status = 0
@@ -358,10 +378,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"error: budgetqa invariance {invariance if invariance is None else round(invariance, 4)} is below "
               f"--min-invariance {args.min_invariance} (each changed answer is listed in {md})", file=sys.stderr)
         status = 1
+    share = rt.share_right() if rt is not None else None
+    if args.min_round_trip is not None and (share is None or share < args.min_round_trip):
+        print(f"error: budgetqa round trip share right {share if share is None else round(share, 4)} is below "
+              f"--min-round-trip {args.min_round_trip}", file=sys.stderr)
+        status = 1
     wrong = report.wrong()
+    wrong = wrong + rt.wrong if wrong is not None and rt is not None else wrong
     if args.max_wrong is not None and (wrong is None or wrong > args.max_wrong):
-        print(f"error: budgetqa gave {wrong} wrong answer(s), more than --max-wrong {args.max_wrong} "
-              f"(each is listed in {md})", file=sys.stderr)
+        where = f"each is listed in {md}" if rt is None else \
+            f"the round trip's {rt.wrong} counted by kind above, the others listed in {md}"
+        print(f"error: budgetqa gave {wrong} wrong answer(s), more than --max-wrong {args.max_wrong} ({where})",
+              file=sys.stderr)
         status = 1
     return status
 

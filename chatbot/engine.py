@@ -158,6 +158,7 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
                     second.question = question
                     second.answer = f"（按“{rewritten}”理解）{second.answer}"
                     second.llm_used = True
+                    second.reading = {**second.reading, "reworded": rewritten}   # what the gate checks
                     answer = second
         if not answer.found:
             return answer

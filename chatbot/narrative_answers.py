@@ -252,8 +252,8 @@ class NarrativeAnswers:
         if explain or why or breakdown:      # an explanation's figures are the amounts it quotes, as printed
             values += [v for v in quoted_amounts(text) if (v.value, v.unit) not in {(x.value, x.unit) for x in values}]
         answer = (f"{lead}。" if lead else "") + f"据「{section}」（第{quoted[0].page}页）：「{text}」"
-        return Answer(q.question, answer, True, values, cites,
-                      operation="change" if q.operation == "change" else "narrative")
+        operation = "change" if q.operation == "change" else "explanation" if explain or why else "narrative"
+        return Answer(q.question, answer, True, values, cites, operation=operation)
 
 
 _QUOTED_AMOUNT = re.compile(r"([\u4e00-\u9fff“”\"]{0,12}?)(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|亿元|元)")

@@ -173,9 +173,12 @@ class Service(DocumentComparisons):
         if (refused := too_long(question)) is not None:
             return refused
         asked = self.read(question)
-        answer = gated(asked.without_departments().text, self._answer(asked), self.lexicon, several=len(asked.parts) > 1)
+        answer = self._answer(asked)
+        reworded = answer.reading.get("reworded")      # the optional model's rewording, answered instead
+        checked = self.read(reworded) if reworded else asked
+        answer = gated(checked.without_departments().text, answer, self.lexicon, several=len(checked.parts) > 1)
         answer.question = question            # as the person typed it (the reading holds its one form)
-        answer.reading = asked.describe()
+        answer.reading = {**asked.describe(), **({"reworded": reworded} if reworded else {})}
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer
 

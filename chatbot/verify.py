@@ -33,13 +33,16 @@ class Gate:
     function_words: tuple[str, ...]
     operations: frozenset[str]
     several_words: tuple[str, ...] = ()
+    edge_particles: str = ""
+    scope_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
 def load_gate() -> Gate:
     data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
     words = tuple(sorted(set(data["function_words"]), key=len, reverse=True))
-    return Gate(words, frozenset(data["checked_operations"]), tuple(data["several_words"]))
+    return Gate(words, frozenset(data["checked_operations"]), tuple(data["several_words"]),
+                data["edge_particles"], tuple(data["scope_words"]))
 
 
 def evidence(answer: Answer) -> list[str]:
@@ -93,11 +96,25 @@ def unexplained(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None 
     pieces = evidence(answer)
     if not pieces:
         return []
-    asked = _BRACKETS.sub("", _YEARS.sub("，", _NOTE.sub("，", asked)))         # 「2026年金融」: 年 is the year's, never part of 「年金」
+    asked = _BRACKETS.sub("", _YEARS.sub("，", _NOTE.sub("，", _tables_cited(asked, answer, lexicon))))         # 「2026年金融」: 年 is the year's, never part of 「年金」
     left = _left(asked, pieces, gate)
     if left and (printed := lexicon.canonical(asked)) != asked:
         left = left if _left(printed, pieces, gate) else []     # 「公车运行维护费」 said as the lexicon prints it
     return left
+
+
+def _whole_word(word: str, asked: str, gate: Gate) -> str:
+    """The scope word a left stretch is part of (「一般公」 is said 「一般公共预算」), else the stretch."""
+    return next((w for w in gate.scope_words if word in w and w in asked), word)
+
+
+def _tables_cited(asked: str, answer: Answer, lexicon: Lexicon) -> str:
+    """The question with the words naming a cited table's kind masked (「经济科目里的…」 of a 基本支出表)."""
+    cited = {lexicon.table_key(c.table) for c in answer.citations if c.table and not c.is_quote}
+    for key, start, end in sorted(lexicon.table_hints(asked), key=lambda h: -h[1]):
+        if key in cited:
+            asked = asked[:start] + "，" + asked[end:]
+    return asked
 
 
 def _left(text: str, pieces: list[str], gate: Gate) -> list[str]:
@@ -106,10 +123,10 @@ def _left(text: str, pieces: list[str], gate: Gate) -> list[str]:
     single = {w for w in gate.function_words if len(w) == 1}
     out = []
     for run in _runs(text, _covered(text, pieces, gate.function_words)):
-        if all(ch in single for ch in run) or any(subsequence(run, p) for p in pieces):
+        core = run.strip(gate.edge_particles)     # 「的金融」 is 「金融」, 「几辆公车」 is 「公车」
+        if len(core) < MIN_WORD or all(ch in single for ch in core) or any(subsequence(core, p) for p in pieces):
             continue
-        core = run.strip("".join(single))       # 「的金融」 is said 「金融」
-        out.append(core if len(core) >= MIN_WORD else run)
+        out.append(core)
     return out
 
 def _without(text: str, names: list[str]) -> str:
@@ -158,8 +175,8 @@ def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None
     several figures — its refusal, naming the words and what the store printed instead (the figures
     stay as candidates, not as values). `several`: the question has several parts (several figures)."""
     gate = gate or load_gate()
-    if not answer.found or answer.operation not in gate.operations:
-        return answer
+    if not answer.found or answer.operation not in gate.operations or not answer.values:
+        return answer       # an explanation quoting no figure states no number to check
     shown = "、".join(f"{v.label}{v.value}{v.unit}" for v in answer.values[:3])
     if answer.operation == "lookup":
         wrong_table = _other_table(asked, answer, lexicon)
@@ -174,6 +191,8 @@ def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None
     left = unexplained(asked, answer, lexicon, gate)
     if not left:
         return answer
-    said = "、".join(f"「{w}」" for w in left)
+    said = "、".join(dict.fromkeys(f"「{_whole_word(w, asked, gate)}」" for w in left))
+    codes = [c for c in re.findall(r"(?<![\d.])\d{3,7}(?![\d.年])", asked)]
+    said += f"（科目编码{'、'.join(codes)}）" if codes else ""
     return _refused(answer, f"未找到{said}的数字：文件中没有与之对应的行或说明。"
                     + (f"最接近的是{shown}，但它不是所问的项目，故不作答。" if shown else ""))

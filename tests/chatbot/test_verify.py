@@ -27,7 +27,7 @@ NEAR_MISSES = [("金融支出", "职业年金缴费"), ("事业收入", "财政�
 SAME_ITEM = [("差旅费", "差旅费"), ("公车购置费", "公务用车购置费"), ("三公经费", "三公经费"),
              ("社会保障和就业支出", "社会保障和就业支出"), ("住房公积金", "住房公积金"), ("公积金", "住房公积金"),
              ("人员经费和公用经费支出（基本支出）", "人员经费和公用经费支出")]
-WORDINGS = ("{y}年{i}是多少", "{y}年度的{i}预算安排了多少钱", "{i}一共有多少", "{y}年一般公共预算{i}花了多少",
+WORDINGS = ("{y}年{i}是多少", "{y}年度的{i}预算安排了多少钱", "{i}一共有多少", "{y}年财政拨款{i}花了多少",
             "{i}是多少万元")
 
 
@@ -58,3 +58,9 @@ def test_only_figure_answers_are_gated():
         assert gated("金融支出最多的是哪个", answer("职业年金缴费", op=op), LEX).found
     refused = Answer("q", "未找到", False)
     assert gated("金融支出是多少", refused, LEX) is refused
+
+
+def test_a_funding_scope_asked_must_be_the_cited_table_or_header():
+    asked = "2026年一般公共预算差旅费是多少"
+    assert unexplained(asked, answer("差旅费", table=TABLES[1]), LEX) == []
+    assert unexplained(asked, answer("差旅费", table=TABLES[0]), LEX) != []     # a 财政拨款 table: refused

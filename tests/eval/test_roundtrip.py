@@ -1,8 +1,10 @@
-"""Round trip from records (eval/roundtrip.py) over the bundled sample, ingested into a real store: the
+"""Round trip from records (eval/roundtrip*.py) over the bundled sample, ingested into a real store: the
 generated questions are well formed, each names one figure of the document, each expects the record it
 came from; asked back through the chatbot, they are answered right under the strict rule."""
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -10,16 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from eval.roundtrip import (
-    RoundTripQuestion,
-    clean_label,
-    generate,
-    headline_match,
-    load_wording,
-    read_column,
-    run,
-    strict_verdict,
-)
+from eval.roundtrip import Tally, gate, main, run
+from eval.roundtrip_questions import RoundTripQuestion, generate, short_name
+from eval.roundtrip_score import headline_match, strict_verdict
+from eval.roundtrip_wording import clean_label, load_wording, read_column
 from eval.score import parse_question
 from ingest.store import Store
 
@@ -228,7 +224,6 @@ def test_every_miss_names_where_to_look(outcome):
 def test_short_name_is_the_middle_form_in_a_fixed_order():
     """name_forms orders forms of one length as a set does (it varies with the hash seed): the pick sorts
     them first, so a run gives the same questions in every process."""
-    from eval.roundtrip import short_name
     from ingest.store import StoredDocument
 
     doc = StoredDocument(1, "x", "广州市发展和改革委员会2026年部门预算", "广州市发展和改革委员会", 2026, "预算",
@@ -237,3 +232,52 @@ def test_short_name_is_the_middle_form_in_a_fixed_order():
     other = StoredDocument(2, "y", "深圳市发展和改革委员会2026年部门预算", "深圳市发展和改革委员会", 2026, "预算",
                            "b.pdf", 10)
     assert short_name(doc, [doc, other]) == "广州市发展和改革委"     # the shared short forms left out
+
+
+# -- the gate (python -m eval.roundtrip --min-right X --max-wrong N) ---------------------------------
+
+@pytest.mark.parametrize(("n", "right", "wrong", "min_right", "max_wrong", "failed"), [
+    (10, 9, 0, 0.9, 0, []),
+    (10, 9, 1, None, None, []),
+    (10, 8, 0, 0.9, 0, ["roundtrip: share right 0.8000 is below --min-right 0.9"]),
+    (10, 9, 1, 0.9, 0, ["roundtrip: 1 wrong answer(s), more than --max-wrong 0"]),
+    (0, 0, 0, 0.9, None, ["roundtrip: no question was asked --min-right 0.9"]),
+])
+def test_gate_names_each_figure_outside_its_bound(n, right, wrong, min_right, max_wrong, failed):
+    assert gate(Tally(n, right, n - right - wrong, wrong), min_right, max_wrong) == failed
+
+
+def test_the_round_trip_exits_1_below_min_right_and_0_at_a_reachable_share(store_dir, outcome, capsys):
+    t = outcome[0][DOCUMENT]
+    share = t.right / t.n
+    assert main(["--store", str(store_dir), "--limit-per-doc", "0", "--min-right", str(share + 0.01)]) == 1
+    out = capsys.readouterr()
+    assert f"roundtrip: {t.n} asked, {t.right} right, {t.refused} refused, {t.wrong} wrong " \
+           f"({100 * share:.1f}% right)" in out.out.splitlines()
+    assert [line for line in out.err.splitlines() if "--min-right" in line] == [
+        f"roundtrip: share right {share:.4f} is below --min-right {share + 0.01}"]
+    reachable = math.floor(share * 100) / 100
+    assert main(["--store", str(store_dir), "--limit-per-doc", "0", "--min-right", str(reachable),
+                 "--max-wrong", "0"]) == 0
+    assert "below" not in capsys.readouterr().err
+
+
+def test_budgetqa_eval_round_trip_prints_its_totals_and_gates_on_them(store_dir, questions, outcome, tmp_path,
+                                                                      capsys):
+    """`budgetqa eval --round-trip` asks the round trip after the question set: its totals in the summary,
+    --min-round-trip gating the exit status, its wrong answers counted by --max-wrong."""
+    from chatbot.cli import main as budgetqa
+
+    missed = {m["id"] for m in outcome[1]}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(next(q for q in questions if q.id not in missed).to_line(), ensure_ascii=False)
+                    + "\n", encoding="utf-8")
+    args = ["eval", "--store", str(store_dir), "--questions", str(path), "--out", str(tmp_path / "out")]
+    assert budgetqa([*args, "--json", "--min-round-trip", "1.01"]) == 1
+    out = capsys.readouterr()
+    t = outcome[0][DOCUMENT]
+    assert json.loads(out.out)["round_trip"] == {"asked": t.n, "right": t.right, "refused": t.refused,
+                                                 "wrong": t.wrong, "share_right": t.right / t.n}
+    assert "--min-round-trip 1.01" in out.err
+    assert budgetqa([*args, "--round-trip", "--min-round-trip", "0.9", "--max-wrong", "0"]) == 0
+    assert f"- roundtrip: {t.n} asked, {t.right} right" in capsys.readouterr().out

@@ -1,7 +1,8 @@
-"""Wording invariance (eval/variants.py) and the strict scorer (eval/score.py): the generator is pure and
-deterministic, each rule makes the form it says and leaves the meaning alone, mutations ask what the store
-does not hold; then a few variants and mutations of template questions asked of the real service over the
-sample PDF, and `budgetqa eval --variants` with its gates. Every question is built here from templates."""
+"""Wording invariance (eval/variants.py, eval/variant_rules.py, eval/mutations.py) and the strict scorer
+(eval/score.py): the generator is pure and deterministic, each rule makes the form it says and leaves the
+meaning alone, mutations ask what the store does not hold; then a few variants and mutations of template
+questions asked of the real service over the sample PDF, and `budgetqa eval --variants` with its gates.
+Every question is built here from templates."""
 from __future__ import annotations
 
 import json
@@ -14,21 +15,11 @@ import pytest
 from chatbot.answer import Answer, Value
 from chatbot.names import name_forms
 from eval import variants
+from eval.mutations import ABSENT_CLASSES, MUTATION_RULES, mutations_of, other_place, other_year
+from eval.rewriting import Case, Context
 from eval.score import Expected, Question, score_accuracy, score_answer
-from eval.variants import (
-    ABSENT_CLASSES,
-    LEAD_INS,
-    MUTATION_RULES,
-    VARIANT_RULES,
-    Case,
-    Context,
-    cases_of,
-    mutations_of,
-    other_place,
-    same_headline,
-    short_names,
-    variants_of,
-)
+from eval.variant_rules import LEAD_INS, VARIANT_RULES, short_names, variants_of
+from eval.variants import cases_of, same_headline
 
 SAMPLE_PDF = Path(__file__).resolve().parents[2] / "ingest" / "samples" / "changsha-gxj-2024.pdf"
 SAMPLE_DEPARTMENT, TWIN_DEPARTMENT = "长沙市工业和信息化局", "株洲市工业和信息化局"
@@ -190,8 +181,8 @@ def test_a_mutation_is_scored_as_a_refusal():
 
 
 def test_other_year_skips_years_the_department_holds():
-    assert variants.other_year(ctx(years=(YEAR, YEAR - 3, YEAR - 4))) == YEAR - 5
-    assert variants.other_year(ctx(year=None)) is None
+    assert other_year(ctx(years=(YEAR, YEAR - 3, YEAR - 4))) == YEAR - 5
+    assert other_year(ctx(year=None)) is None
 
 
 def test_other_place_is_one_no_stored_department_names():
