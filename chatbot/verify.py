@@ -103,6 +103,14 @@ def unexplained(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None 
     return left
 
 
+def _joins_inside_names(asked: str, answer: Answer, gate: Gate) -> bool:
+    """Every joining word of the question stands inside a cited name (「文体和水务工程管理中心」): the
+    question names one thing, not several to add."""
+    names = [normalize_question(x) for x in [*(v.label for v in answer.values), *(c.row or "" for c in answer.citations)]]
+    joins = [m.start() for w in ("和", "与", "及", "、", "加") for m in re.finditer(w, asked)]
+    return bool(joins) and all(any(asked[max(0, p - 2):p + 3] in n for n in names if len(n) >= 5) for p in joins)
+
+
 def _whole_word(word: str, asked: str, gate: Gate) -> str:
     """The scope word a left stretch is part of (「一般公」 is said 「一般公共预算」), else the stretch."""
     return next((w for w in gate.scope_words if word in w and w in asked), word)
@@ -188,6 +196,9 @@ def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None
             answer = _one_figure(answer, lexicon)
             if not answer.found:
                 return answer
+    if answer.operation == "sum" and not several and _joins_inside_names(asked, answer, gate):
+        return _refused(answer, "未计算：问题中的「和」「及」是名称的一部分（"
+                        + "、".join(v.label for v in answer.values[:2]) + "），问的是一项，不是几项相加。")
     left = unexplained(asked, answer, lexicon, gate)
     if not left:
         return answer
