@@ -35,6 +35,9 @@ class Gate:
     several_words: tuple[str, ...] = ()
     edge_particles: str = ""
     scope_words: tuple[str, ...] = ()
+    share_words: tuple[str, ...] = ()
+    share_patterns: tuple[re.Pattern[str], ...] = ()
+    synonyms: tuple[tuple[str, str], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -42,15 +45,36 @@ def load_gate() -> Gate:
     data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
     words = tuple(sorted(set(data["function_words"]), key=len, reverse=True))
     return Gate(words, frozenset(data["checked_operations"]), tuple(data["several_words"]),
-                data["edge_particles"], tuple(data["scope_words"]))
+                data["edge_particles"], tuple(data["scope_words"]), tuple(data["share_words"]),
+                tuple(re.compile(p) for p in data["share_patterns"]), _synonyms())
+
+
+def _synonyms() -> tuple[tuple[str, str], ...]:
+    """Everyday words and the words disclosures use (patterns.json → narrative_synonyms), longest first."""
+    from .lexicon import load_patterns
+
+    pairs = load_patterns()["narrative_synonyms"].items()
+    return tuple(sorted(((k, v) for k, v in pairs if not k.startswith("_")), key=lambda p: -len(p[0])))
 
 
 def evidence(answer: Answer) -> list[str]:
-    """What the answer cites, each piece in the question's normal form."""
+    """What the answer cites, each piece in the question's normal form: a table cell's row, header path
+    and title; of a quoted passage, its section and the clauses stating the answer's figures (not the
+    whole passage: 「其中：…服务类…」 beside the total does not explain 服务类 for the total)."""
     pieces = [v.label for v in answer.values]
     for c in answer.citations:
-        pieces += [x for x in (c.row, c.header or c.column, c.table, c.section, c.text, c.document) if x]
+        pieces += [x for x in (c.row, c.header or c.column, c.table, c.section, c.document) if x]
+        if c.text:
+            pieces += _stating_clauses(c.text, answer) if answer.operation == "narrative" else [c.text]
     return [p for p in (_BRACKETS.sub("", normalize_question(x)) for x in pieces) if p]
+
+
+def _stating_clauses(text: str, answer: Answer) -> list[str]:
+    """The clauses of a passage that state one of the answer's figures (the passage when none does)."""
+    numbers = {v.value.rstrip("0").rstrip(".") for v in answer.values}
+    clauses = re.split(r"[，,；;。：:]", re.sub(r"(?<=\d),(?=\d{3})", "", text))
+    found = [c for c in clauses if any(n and n in c for n in numbers)]
+    return found or [text]
 
 
 def _covered(text: str, pieces: list[str], words: tuple[str, ...]) -> list[bool]:
@@ -98,8 +122,12 @@ def unexplained(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None 
         return []
     asked = _BRACKETS.sub("", _YEARS.sub("，", _NOTE.sub("，", _tables_cited(asked, answer, lexicon))))         # 「2026年金融」: 年 is the year's, never part of 「年金」
     left = _left(asked, pieces, gate)
-    if left and (printed := lexicon.canonical(asked)) != asked:
-        left = left if _left(printed, pieces, gate) else []     # 「公车运行维护费」 said as the lexicon prints it
+    said = asked
+    for everyday, printed in gate.synonyms:
+        said = said.replace(everyday, printed)
+    for form in (lexicon.canonical(asked), said):       # 「公车运行维护费」「开会」 as the documents print them
+        if left and form != asked and not _left(form, pieces, gate):
+            return []
     return left
 
 
@@ -186,6 +214,10 @@ def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None
     if not answer.found or answer.operation not in gate.operations or not answer.values:
         return answer       # an explanation quoting no figure states no number to check
     shown = "、".join(f"{v.label}{v.value}{v.unit}" for v in answer.values[:3])
+    asks_share = any(w in asked for w in gate.share_words) or any(p.search(asked) for p in gate.share_patterns)
+    if asks_share and not any(v.unit == "%" for v in answer.values) \
+            and "倍" not in asked:
+        return _refused(answer, "未计算占比：读到的数字（" + shown + "）不是所问的比例，故不作答。")
     if answer.operation == "lookup":
         wrong_table = _other_table(asked, answer, lexicon)
         if wrong_table:

@@ -64,3 +64,24 @@ def test_a_funding_scope_asked_must_be_the_cited_table_or_header():
     asked = "2026年一般公共预算差旅费是多少"
     assert unexplained(asked, answer("差旅费", table=TABLES[1]), LEX) == []
     assert unexplained(asked, answer("差旅费", table=TABLES[0]), LEX) != []     # a 财政拨款 table: refused
+
+
+def quoted(label: str, value: str, text: str) -> Answer:
+    cite = Citation(document="某市某局2026年部门预算", page=9, section="四、政府采购情况", text=text)
+    return Answer("q", f"{label}：{value}万元", True, [Value(label, value, "万元")], [cite], operation="narrative")
+
+
+@pytest.mark.parametrize("part", ["服务类", "工程类", "货物类"])
+def test_a_quoted_total_does_not_explain_the_parts_beside_it(part):
+    text = "2026年本部门政府采购安排51,952.4万元，其中：货物类采购预算4,322.65万元，工程类采购预算267.48万元，服务类采购预算47,362.27万元。"
+    for wording in ("2026年政府采购预算中{p}多少", "政府采购里{p}采购预算是多少", "{p}政府采购安排了多少钱"):
+        got = gated(wording.format(p=part), quoted("政府采购", "51952.4", text), LEX)
+        assert not got.found and not got.values, (wording, got.answer)
+    assert gated("2026年政府采购预算是多少", quoted("政府采购", "51952.4", text), LEX).found
+
+
+@pytest.mark.parametrize("asked", ["公务接待费占三公经费多少", "公务接待费占三公经费的比重", "公务接待费在三公经费中占比多少",
+                                   "公务接待费占三公经费百分之几"])
+def test_a_share_asked_is_answered_by_a_percentage_or_refused(asked):
+    got = gated(asked, answer("公务接待费", table="一般公共预算“三公”经费支出情况表"), LEX)
+    assert not got.found and not got.values, got.answer
