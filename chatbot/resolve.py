@@ -186,8 +186,14 @@ class Resolver(RowSets, MentionFinder):
         for m in mentions:
             if not m.columns or m.concept is not None:
                 continue
-            if any(column_leaf(c) == m.phrase for r in named if r is not m for row in r.rows for c in row.cells):
+            rows = [row for r in named if r is not m for row in r.rows]
+            if any(column_leaf(c) == m.phrase for row in rows for c in row.cells):
                 out.append(m.phrase)
+                continue
+            # the word names a column by another form (人员经费 of 「基本支出/人员支出」): the printed leaf
+            printed = sorted({column_leaf(col) for _, col in m.columns for row in rows if col in row.cells})
+            if printed:
+                out += [m.phrase, *printed]
         return out
 
     def _candidates(self, m: Mention, modifiers: list[str], document_ids: set[int]

@@ -179,7 +179,7 @@ def _other_table(asked: str, answer: Answer, lexicon: Lexicon) -> str:
     for _, start, end in lexicon.table_hints(asked):
         if not (asked[start:end].endswith("表") or asked[end:end + 1] == "表"):
             continue
-        said = asked[start:end].removesuffix("表")
+        said = re.sub(r"决算|预算|部门|总|情况", "", asked[start:end].removesuffix("表"))   # 「决算支出总表」: 支出决算表
         for c in answer.citations:
             if c.table and not c.is_quote and not subsequence(said, _BRACKETS.sub("", normalize_question(c.table))):
                 return f"「{c.table}」"
