@@ -100,6 +100,22 @@ class Lexicon:
                         taken[j] = True
         return sorted(found, key=lambda f: f[1])
 
+    def named_titles(self, text: str) -> list[str]:
+        """The tables a question names by their title (「一般公共预算支出表中…」), each as the words a printed
+        title must hold in order (kind words such as 决算/预算/总 left out: 「决算支出总表」 is 支出决算表)."""
+        out = []
+        for _, start, end in self.table_hints(text):
+            if text[start:end].endswith("表") or text[end:end + 1] == "表":
+                out.append(re.sub(r"决算|预算|部门|总|情况", "", text[start:end].removesuffix("表")))
+        return out
+
+    @staticmethod
+    def title_fits(said: str, title: str) -> bool:
+        """A printed title holds the words a question named it by, in order."""
+        plain = re.sub(r"[\s（）()“”\"]", "", title)
+        it = iter(plain)
+        return all(ch in it for ch in said)
+
     def preference(self, key: str | None) -> int:
         """Rank of a table kind in the default order for a bare term (lower is preferred)."""
         for i, kind in enumerate(self.tables):

@@ -397,6 +397,9 @@ class Resolver(RowSets, MentionFinder):
         if not cands:
             return None
         primary = [c for c in cands if not c.secondary] or cands
+        titled = [c for c in primary for said in self.lexicon.named_titles(query.canonical)
+                  if self.lexicon.title_fits(said, label_key(c.table))]
+        primary = titled or primary          # 「一般公共预算支出表中…」: read from the table so titled
         hinted = [c for c in primary if c.kind in local] or [c for c in primary if c.kind in query.tables] \
             or [c for c in primary if c.kind in query.scope_tables]
         pool = hinted or primary

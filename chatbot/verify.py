@@ -176,12 +176,9 @@ def _without(text: str, names: list[str]) -> str:
 def _other_table(asked: str, answer: Answer, lexicon: Lexicon) -> str:
     """The cited table that is not the one the question names by its title (「一般公共预算支出表中…」
     answered from 「支出总体情况表」); "" when the question names none, or every cited table is it."""
-    for _, start, end in lexicon.table_hints(asked):
-        if not (asked[start:end].endswith("表") or asked[end:end + 1] == "表"):
-            continue
-        said = re.sub(r"决算|预算|部门|总|情况", "", asked[start:end].removesuffix("表"))   # 「决算支出总表」: 支出决算表
+    for said in lexicon.named_titles(asked):
         for c in answer.citations:
-            if c.table and not c.is_quote and not subsequence(said, _BRACKETS.sub("", normalize_question(c.table))):
+            if c.table and not c.is_quote and not lexicon.title_fits(said, normalize_question(c.table)):
                 return f"「{c.table}」"
     return ""
 
