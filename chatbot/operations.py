@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from ingest.store import StoredRecord
+
 from .answer import Answer, Value
 from .catalog import column_leaf
 from .compose import amount, citations, figure_text, name, not_found, table_answer, value, where
@@ -30,7 +32,14 @@ def _breakdown(f: Figure) -> str:
     """「 = 离休费59.98 + 退休费1530.67」 for a figure that is the sum of several cells (a concept)."""
     if len(f.records) < 2:
         return ""
-    return " = " + " + ".join(f"{r.row}{shown(r.value or Decimal(0))}" for r in f.records)
+    return " = " + " + ".join(f"{r.row}{shown(_in_unit(r, f.unit))}" for r in f.records)
+
+
+def _in_unit(rec: StoredRecord, unit: str) -> Decimal:
+    """A cell's figure in the unit of the figure it is part of (a 元 cell of a 万元 total in 万元)."""
+    if unit == "万元" and rec.unit != "万元" and rec.value_wan is not None:
+        return rec.value_wan
+    return rec.value or Decimal(0)
 
 
 def answer_sum(q: Query, figures: Sequence[Figure]) -> Answer:
