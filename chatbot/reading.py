@@ -76,14 +76,14 @@ class QuestionReading:
 
     @cached_property
     def _department_names(self) -> frozenset[str]:
-        return frozenset(normalize_question(n) for d in self.documents
-                         for n in (*name_forms(d.department), strip_place(d.department)))
+        return frozenset(n for d in self.documents if d.department     # a document whose department was not read
+                         for n in map(normalize_question, (*name_forms(d.department), strip_place(d.department))) if n)
 
     def _without_department(self, text: str, names: frozenset[str]) -> str:
         """The question without the department's names and abbreviations (工信局); before 机关/本级 they
         are cut down to their last character: 「工信局机关」 reads 「局机关」."""
         terms = self._terms_after_names
-        for name in sorted(names, key=len, reverse=True):
+        for name in sorted((n for n in names if n), key=len, reverse=True):
             own = rf"(?=机关|本级)(?!{terms})" if terms else r"(?=机关|本级)"
             text = re.sub(re.escape(name) + own, name[-1], text).replace(name, "")
         return text
