@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -269,6 +270,10 @@ class Service(DocumentComparisons):
         two stored years from both documents."""
         scope, question = asked.scope, asked.question
         docs = self.directory.documents_of(department)
+        if not scope.years and (offset := relative_year(asked.text, self.patterns)) is not None:
+            latest = max((d.year for d in docs if d.year), default=None)
+            if latest is not None and not any(d.year == latest + offset for d in docs):
+                return self._missing_year(replace(asked, scope=replace(scope, years=(latest + offset,))), department)
         if len({(d.year, d.kind, d.level) for d in docs}) == 1 and not scope.compared_years:
             docs = [self.directory.pick(department, levels=scope.levels) or docs[0]]   # the PDF of PDF + workbook
         if len(docs) == 1 and not scope.compared_years:
@@ -380,6 +385,12 @@ class Service(DocumentComparisons):
         more = f"等{len(departments)}个部门" if len(departments) > LIST_MAX else ""
         return Answer(question, f"{why}请指明是哪个部门，例如：{some}{more}。", False, operation="clarify",
                       candidates=[{"department": d} for d in departments[:LIST_MAX]])
+
+
+def relative_year(text: str, patterns: dict[str, Any]) -> int | None:
+    """The offset of a year said relative to the latest document (「前年」 −2, 「明年」 +1), else None."""
+    offsets = patterns["relative_years"]["offsets"]
+    return next((offsets[w] for w in sorted(offsets, key=len, reverse=True) if w in text), None)
 
 
 def open_service(store_dir: str | Path, **kwargs: Any) -> Service:

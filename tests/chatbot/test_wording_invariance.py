@@ -85,3 +85,15 @@ def test_an_item_the_document_does_not_print_is_refused(real, wording):
             asked += 1
             assert not got.values, (doc.department, item, got.answer)
     assert asked >= 20
+
+
+@pytest.mark.parametrize("word", ["前年", "明年", "大前年"])
+def test_a_year_said_relative_to_the_latest_the_store_lacks_is_refused(real, word):
+    for doc in documents(real):
+        held = {d.year for d in real.directory.documents_of(doc.department)}
+        offset = {"前年": -2, "明年": 1, "大前年": -3}[word]
+        if max(held) + offset in held:
+            continue
+        got = real.ask(f"{doc.department}{word}{ITEMS[0]}是多少")
+        assert not got.found and not got.values, (doc.department, got.answer)
+        assert str(max(held) + offset) in got.answer
