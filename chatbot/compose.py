@@ -31,7 +31,7 @@ def citations(figures: Sequence[Figure], extra: Sequence[StoredRecord] = ()) -> 
     for f in figures:
         if f.sentence is not None:
             seen.setdefault((f.sentence.section, f.sentence.text), cite_sentence(f.sentence))
-        for rec in f.records:
+        for rec in [*f.records, *f.placed_by]:      # and the 类/款 row the question placed it under
             seen.setdefault(rec.id, cite(rec))
     for rec in extra:
         seen.setdefault(rec.id, cite(rec))

@@ -40,6 +40,7 @@ class Figure:
     sentence: Any = None     # a figure the narrative states: its sentence (narrative.Sentence), no records
     printed: str = ""        # the cell as printed when the answer states it otherwise (in 万元, or to two
                              # decimals): 「371,514,655.00元」
+    placed_by: list[StoredRecord] = field(default_factory=list)   # the 类/款 rows the question places it under
 
     @property
     def page(self) -> int:
@@ -73,6 +74,14 @@ class Resolution:
     empty_tables: list[TableInfo]
     unknown: list[str] = field(default_factory=list)   # operand words naming nothing the store holds
     chosen: list[Figure] = field(default_factory=list)   # one figure per mention, before the operation shapes them
+
+
+def _names_a_parent(f: Figure, figures: list[Figure]) -> bool:
+    """The figure's row is the 类/款 of another figure's row said after it (「商贸事务“行政运行”（2011301）」):
+    it places that row, it is not asked for itself."""
+    code = f.row.code if f.row is not None else None
+    return bool(code) and any(g is not f and g.row is not None and g.row.code and g.position > f.position
+                              and g.row.code != code and g.row.code.startswith(code) for g in figures)
 
 
 class Resolver(RowSets, MentionFinder):
@@ -113,6 +122,10 @@ class Resolver(RowSets, MentionFinder):
                 continue
             cands, empties = self._candidates(m, mods, document_ids)
             cands = [c for c in cands if not self.carried_over(c, query.canonical)]
+            placed = [c for c in cands if c.row and c.row.code and any(   # 「组织事务的一般行政管理事务」
+                f.row and f.row.code and c.row.code != f.row.code and c.row.code.startswith(f.row.code)
+                and f.table == c.table for f in figures)]
+            cands = placed or cands
             if (word := next((w for k, (w, _) in table_word.items() if k == id(m)), None)) is not None:
                 cands = [c for c in cands if word in label_key(c.table)]
             empty += empties
@@ -146,6 +159,15 @@ class Resolver(RowSets, MentionFinder):
         if query.operation == "lookup" and len(figures) >= 2:
             figures = [f for f in figures if not (re.match(r"(?:当中|之中|中|里)", query.canonical[f.end:])
                                                   and any(g.position > f.position for g in figures))] or figures
+            parents = [f for f in figures if _names_a_parent(f, figures)]
+            for child in (f for f in figures if f not in parents):
+                child.placed_by += [r for p in parents if child.row and p.row and child.row.code
+                                    and p.row.code and child.row.code.startswith(p.row.code) for r in p.records[:1]]
+            figures = [f for f in figures if f not in parents] or figures
+            once: dict[tuple, Figure] = {}     # a row named by its label and its code is one figure
+            for f in figures:
+                once.setdefault(tuple(r.id for r in f.records) or (id(f),), f)
+            figures = list(once.values())
         if query.operation in ("difference", "sum", "share", "check") and len(figures) == 1:
             figures = self.columns_of_one_row(figures[0], modifiers) or figures
         return figures

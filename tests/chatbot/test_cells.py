@@ -39,3 +39,38 @@ def test_a_row_and_a_column_said_in_other_words_read_their_cell(real):
                 Decimal(got.values[0].value)), (label, column, value, got.answer)
             right += 1
     assert right >= len(found[:120]) * 0.8, right
+
+
+def children_under_parents(real):
+    """(document, 款 label, 项 label, the 项 row's figures, the 款 row's figures) of every 项 whose label
+    stands under several 款 of its table (行政运行 under each 款): the 款 tells them apart."""
+    out = []
+    for doc in real.documents:
+        rows = real.store.execute(
+            "SELECT r.table_title, r.code, r.row_label, r.value_wan FROM records r WHERE r.document_id = ? "
+            "AND r.code IS NOT NULL AND r.value_wan IS NOT NULL", (doc.id,)).fetchall()
+        by_code: dict[tuple[str, str], tuple[str, set[Decimal]]] = {}
+        for table, code, label, value in rows:
+            by_code.setdefault((table, code), (label, set()))[1].add(Decimal(str(value)))
+        labels: dict[tuple[str, str], int] = {}
+        for (table, code), (label, _) in by_code.items():
+            if len(code) == 7:
+                labels[(table, label)] = labels.get((table, label), 0) + 1
+        for (table, code), (label, figures) in by_code.items():
+            parent = by_code.get((table, code[:5]))
+            if len(code) == 7 and parent and labels[(table, label)] >= 2 and parent[0] != label:
+                out.append((doc, parent[0], label, figures, parent[1]))
+    return out
+
+
+def test_a_row_placed_under_its_parent_reads_that_row(real):
+    found = children_under_parents(real)
+    assert len(found) >= 10, len(found)
+    answered = 0
+    for doc, parent, child, figures, parent_figures in found[:60]:
+        got = real.ask(f"{doc.department}{doc.year}年{parent}的{child}是多少")
+        if got.values:
+            value = Decimal(got.values[0].value)
+            assert any(value == f.quantize(value) for f in figures) and len(got.values) == 1, (parent, child, got.answer)
+            answered += 1
+    assert answered >= len(found[:60]) * 0.6, answered
