@@ -27,7 +27,7 @@ def year_row_units(svc):
     for doc in svc.documents:
         rows: dict[tuple, dict] = defaultdict(dict)
         for _, table, number, label, column, value, text in records(
-                svc, "r.document_id = ? AND r.table_title LIKE '%三公%'", (doc.id,)):
+                svc, "r.document_id = ? AND r.table_title LIKE ?", (doc.id, "%三公%")):
             row = rows[(table, number)]
             row.setdefault("label", label)
             if column == "年度":
@@ -79,8 +79,8 @@ def test_a_row_of_a_table_with_group_columns_reads_the_row_total(breadth):
 def test_a_project_named_with_a_generic_tail_never_answers_the_total(breadth):
     for doc in breadth.documents:
         totals = {Decimal(v) for *_, v, _ in records(
-            breadth, "r.document_id = ? AND r.value IS NOT NULL AND (r.column_path LIKE '%项目支出%' "
-                     "OR r.row_label LIKE '%项目支出%')", (doc.id,))}
+            breadth, "r.document_id = ? AND r.value IS NOT NULL AND (r.column_path LIKE ? OR r.row_label LIKE ?)",
+            (doc.id, "%项目支出%", "%项目支出%"))}
         for wording in ("{d}{y}年项目支出是多少", "{d}{y}年项目支出预算安排了多少？"):
             got = breadth.ask(wording.format(d=doc.department, y=doc.year))
             assert not got.values or headline(got)[0] in totals, (doc.department, got.answer)
@@ -88,8 +88,8 @@ def test_a_project_named_with_a_generic_tail_never_answers_the_total(breadth):
 
 def test_a_funding_scope_asked_is_the_column_read_or_refused(breadth):
     for doc in breadth.documents:
-        cells = records(breadth, "r.document_id = ? AND r.table_title LIKE '%行政经费%' AND r.value IS NOT NULL",
-                        (doc.id,))
+        cells = records(breadth, "r.document_id = ? AND r.table_title LIKE ? AND r.value IS NOT NULL",
+                        (doc.id, "%行政经费%"))
         scoped = {(label, column.split("/")[-1]): Decimal(value) for _, _, _, label, column, value, _ in cells}
         for (label, scope), value in scoped.items():
             if scope != "一般公共预算" or not label:
