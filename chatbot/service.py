@@ -177,7 +177,8 @@ class Service(DocumentComparisons):
         answer = self._answer(asked)
         reworded = answer.reading.get("reworded")      # the optional model's rewording, answered instead
         checked = self.read(reworded) if reworded else asked
-        answer = gated(checked.without_departments().text, answer, self.lexicon, several=len(checked.parts) > 1)
+        several = len(checked.parts) > 1 or len([c for c in re.split(r"[？?；;。!！]", checked.question) if c.strip()]) > 1
+        answer = gated(checked.without_departments().text, answer, self.lexicon, several=several)
         answer.question = question            # as the person typed it (the reading holds its one form)
         answer.reading = {**asked.describe(), **({"reworded": reworded} if reworded else {})}
         answer.elapsed_ms = (time.perf_counter() - started) * 1000

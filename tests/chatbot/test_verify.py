@@ -85,3 +85,12 @@ def test_a_quoted_total_does_not_explain_the_parts_beside_it(part):
 def test_a_share_asked_is_answered_by_a_percentage_or_refused(asked):
     got = gated(asked, answer("公务接待费", table="一般公共预算“三公”经费支出情况表"), LEX)
     assert not got.found and not got.values, got.answer
+
+
+@pytest.mark.parametrize("first, second", [("出国费用", "接待费"), ("办公费", "印刷费"), ("差旅费", "办公费")])
+def test_a_second_sentence_asks_a_second_figure(service, first, second):
+    for wording in ("{a}是多少？{b}呢？", "{a}多少；{b}多少", "请问{a}是多少。那{b}呢"):
+        got = service.ask(wording.format(a=first, b=second))
+        assert got.found and len({v.value for v in got.values}) == 2, (wording, got.answer)
+    one = service.ask(f"{first}的{second}是多少")     # one sentence naming one thing: never two figures
+    assert not one.found or len({v.value for v in one.values}) == 1, one.answer
