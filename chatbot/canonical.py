@@ -56,5 +56,22 @@ def canonical_question(question: str, patterns: dict[str, Any]) -> str:
         kept = tail.sub("", lead.sub("", piece)) if piece.strip() else piece
         emptied = bool(piece.strip()) and not kept.strip()
         out.append(kept)
-    joined = "".join(out).strip()
+    joined = _with_context_clause("".join(out).strip(), patterns)
     return joined or text
+
+
+_CONTEXT = re.compile(r"^(?P<head>.+?)的?(?P<level>部门|单位|本级)?(?P<kind>预算|决算)(?:情况|公开|报告)?"
+                      r"[。，,;；:：]\s*(?P<rest>.+)$")
+
+
+def _with_context_clause(text: str, patterns: dict[str, Any]) -> str:
+    """A first sentence that only sets the scope (「X局2026年的预算。…是多少？」) joined to the question it
+    sets it for: 「X局2026年…是多少？」 (决算 and a 单位 level kept as words of the scope)."""
+    m = _CONTEXT.match(text)
+    ask = patterns.get("two_asks", {}).get("ask")
+    if m is None or not ask or re.search(ask, m.group("head")) or not re.search(ask, m.group("rest")):
+        return text
+    kept = (m.group("level") or "") + m.group("kind") if m.group("kind") == "决算" or \
+        m.group("level") in ("单位", "本级") else ""
+    head = re.sub(r"((?:19|20)\d\d年)$", kept + r"\1", m.group("head")) if kept else m.group("head")
+    return head + ("" if kept and head != m.group("head") else kept) + m.group("rest")   # the year parts scope from item

@@ -33,7 +33,7 @@ class QuestionReading:
         return Part(question, text, read_scope(text, self.patterns))
 
     def _read_question(self, part: Part) -> Query:
-        original = part.text
+        original = re.sub(self.patterns["document_words"]["pattern"], "", part.text) or part.text
         own = self._own_names(part.scope.orgs)
         text = self._spread_over_tables(self._shared_suffix(self._without_department(original, own)))
         others = tuple(o for o in part.scope.orgs if o not in own)   # organisations besides this department

@@ -49,3 +49,12 @@ def test_words_that_carry_meaning_are_kept():
     for text in ("请假经费是多少", "查验费用多少", "看护费一共多少"):   # a lead-in's characters inside an item
         assert "费" in canonical_question(text, PAT)
     assert canonical_question("请问", PAT) == "请问"           # nothing left: the words as typed
+
+
+@pytest.mark.parametrize("scope, kept", [("的预算", ""), ("预算", ""), ("的部门预算", ""), ("的决算", "决算"),
+                                         ("的单位预算", "单位预算"), ("部门决算情况", "部门决算")])
+def test_a_first_sentence_setting_the_scope_joins_the_question(scope, kept):
+    for dept, body in itertools.product(DEPARTMENTS, ("三公经费是多少？", "基本支出和项目支出各是多少？")):
+        said = canonical_question(f"{dept}2026年{scope}。{body}", PAT)
+        assert said == f"{dept}{kept}2026年{body}", said
+    assert canonical_question("三公经费是多少？其中接待费多少？", PAT) == "三公经费是多少？其中接待费多少？"

@@ -97,3 +97,15 @@ def test_a_year_said_relative_to_the_latest_the_store_lacks_is_refused(real, wor
         got = real.ask(f"{doc.department}{word}{ITEMS[0]}是多少")
         assert not got.found and not got.values, (doc.department, got.answer)
         assert str(max(held) + offset) in got.answer
+
+
+@pytest.mark.parametrize("scope", ["的预算", "的部门预算", "预算情况"])
+def test_a_scope_said_in_a_sentence_of_its_own_changes_nothing(real, scope):
+    changed = []
+    for doc, item in itertools.product(documents(real), ITEMS[:2]):
+        base = real.ask(f"{doc.department}{doc.year}年{item}是多少")
+        if base.found and base.values:
+            got = real.ask(f"{doc.department}{doc.year}年{scope}。{item}是多少？")
+            if headline(got) != headline(base):
+                changed.append((doc.department, item, got.answer[:60]))
+    assert not changed, changed
