@@ -67,7 +67,7 @@ def test_a_row_placed_under_its_parent_reads_that_row(real):
     found = children_under_parents(real)
     assert len(found) >= 10, len(found)
     answered = 0
-    for doc, parent, child, figures, parent_figures in found[:60]:
+    for doc, parent, child, figures, _parent_figures in found[:60]:
         got = real.ask(f"{doc.department}{doc.year}年{parent}的{child}是多少")
         if got.values:
             value = Decimal(got.values[0].value)
