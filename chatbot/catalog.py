@@ -218,12 +218,13 @@ _YEAR_TEXT = re.compile(r"^((?:19|20)\d\d)年?度?$")
 def year_rows(records: list[StoredRecord], years: list[StoredRecord], documents: list[StoredDocument]
               ) -> list[StoredRecord]:
     """Records of tables printed a row per year under each unit (「年度」 2025年 / 2026年 / 增减变化金额,
-    the unit's name on its first row only): the document's own year's row takes its unit's name; the
-    rows of another year or of the change are left out, like another year's column — so a unit's figure
-    is its own year's, never last year's."""
+    the unit's name on its first row only): the document's own year's row takes its unit's name (the
+    department's own row is the table's 合计); the rows of another year or of the change are left out,
+    like another year's column — so a unit's figure is its own year's, never last year's."""
     if not years:
         return records
     year_of = {d.id: d.year for d in documents}
+    department = {d.id: label_key(d.department) for d in documents if d.department}
     said = {(y.document_id, y.table, y.row_number): y.text.strip() for y in years if y.text}
     named: dict[int, str | None] = {}
     last: dict[tuple[int, str], str] = {}
@@ -235,7 +236,10 @@ def year_rows(records: list[StoredRecord], years: list[StoredRecord], documents:
             last[(r.document_id, r.table)] = r.row
         m = _YEAR_TEXT.match(text.replace(" ", ""))
         own = m is not None and year_of.get(r.document_id) == int(m.group(1))
-        named[r.id] = (r.row if label_key(r.row) else last.get((r.document_id, r.table), r.row)) if own else None
+        name = r.row if label_key(r.row) else last.get((r.document_id, r.table), r.row)
+        if own and label_key(name) == department.get(r.document_id):
+            name = "合计"      # the department's own row is the table's total (its units follow)
+        named[r.id] = name if own else None
     return [replace(r, row=named[r.id]) if r.id in named else r for r in records
             if named.get(r.id, "") is not None]
 

@@ -83,10 +83,24 @@ class QuestionReading:
         """The question without the department's names and abbreviations (工信局); before 机关/本级 they
         are cut down to their last character: 「工信局机关」 reads 「局机关」."""
         terms = self._terms_after_names
+        kept = [k for k in self._units_named_after_department if k in text]   # 「…建筑工务署文体和水务工程管理中心」
+        for i, k in enumerate(kept):
+            text = text.replace(k, f"\0{i}\0")
         for name in sorted((n for n in names if n), key=len, reverse=True):
             own = rf"(?=机关|本级)(?!{terms})" if terms else r"(?=机关|本级)"
             text = re.sub(re.escape(name) + own, name[-1], text).replace(name, "")
+        for i, k in enumerate(kept):
+            text = text.replace(f"\0{i}\0", k)
         return text
+
+    @cached_property
+    def _units_named_after_department(self) -> list[str]:
+        """Printed rows named by the department's name and more (a unit: 「深圳市建筑工务署工程设计管理中心」),
+        longest first: the name inside them is the unit's, not the department's to cut out."""
+        names = [n for n in self._department_names if len(n) >= 4]
+        rows = {k for k in self.catalog.by_label for n in names
+                if k.startswith(n) and len(k) - len(n) >= 4 and not k[len(n):].startswith(("机关", "本级", "（", "("))}
+        return sorted(rows, key=len, reverse=True)
 
     @cached_property
     def _terms_after_names(self) -> str:

@@ -76,6 +76,14 @@ class Resolution:
     chosen: list[Figure] = field(default_factory=list)   # one figure per mention, before the operation shapes them
 
 
+def _total_of_a_named_row(f: Figure, figures: list[Figure]) -> bool:
+    """The figure is its table's total, and a row of that table is named before it (「…工程管理中心的三公经费」
+    in a 三公 table of units): the row's figure is asked, not the table's."""
+    return f.row is not None and f.row.is_total and any(
+        g is not f and g.row is not None and not g.row.is_total and g.table == f.table and g.position < f.position
+        for g in figures)
+
+
 def _names_a_parent(f: Figure, figures: list[Figure]) -> bool:
     """The figure's row is the 类/款 of another figure's row said after it (「商贸事务“行政运行”（2011301）」):
     it places that row, it is not asked for itself."""
@@ -159,6 +167,7 @@ class Resolver(RowSets, MentionFinder):
         if query.operation == "lookup" and len(figures) >= 2:
             figures = [f for f in figures if not (re.match(r"(?:当中|之中|中|里)", query.canonical[f.end:])
                                                   and any(g.position > f.position for g in figures))] or figures
+            figures = self._concept_of_named_rows(figures, modifiers)
             parents = [f for f in figures if _names_a_parent(f, figures)]
             for child in (f for f in figures if f not in parents):
                 child.placed_by += [r for p in parents if child.row and p.row and child.row.code
@@ -171,6 +180,23 @@ class Resolver(RowSets, MentionFinder):
         if query.operation in ("difference", "sum", "share", "check") and len(figures) == 1:
             figures = self.columns_of_one_row(figures[0], modifiers) or figures
         return figures
+
+    def _concept_of_named_rows(self, figures: list[Figure], modifiers: list[str]) -> list[Figure]:
+        """「…中心的三公经费」 in a 三公 table of units: the concept read in that unit's row (its 三公 column),
+        not the table's total beside the row's first total; refused (left as two figures) when the row
+        does not print the concept."""
+        out = list(figures)
+        for f in figures:
+            spec = self.lexicon.concepts.get(f.label)
+            named = [g for g in figures if _total_of_a_named_row(f, [f, g]) and g is not f]
+            if spec is None or not named or f.row is None or not f.row.is_total:
+                continue
+            unit = named[0]
+            fig = self.concept_total(unit.row, unit.label, spec, modifiers) if unit.row else None
+            if fig is not None and fig.records != f.records:
+                fig.position, fig.end = unit.position, unit.end
+                out = [fig if g is unit else g for g in out if g is not f]
+        return out
 
     def carried_over(self, f: Figure, text: str) -> bool:
         """A row under a 上年结转/结余 heading, for a question that does not say 结转 or 结余."""

@@ -18,11 +18,11 @@ def cells(real):
             continue
         rows = real.store.execute(
             "SELECT r.row_label, r.column_path, r.value_wan FROM records r WHERE r.document_id = ? AND "
-            "r.code IS NOT NULL AND r.value_wan IS NOT NULL AND r.value_wan != 0", (doc.id,)).fetchall()
+            "r.code IS NOT NULL AND r.value_wan IS NOT NULL", (doc.id,)).fetchall()   # value_wan is text on PostgreSQL
         figures: dict[tuple[str, str], set[Decimal]] = {}
         for label, column, value in rows:
             leaf = column.split("/")[-1]
-            if leaf in SAID and label:
+            if leaf in SAID and label and Decimal(str(value)) != 0:
                 figures.setdefault((label, SAID[leaf]), set()).add(Decimal(str(value)))
         out += [(doc, label, said, next(iter(v))) for (label, said), v in figures.items() if len(v) == 1]
     return out
