@@ -52,9 +52,8 @@ class Directory:
             for dept in self.departments:
                 # the org may be the tail of the department's longer name cut at 和 (「信息化局」 of
                 # 「宝鸡市工业和信息化局」): the place is read before that name
-                start = max((end - len(v) for v in self._variants[dept] if text.endswith(v, 0, end)), default=i,
-                            key=lambda s: -s)
-                if abbreviates(org, dept) and not _other_place(text, min(start, i), end, dept):
+                start = min(i, _form_start(text, end, self._variants[dept]))
+                if abbreviates(org, dept) and not _other_place(text, start, end, dept):
                     hits.append(Named(dept, i, end))
         kept = [h for h in hits if not any(o.end - o.start > h.end - h.start and o.start < h.end and h.start < o.end
                                            for o in hits)]
@@ -82,10 +81,9 @@ class Directory:
         """The organisation as named, when a pattern cut it at 和 (「信息化局」 of 「宝鸡市工业和信息化局」): the
         longest stored name form ending where it ends, with the place said before it."""
         end = i + len(org)
-        forms = [v for vs in self._variants.values() for v in vs if len(v) > len(org) and text.endswith(v, 0, end)]
-        if not forms:
+        start = _form_start(text, end, [v for vs in self._variants.values() for v in vs])
+        if start >= i:
             return org
-        start = end - max(len(v) for v in forms)
         return _BEFORE_NAME.split(text[max(0, start - 8):start])[-1] + text[start:end]
 
     # -- documents of a department -------------------------------------------------------------
@@ -167,6 +165,11 @@ class Directory:
 
 
 _BEFORE_NAME = re.compile(r"[年的在和与及里中对为是占比较跟同有，,。？?；;：:、\d\s]")
+
+
+def _form_start(text: str, end: int, forms: Iterable[str]) -> int:
+    """Where the longest of the name forms ending at `end` starts (`end` when none ends there)."""
+    return min((end - len(v) for v in forms if text.endswith(v, 0, end)), default=end)
 
 
 def _other_place(text: str, start: int, end: int, department: str) -> bool:

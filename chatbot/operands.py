@@ -16,7 +16,7 @@ from .compose import cite_sentence
 from .compute import amount
 from .lexicon import Lexicon
 from .narrative import NarrativeAmount, Sentence, amount_match, plain
-from .resolve import Figure, Resolution
+from .resolve import Figure, Resolution, distinct
 from .understand import Query
 
 
@@ -137,17 +137,6 @@ def amount_figure(a: NarrativeAmount, position: int, phrase: str) -> Figure:
     section = a.sentence.section.split(" › ")[-1]
     return Figure(label, Decimal(a.value), a.unit, [], None, f"说明「{section}」", position=position,
                   end=position + len(phrase), sentence=a.sentence)
-
-
-def distinct(figures: list[Figure]) -> list[Figure]:
-    """Figures without repeats of the same cells (or the same narrative amount)."""
-    out, seen = [], set()
-    for f in figures:
-        key = tuple(r.id for r in f.records) or (f.sentence.text if f.sentence else f.label, f.value)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
 
 
 def stated_sum_check(q: Query, sentences: Sequence[Sentence]) -> Answer | None:

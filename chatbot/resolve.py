@@ -76,20 +76,34 @@ class Resolution:
     chosen: list[Figure] = field(default_factory=list)   # one figure per mention, before the operation shapes them
 
 
-def _total_of_a_named_row(f: Figure, figures: list[Figure]) -> bool:
-    """The figure is its table's total, and a row of that table is named before it (「…工程管理中心的三公经费」
-    in a 三公 table of units): the row's figure is asked, not the table's."""
-    return f.row is not None and f.row.is_total and any(
-        g is not f and g.row is not None and not g.row.is_total and g.table == f.table and g.position < f.position
-        for g in figures)
+def distinct(figures: list[Figure]) -> list[Figure]:
+    """Figures without repeats of the same cells (or the same narrative amount)."""
+    out, seen = [], set()
+    for f in figures:
+        key = tuple(r.id for r in f.records) or (f.sentence.text if f.sentence else f.label, f.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _row_of_total(g: Figure, total: Figure) -> bool:
+    """`g` is a row of the table `total` is the total of, named before it (「…工程管理中心的三公经费」 in a
+    三公 table of units): the row's figure is asked, not the table's."""
+    return g is not total and total.row is not None and total.row.is_total and g.row is not None \
+        and not g.row.is_total and g.table == total.table and g.position < total.position
+
+
+def _under(child: Figure, parent: Figure) -> bool:
+    """The child's row is coded under the parent's 类/款 (2011301 under 20113)."""
+    c, p = child.row.code if child.row else None, parent.row.code if parent.row else None
+    return bool(c and p) and c != p and c.startswith(p)
 
 
 def _names_a_parent(f: Figure, figures: list[Figure]) -> bool:
     """The figure's row is the 类/款 of another figure's row said after it (「商贸事务“行政运行”（2011301）」):
     it places that row, it is not asked for itself."""
-    code = f.row.code if f.row is not None else None
-    return bool(code) and any(g is not f and g.row is not None and g.row.code and g.position > f.position
-                              and g.row.code != code and g.row.code.startswith(code) for g in figures)
+    return any(g.position > f.position and _under(g, f) for g in figures)
 
 
 class Resolver(RowSets, MentionFinder):
@@ -130,10 +144,8 @@ class Resolver(RowSets, MentionFinder):
                 continue
             cands, empties = self._candidates(m, mods, document_ids)
             cands = [c for c in cands if not self.carried_over(c, query.canonical)]
-            placed = [c for c in cands if c.row and c.row.code and any(   # 「组织事务的一般行政管理事务」
-                f.row and f.row.code and c.row.code != f.row.code and c.row.code.startswith(f.row.code)
-                and f.table == c.table for f in figures)]
-            cands = placed or cands
+            placed = [c for c in cands if any(f.table == c.table and _under(c, f) for f in figures)]
+            cands = placed or cands        # 「组织事务的一般行政管理事务」: the row under the 款 named before
             if (word := next((w for k, (w, _) in table_word.items() if k == id(m)), None)) is not None:
                 cands = [c for c in cands if word in label_key(c.table)]
             empty += empties
@@ -170,13 +182,8 @@ class Resolver(RowSets, MentionFinder):
             figures = self._concept_of_named_rows(figures, modifiers)
             parents = [f for f in figures if _names_a_parent(f, figures)]
             for child in (f for f in figures if f not in parents):
-                child.placed_by += [r for p in parents if child.row and p.row and child.row.code
-                                    and p.row.code and child.row.code.startswith(p.row.code) for r in p.records[:1]]
-            figures = [f for f in figures if f not in parents] or figures
-            once: dict[tuple, Figure] = {}     # a row named by its label and its code is one figure
-            for f in figures:
-                once.setdefault(tuple(r.id for r in f.records) or (id(f),), f)
-            figures = list(once.values())
+                child.placed_by += [r for p in parents if _under(child, p) for r in p.records[:1]]
+            figures = distinct([f for f in figures if f not in parents] or figures)   # a row by label and code
         if query.operation in ("difference", "sum", "share", "check") and len(figures) == 1:
             figures = self.columns_of_one_row(figures[0], modifiers) or figures
         return figures
@@ -188,8 +195,8 @@ class Resolver(RowSets, MentionFinder):
         out = list(figures)
         for f in figures:
             spec = self.lexicon.concepts.get(f.label)
-            named = [g for g in figures if _total_of_a_named_row(f, [f, g]) and g is not f]
-            if spec is None or not named or f.row is None or not f.row.is_total:
+            named = [g for g in figures if _row_of_total(g, f)]
+            if spec is None or not named:
                 continue
             unit = named[0]
             fig = self.concept_total(unit.row, unit.label, spec, modifiers) if unit.row else None

@@ -16,9 +16,8 @@ from .consistency import answer_consistency, is_consistency_question
 from .narrative import (
     listed_items,
 )
-from .operands import distinct
 from .question import Part
-from .resolve import Figure, Resolution
+from .resolve import Figure, Resolution, distinct
 from .scopes import mixed_scopes, one_scope
 from .understand import Query, normalize_question
 

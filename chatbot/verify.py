@@ -120,7 +120,8 @@ def unexplained(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None 
     pieces = evidence(answer)
     if not pieces:
         return []
-    asked = _BRACKETS.sub("", _YEARS.sub("，", _NOTE.sub("，", _tables_cited(asked, answer, lexicon))))         # 「2026年金融」: 年 is the year's, never part of 「年金」
+    # 「2026年金融」: 年 is the year's, never part of 「年金」; a bracketed note or a code names no item
+    asked = _BRACKETS.sub("", _YEARS.sub("，", _NOTE.sub("，", _tables_cited(asked, answer, lexicon))))
     left = _left(asked, pieces, gate)
     said = asked
     for everyday, printed in gate.synonyms:
@@ -131,11 +132,11 @@ def unexplained(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None 
     return left
 
 
-def _joins_inside_names(asked: str, answer: Answer, gate: Gate) -> bool:
+def _joins_inside_names(asked: str, answer: Answer) -> bool:
     """Every joining word of the question stands inside a cited name (「文体和水务工程管理中心」): the
     question names one thing, not several to add."""
     names = [normalize_question(x) for x in [*(v.label for v in answer.values), *(c.row or "" for c in answer.citations)]]
-    joins = [m.start() for w in ("和", "与", "及", "、", "加") for m in re.finditer(w, asked)]
+    joins = [m.start() for m in re.finditer(r"[和与及、加]", asked)]
     return bool(joins) and all(any(asked[max(0, p - 2):p + 3] in n for n in names if len(n) >= 5) for p in joins)
 
 
@@ -164,6 +165,7 @@ def _left(text: str, pieces: list[str], gate: Gate) -> list[str]:
             continue
         out.append(core)
     return out
+
 
 def _without(text: str, names: list[str]) -> str:
     """The text with the names the answer cites masked (「社会保障和就业支出」 asks one thing)."""
@@ -225,14 +227,14 @@ def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None
             answer = _one_figure(answer, lexicon)
             if not answer.found:
                 return answer
-    if answer.operation == "sum" and not several and _joins_inside_names(asked, answer, gate):
+    if answer.operation == "sum" and not several and _joins_inside_names(asked, answer):
         return _refused(answer, "未计算：问题中的「和」「及」是名称的一部分（"
                         + "、".join(v.label for v in answer.values[:2]) + "），问的是一项，不是几项相加。")
     left = unexplained(asked, answer, lexicon, gate)
     if not left:
         return answer
     said = "、".join(dict.fromkeys(f"「{_whole_word(w, asked, gate)}」" for w in left))
-    codes = [c for c in re.findall(r"(?<![\d.])\d{3,7}(?![\d.年])", asked)]
+    codes = re.findall(r"(?<![\d.])\d{3,7}(?![\d.年])", asked)
     said += f"（科目编码{'、'.join(codes)}）" if codes else ""
     return _refused(answer, f"未找到{said}的数字：文件中没有与之对应的行或说明。"
                     + (f"最接近的是{shown}，但它不是所问的项目，故不作答。" if shown else ""))
