@@ -17,6 +17,17 @@ def sample_pdf() -> Path:
 
 
 @pytest.fixture(scope="session")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real store of the sample PDF, ingested once per session (read by the chatbot and eval tests)."""
+    from ingest.pipeline import ingest_paths
+
+    root = tmp_path_factory.mktemp("qa-store")
+    summary = ingest_paths([SAMPLE_PDF], root)
+    assert not summary.failed, summary.line()
+    return root
+
+
+@pytest.fixture(scope="session")
 def sample_doc():
     from ingest.pdf_reader import read_pdf
 

@@ -1,4 +1,5 @@
-"""One real store for the chatbot tests: the sample PDF ingested once per session."""
+"""Stores for the chatbot tests: the sample PDF (tests/conftest.py `store_dir`), the real and breadth
+disclosures, and twins of the sample."""
 from __future__ import annotations
 
 import os
@@ -7,16 +8,6 @@ from pathlib import Path
 import pytest
 
 SAMPLE_PDF = Path(__file__).resolve().parents[2] / "ingest/samples/changsha-gxj-2024.pdf"
-
-
-@pytest.fixture(scope="session")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from ingest.pipeline import ingest_paths
-
-    root = tmp_path_factory.mktemp("qa-store")
-    summary = ingest_paths([SAMPLE_PDF], root)
-    assert not summary.failed, summary.line()
-    return root
 
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"

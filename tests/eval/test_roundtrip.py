@@ -19,20 +19,9 @@ from eval.roundtrip_wording import clean_label, load_wording, read_column
 from eval.score import parse_question
 from ingest.store import Store
 
-SAMPLE_PDF = Path(__file__).resolve().parents[2] / "ingest/samples/changsha-gxj-2024.pdf"
 DOCUMENT = "长沙市工业和信息化局2024年部门预算"
 NAME = "长沙工业和信息化局"           # the middle one of name_forms(长沙市工业和信息化局)
 TOTAL_COLUMNS = {"合计", "总计", "小计", "本年预算", "金额"}
-
-
-@pytest.fixture(scope="session")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from ingest.pipeline import ingest_paths
-
-    root = tmp_path_factory.mktemp("roundtrip-store")
-    summary = ingest_paths([SAMPLE_PDF], root)
-    assert not summary.failed, summary.line()
-    return root
 
 
 @pytest.fixture(scope="session")
