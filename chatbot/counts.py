@@ -29,7 +29,7 @@ def asked_count(text: str) -> tuple[str, str] | None:
 
 def _asked(text: str) -> tuple[str, str, str] | None:
     """(measure, noun, qualifier): the words right before the noun that name a kind of it
-    (「应急保障用车有几辆」 → 应急保障用), noise words (「现有的」) left out."""
+    (「执法执勤用车有几辆」 → 执法执勤用), noise words (「现有的」) left out."""
     measures = "".join(vocabulary()["measures"])
     m = re.search(rf"(?:几|多少)([{measures}])([\u4e00-\u9fff]{{1,8}})", text)
     if m:
@@ -46,7 +46,7 @@ def _asked(text: str) -> tuple[str, str, str] | None:
 
 def _qualifier(words: str) -> str:
     """The kind the words before a counted noun name, after the last year or noise word."""
-    words = re.split(r"(?:19|20)\d\d年|[，,。的]", words)[-1]    # 「纳入…范围的」 describes, names no kind
+    words = re.split(r"(?:19|20)\d\d年|[，,。的]", words)[-1]    # a clause ending in 的 describes, names no kind
     noise = sorted(vocabulary()["qualifier_noise"], key=len, reverse=True)
     changed = True
     while changed:
@@ -119,7 +119,7 @@ def stated_count(question: str, text: str, sentences: Sequence[Sentence]) -> Ans
 
 def _count_of_kind(question: str, text: str, kind: str, noun: str, measure: str,
                    sentences: Sequence[Sentence]) -> Answer:
-    """「应急保障用车有几辆」: the count a sentence states right after the kind (「应急保障用车2辆」), never
+    """「执法执勤用车有几辆」: the count a sentence states right after the kind (「执法执勤用车2辆」), never
     the total of the noun; a purchase (购置, 新增) only when asked; refused when no sentence counts that
     kind, or sentences count it differently."""
     others = vocabulary()["other_counts"]

@@ -22,7 +22,7 @@ DATA = Path(__file__).parent / "data" / "verify.json"
 _NOT_WORDS = re.compile(r"[^\u4e00-\u9fff]+")   # digits, codes, Latin, punctuation: no item words
 _YEARS = re.compile(r"(?:19|20)\d\d年(?:度)?|\d+")
 _BRACKETS = re.compile(r"[（）()]")             # 「因公出国（境）费」 read as 「因公出国境费」 on both sides
-_NOTE = re.compile(r"[（(][^（）()]{2,}[）)]")     # 「人员经费和公用经费支出（基本支出）」: another name, a code
+_NOTE = re.compile(r"[（(][^（）()]{2,}[）)]")     # 「项目支出（专项业务经费）」: another name, or a code
 MIN_WORD = 2
 
 

@@ -1,4 +1,4 @@
-"""A count of a kind of thing (「应急保障用车有几辆」) is the count the narrative states for that kind, never
+"""A count of a kind of thing (「执法执勤用车有几辆」) is the count the narrative states for that kind, never
 the total of the noun; a kind no sentence counts is refused. Kinds and counts are read from the sample's
 own sentences, so the test follows the document, not one wording."""
 from __future__ import annotations
