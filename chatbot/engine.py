@@ -3,23 +3,21 @@ narrative held in memory. `chatbot.service.Service` chooses the documents and bu
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from ingest.store import Store, StoredDocument, StoredRecord
-from ingest.text import strip_ordinal
 
 from .answer import Answer, Citation
 from .asks import join_answers
 from .catalog import Catalog, strip_place, subsequence
 from .compose import cite, not_found
-from .counts import stated_count
 from .documents import document_list
+from .execute import narrative_answers, table_answers
+from .execute.stage_answers import ASKED_CODE
 from .lexicon import Lexicon
 from .narrative import (
     BudgetTokenizer,
@@ -30,28 +28,15 @@ from .narrative import (
     plain,
     sections_to_sentences,
 )
-from .narrative_answers import NarrativeAnswers
-from .operands import NarrativeOperands, stated_sum_check
+from .operands import NarrativeOperands
+from .plan import answer_part
 from .question import Asked, Part
-from .reading import QuestionReading
-from .resolve import Resolution, Resolver
-from .stages import (
-    StagedItem,
-    answer_stages,
-    asked_stages,
-    asks_budget_stage,
-    find_items,
-    row_items,
-    stage_amount,
-    staged_items,
-    stages_asked,
-)
-from .table_answers import TableAnswers
+from .reading import QuestionReader
+from .resolve import Figure, Resolver
+from .stages import StagedItem, staged_items
 from .understand import Query, normalize_question
 
 MAX_QUESTION_CHARS = 500  # a question longer than this is refused at once (bounded work per request)
-TABLE_OPERATIONS = ("sum", "difference", "share", "rank", "count", "check")
-_ASKED_CODE = re.compile(r"(?<![\d.])(\d{3,7})(?![\d.年月日万元%个辆人项])")
 
 VectorSearch = Callable[[str, int], Sequence[Any]]
 
@@ -64,7 +49,7 @@ def too_long(question: str) -> Answer | None:
                   answer=f"问题太长（{len(question)} 字）：请把问题缩短到 {MAX_QUESTION_CHARS} 字以内。")
 
 
-class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
+class Engine:
     """Answers questions over some documents of a store. Their table data is loaded when the engine is
     built; the BM25 index on the first narrative question (or `warm()`)."""
 
@@ -76,15 +61,15 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         ids = [d.id for d in documents]
         self.catalog = Catalog.from_store(self.store, self.lexicon, documents)
         self.resolver = Resolver(self.catalog, self.lexicon, self.patterns["partial_stop"],
-                                 tuple(self.patterns["own_unit"]))
-        self.resolver.scope_words = frozenset(w for w in self.patterns["scope_words"] if not w.startswith("_"))
+                                 tuple(self.patterns["own_unit"]),
+                                 frozenset(w for w in self.patterns["scope_words"] if not w.startswith("_")))
         self.documents = self.catalog.documents
         self._chunks = self.store.chunks(ids) if ids else []
         self._narrative: NarrativeIndex | None = None
         self._vector_search = vector_search
         self.use_vectors = vector_search is not None
         self._names = self.catalog.names()
-        self._corpus = "".join(c.text for c in self._chunks)
+        self.corpus = "".join(c.text for c in self._chunks)
         self._checks: dict[int, list[Any]] = {}
         self._amounts: list[NarrativeAmount] | None = None
         self._sentences: list[Sentence] | None = None
@@ -93,7 +78,8 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         self._sentences_by_place: dict[tuple[int, str, int], Sentence] | None = None
         self._keep: frozenset[str] | None = None
         self._checks_lock = threading.Lock()
-        self._understood = lru_cache(maxsize=64)(self._read_question)
+        self.reader = QuestionReader(self.documents, self.catalog, self.lexicon, self.patterns, lambda: self.keep,
+                                     self.resolver.finder.scope_words)
 
     @property
     def keep(self) -> frozenset[str]:
@@ -102,14 +88,14 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         if self._keep is None:
             labels = {x for a in self.amounts for x in (plain(a.label), plain(a.core))
                       if len(x) >= 4 and x not in self.lexicon.aliases}
-            self._keep = self.resolver.keep | frozenset(labels)
+            self._keep = self.resolver.finder.keep | frozenset(labels)
         return self._keep
 
     # -- lazily built parts --------------------------------------------------------------------
     @property
     def narrative(self) -> NarrativeIndex:
         if self._narrative is None:
-            words = [*self.lexicon.dictionary, *self.lexicon.aliases, *self.resolver.keep]
+            words = [*self.lexicon.dictionary, *self.lexicon.aliases, *self.resolver.finder.keep]
             self._narrative = NarrativeIndex(self._chunks, BudgetTokenizer(words),
                                              self.patterns["narrative_stopwords"])
         return self._narrative
@@ -180,7 +166,7 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         """Records for the staff look-up: a code prefix (「21505」), else a label, project or unit name
         containing the words (also after the lexicon's rewriting: 「公积金」 finds 住房公积金)."""
         q = normalize_question(query)
-        keys = {q, self.lexicon.canonical(q, self.resolver.keep)}
+        keys = {q, self.lexicon.canonical(q, self.resolver.finder.keep)}
         out = []
         for row in self.catalog.rows:
             if document and document not in self.catalog.table_of(row).document:
@@ -204,73 +190,33 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
         if asked.empty:
             return not_found(asked.question, "未找到：问题为空。")
         if len(asked.parts) > 1:
-            return join_answers(asked.question, [self._answer_part(p) for p in asked.parts])
-        return self._answer_part(asked.parts[0])
+            return join_answers(asked.question, [answer_part(self, p) for p in asked.parts])
+        return answer_part(self, asked.parts[0])
 
-    def _answer_part(self, part: Part) -> Answer:
-        """One ask answered: from the tables, the narrative or both, as its wording points."""
-        q = self.understand(part)
-        prior = self._prior_year_asked(q)
-        if prior is not None:
-            return self._prior_year(q, prior)
-        refusal = self._scope_refusal(q) or self._unknown_code(q)
-        if refusal:
-            return refusal
-        docs = self._documents_for(q)
-        res = self.resolver.resolve(q, docs)
-        if (staged := self._budget_stages(q, docs, res)) is not None:
-            return staged
-        if q.operation == "sum" and len(res.mentions) <= 1 and not re.search(r"[和与及、加]", q.text):
-            q = replace(q, operation="lookup")        # 「收入预算合计是多少」: one total asked, not a sum
-            res = self.resolver.reshaped(res, q)
-        if q.operation == "check" and (stated := stated_sum_check(q, self.sentences)) is not None:
-            return stated
-        if q.operation in ("sum", "difference", "share", "check"):
-            res = self.operands.add_to(q, res)
-        if self._asks_consistency(q, res):
-            return self._consistency(q, docs)
-        if res.empty_tables:
-            return self._empty_table(q, res)
-        if q.department and not res.mentions and not q.tables and not q.narrative and q.operation == "lookup" \
-                and not re.search(r"[\u4e00-\u9fff]{2,}", self.resolver.partial_stop.sub("", q.text)):
-            total = self._department_total(q, docs)
-            if total is not None:
-                return total
-        if not res.mentions and not q.tables and any(w in q.text for w in self.lexicon.bare_totals) \
-                and not q.narrative:
-            return self._bare_total(q, docs)
-        why = any(w in q.text for w in self.patterns["why"])
-        code_name = self._asks_code_name(q, res)
-        if q.narrative and res.figures and not why and q.operation != "change" and (
-                q.asks_number or q.operation in TABLE_OPERATIONS or code_name):
-            q = replace(q, narrative=False)
-        if code_name:
-            return self._code_name(q, res)
-        if q.operation == "change" and not why and not q.narrative:
-            return self._change(q, res, docs)
-        if q.operation == "count" and (stated := stated_count(q.question, q.text, self.sentences)) is not None:
-            listed = self._table(q, res, docs)     # a table listing as many (the units of 整体绩效表) is cited too
-            if listed is not None and listed.found and listed.values[:1] and \
-                    listed.values[0].value == stated.values[0].value:
-                stated.citations += listed.citations
-            return stated
-        if q.operation == "count" and not res.figures and (listed := self._count_listed(q)) is not None:
-            return listed
-        if q.narrative and q.operation == "rank" and q.domain and not why \
-                and (ranked := self._table(q, res, docs)) is not None and ranked.found:
-            return ranked       # 「前三个功能类别是哪些」: a ranking of table rows, though 哪些 reads as narrative
-        if q.narrative or q.operation == "change" or (q.operation == "count" and q.measure):
-            return self._narrative_answer(q, res)
-        if q.operation == "lookup" and (leftover := self._leftover_in_narrative(q, res)):
-            answer = self._narrative_answer(q, res)
-            quoted = "".join(c.text or "" for c in answer.citations)
-            if answer.found and answer.values and all(w in quoted for w in leftover):
-                return answer
-        answer = self._table(q, res, docs) or self._narrative_answer(q, res)
-        if not answer.found and (staged := self._budget_stages(q, docs, res, final_only=True)) is not None \
-                and staged.found:     # 「三公经费实际支出决算」: the passage's 支出决算 when no table prints it
-            return staged
-        return answer
+    # -- what the documents hold, for the planner and the executors -------------------------------
+    def understand(self, question: str | Part) -> Query:
+        """An ask understood against these documents (chatbot.reading)."""
+        return self.reader.understand(question)
+
+    def read(self, question: str) -> Asked:
+        return self.reader.read(question)
+
+    def figures_for(self, question: str | Part) -> list[Figure]:
+        """The table figures an ask names here, no operation applied (for comparisons across documents)."""
+        return table_answers.figures_for(self, question)
+
+    def prior_year_asked(self, q: Query) -> int | None:
+        """The year before a stored one when the question asks an amount of it."""
+        return narrative_answers.prior_year_asked(self, q)
+
+    def checks(self, document_id: int) -> list[Any]:
+        """The consistency checks (ingest.checks) of one document, run once."""
+        with self._checks_lock:
+            if document_id not in self._checks:
+                from ingest.checks import run_checks
+
+                self._checks[document_id] = run_checks(self.store, document_id)
+            return self._checks[document_id]
 
     # -- figures the narrative states ------------------------------------------------------------
     @property
@@ -293,30 +239,33 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
             self._operands = NarrativeOperands(self.amounts, self.lexicon, self.patterns, list(self.catalog.by_column))
         return self._operands
 
-    # -- consistency -----------------------------------------------------------------------------
-
     # -- scope ---------------------------------------------------------------------------------
     def holdings(self) -> str:
         """「长沙市工业和信息化局 2024年 部门预算」 for each stored document."""
         return document_list(self.documents) or "（空）"
 
-    def _known_org(self, name: str) -> bool:
+    def known_org(self, name: str) -> bool:
         """An organisation the store speaks of: named in the narrative, or an abbreviation
         (工信局 of 工业和信息化局) of a department, unit or row with a place the store knows."""
-        if name in self._corpus:
+        if name in self.corpus:
             return True
         core = strip_place(name)
         place = name[:len(name) - len(core)]
-        if place and place not in self._corpus and not any(place in n for n in self._names):
+        if place and place not in self.corpus and not any(place in n for n in self._names):
             return False
         return any(subsequence(core, strip_place(n)) for n in self._names)
+
+    def link_refusal(self, q: Query) -> Answer | None:
+        """The refusal of an ask naming what these documents lack: an organisation, a year, a kind, a
+        subject code; None when everything it names is held."""
+        return self._scope_refusal(q) or self._unknown_code(q)
 
     def _scope_refusal(self, q: Query) -> Answer | None:
         years = {d.year for d in self.documents}
         kinds = {d.kind for d in self.documents}
         missing = []
         for org in q.scope.orgs:
-            if not self._known_org(org):
+            if not self.known_org(org):
                 missing.append(org)
         missing += [f"{y}年" for y in q.scope.years if y not in years]
         missing += [k for k in q.scope.kinds if k not in kinds and k != "预算"]
@@ -330,40 +279,12 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
     def _unknown_code(self, q: Query) -> Answer | None:
         """A subject code the question names (「办公费（30201）」) that no stored row carries: refused, never
         answered with another row's figure."""
-        codes = [c for c in _ASKED_CODE.findall(q.text) if len(c) in (3, 5, 7)]
+        codes = [c for c in ASKED_CODE.findall(q.text) if len(c) in (3, 5, 7)]
         missing = [c for c in codes if c not in self.catalog.by_code]
         if not missing:
             return None
         return not_found(q.question, f"未找到科目编码{'、'.join(missing)}的数字；库中{self.holdings()}的表中没有这一编码的行。",
                          "lookup")
-
-    def _budget_stages(self, q: Query, docs: set[int], res: Resolution, final_only: bool = False) -> Answer | None:
-        """「…年初预算和决算数各是多少」 over 决算 documents: from the narrative's stage amounts (chatbot.stages),
-        never from the 决算 column. Left to the tables when a column prints the stage (「预算数」).
-        `final_only`: a question asking the 决算 amount alone (tried when the tables hold none)."""
-        held = [d for d in self.documents if d.id in docs]
-        if not held or any(d.kind != "决算" for d in held):
-            return None
-        if not (asks_budget_stage(q.text) or (final_only and "决算" in asked_stages(q.text))):
-            return None
-        items = [i for i in self.staged_items if i.document_id in docs]
-        codes = {c: (strip_ordinal(rows[0].label), self._parent_label(rows[0]))
-                 for c in _ASKED_CODE.findall(q.text) if (rows := self.catalog.by_code.get(c))}
-        holdings = f"库中有：{self.holdings()}。"
-        answer = answer_stages(q.question, q.text, items, codes, holdings)
-        if answer.found:
-            return answer
-        _, stages = stages_asked(q.text)
-        rows = {id(f.row): f.row for f in res.figures if f.row is not None}.values()
-        printed = [it for r in rows for it in row_items(r.label, r.document_id, r.cells)
-                   if all(stage_amount(it, s) for s in stages)]
-        named = find_items(printed, q.text, codes) or [it for it in printed if len(it.amounts) == len(printed[0].amounts)
-                                                       and len(printed) == 1]
-        return answer_stages(q.question, q.text, [], codes, holdings, named[:1]) if named else answer
-
-    def _parent_label(self, row: Any) -> str | None:
-        parent = self.resolver.parent(row)
-        return strip_ordinal(parent.label) if parent is not None else None
 
     @property
     def staged_items(self) -> list[StagedItem]:
@@ -371,14 +292,17 @@ class Engine(QuestionReading, TableAnswers, NarrativeAnswers):
             self._staged = staged_items(self.sentences, [d.department for d in self.documents])
         return self._staged
 
-    def _documents_for(self, q: Query) -> set[int]:
+    def documents_for(self, q: Query) -> set[int]:
         docs = [d for d in self.documents if (not q.scope.years or d.year in q.scope.years)
                 and (not q.scope.kinds or d.kind in q.scope.kinds or "预算" in q.scope.kinds)]
         return {d.id for d in docs or self.documents}
 
-    # -- changes against last year, and last year's figures ---------------------------------------
-
-    # -- narrative -----------------------------------------------------------------------------
+    @property
+    def sentences_by_place(self) -> dict[tuple[int, str, int], Sentence]:
+        """The narrative's sentences by (document, section, index): the sentence before a sentence."""
+        if self._sentences_by_place is None:
+            self._sentences_by_place = {(x.document_id, x.section, x.index): x for x in self.sentences}
+        return self._sentences_by_place
 
 
 def cite_records(records: list[StoredRecord]) -> list[Citation]:

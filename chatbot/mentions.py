@@ -75,13 +75,13 @@ class MentionFinder:
     the character pairs of its long names."""
 
     def __init__(self, catalog: Catalog, lexicon: Lexicon, partial_stop: str = "的",
-                 own_unit_words: tuple[str, ...] = ()) -> None:
+                 own_unit_words: tuple[str, ...] = (), scope_words: frozenset[str] = frozenset()) -> None:
         self.catalog = catalog
         self.lexicon = lexicon
         self.partial_stop = re.compile(partial_stop)
         self.own_unit_words = sorted(own_unit_words, key=len, reverse=True)
         self.own_units = catalog.own_unit_rows()
-        self.scope_words: frozenset[str] = frozenset()   # 一般公共预算, 财政拨款: a scope, not an item, beside an item
+        self.scope_words = scope_words   # 一般公共预算, 财政拨款: a scope, not an item, beside an item
         self.vocab: dict[str, None] = {}
         for key in catalog.by_label:
             if len(key) >= 2 and key not in lexicon.bare_totals:

@@ -179,7 +179,7 @@ def rank_items(q: Query, resolver: Resolver, figures: Sequence[Figure], modifier
     unit = next((f.row for f in figures if f.row is not None and f.row.code and
                  (f.kind == "整体绩效表" or f.row.is_subtotal)), None)
     if unit is not None and domain in (None, "project"):
-        rows = [r for r in resolver.domain_rows("project", None, document_ids) if r.code == unit.code]
+        rows = [r for r in resolver.rows.domain_rows("project", None, document_ids) if r.code == unit.code]
         items = [f for f in (resolver.cell_figure(r, []) for r in rows) if f]
         return items, f"{unit.label}的项目"
     economic_cols = any(resolver.catalog.tables_of_kind("基本支出表", document_ids) and
@@ -191,7 +191,7 @@ def rank_items(q: Query, resolver: Resolver, figures: Sequence[Figure], modifier
     if domain is None:
         return None
     named = tuple(k for k, s, e in resolver.lexicon.table_hints(q.canonical) if q.canonical[s:e].endswith("表"))
-    rows = resolver.domain_rows(domain, q.level, document_ids, q.scope_tables, named)
+    rows = resolver.rows.domain_rows(domain, q.level, document_ids, q.scope_tables, named)
     cols = list(dict.fromkeys([*modifiers, *column_words]))
     if not any(resolver.column_of(r, cols) for r in rows):
         cols = []
@@ -216,7 +216,7 @@ def parts_of(f: Figure, resolver: Resolver, document_ids: set[int]) -> list[Figu
     if len(f.records) > 1:
         return [record_figure(r, r.row, f.kind, f.table) for r in f.records]
     if f.row is not None:
-        children = resolver.children(f.row)
+        children = resolver.rows.children(f.row)
         cols = [column_leaf(f.column)] if f.column else []
         return [x for x in (resolver.cell_figure(r, cols, strict=True) for r in children) if x]
     return []
@@ -230,7 +230,7 @@ def whole_of(f: Figure, resolver: Resolver) -> Figure | None:
     if f.column and default and f.column != default:
         rec = f.row.cells[default]
         return record_figure(rec, f"{f.row.label}{column_leaf(default)}", f.kind, f.table, f.row, default)
-    parent = resolver.parent(f.row)
+    parent = resolver.rows.parent(f.row)
     if parent is None:
         return None
     return resolver.cell_figure(parent, [column_leaf(f.column)] if f.column else [])

@@ -1,21 +1,37 @@
 """Reading a question's ask against an engine's documents: the department's own names taken out (and
 dropped from the ask's organisations), shared suffixes and table words spread over the items they
-qualify, then `understand` with the scope the question was read with (chatbot.question; the engine
+qualify, then `understand` with the scope the question was read with (chatbot.question; the reader
 remembers the last asks it read)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import Any
 
-from .catalog import abbreviates, column_leaf, label_key, strip_place
+from ingest.store import StoredDocument
+
+from .catalog import Catalog, abbreviates, column_leaf, label_key, strip_place
+from .lexicon import Lexicon
 from .names import name_forms
 from .question import Asked, Part, read_question, read_scope
 from .understand import Query, normalize_question, understand
 
 
-class QuestionReading:
-    """The Engine's reading of questions (a mixin: it uses the engine's documents, catalog and lexicon)."""
+class QuestionReader:
+    """Reads questions against one set of documents: their department names, printed labels and the
+    phrases the lexicon must not rewrite (`keep`, asked when first needed: it holds narrative labels)."""
+
+    def __init__(self, documents: list[StoredDocument], catalog: Catalog, lexicon: Lexicon,
+                 patterns: dict[str, Any], keep: Callable[[], frozenset[str]], scope_words: frozenset[str]) -> None:
+        self.documents = documents
+        self.catalog = catalog
+        self.lexicon = lexicon
+        self.patterns = patterns
+        self._keep = keep
+        self.scope_words = scope_words
+        self._understood = lru_cache(maxsize=64)(self._read_question)
 
     def read(self, question: str) -> Asked:
         """A question asked of this engine alone (no routing): read once (chatbot.question)."""
@@ -37,7 +53,7 @@ class QuestionReading:
         own = self._own_names(part.scope.orgs)
         text = self._spread_over_tables(self._shared_suffix(self._without_department(original, own)))
         others = tuple(o for o in part.scope.orgs if o not in own)   # organisations besides this department
-        q = understand(text, self.lexicon, self.patterns, self.keep | self.resolver.scope_words,
+        q = understand(text, self.lexicon, self.patterns, self._keep() | self.scope_words,
                        replace(part.scope, orgs=others))
         return replace(q, question=part.question, department=text != original)
 

@@ -12,7 +12,8 @@ from ingest.numbers import format_amount_grouped
 from ingest.store import StoredRecord
 from ingest.text import strip_ordinal
 
-from .catalog import Row, TableInfo, column_leaf, column_name, label_key
+from .catalog import Catalog, Row, TableInfo, column_leaf, column_name, label_key
+from .lexicon import Lexicon
 from .mentions import Mention, MentionFinder, year_spans
 from .row_sets import RowSets
 from .understand import Query
@@ -106,8 +107,16 @@ def _names_a_parent(f: Figure, figures: list[Figure]) -> bool:
     return any(g.position > f.position and _under(g, f) for g in figures)
 
 
-class Resolver(RowSets, MentionFinder):
-    """Turns the mentions of a question into figures, over one Catalog."""
+class Resolver:
+    """Turns the mentions of a question into figures, over one Catalog: its mention finder reads the
+    question's words, its row sets give the rows around a row and the rows a ranking runs over."""
+
+    def __init__(self, catalog: Catalog, lexicon: Lexicon, partial_stop: str = "的",
+                 own_unit_words: tuple[str, ...] = (), scope_words: frozenset[str] = frozenset()) -> None:
+        self.catalog = catalog
+        self.lexicon = lexicon
+        self.finder = MentionFinder(catalog, lexicon, partial_stop, own_unit_words, scope_words)
+        self.rows = RowSets(catalog, lexicon)
 
     # -- figures -------------------------------------------------------------------------------
     def resolve(self, query: Query, document_ids: set[int]) -> Resolution:
@@ -115,13 +124,13 @@ class Resolver(RowSets, MentionFinder):
         (the table chosen by the wording or the default order; other tables' figures as alternatives)."""
         hints = self.lexicon.table_hints(query.canonical)
         blocked = [(s, e) for _, s, e in hints if query.canonical[s:e].endswith("表")]
-        mentions = self.mentions(query.canonical, blocked)
-        mentions += self.elliptic_mentions(query.canonical, mentions)
-        mentions += self.partial_mentions(query.canonical, mentions, blocked)
+        mentions = self.finder.mentions(query.canonical, blocked)
+        mentions += self.finder.elliptic_mentions(query.canonical, mentions)
+        mentions += self.finder.partial_mentions(query.canonical, mentions, blocked)
         years = year_spans(query.canonical)
         mentions = [m for m in mentions if not any(s < m.end and m.start < e for s, e in years)]
         def scope(m: Mention) -> bool:   # 「一般公共预算」 as said, even when matched to a longer label
-            return m.phrase in self.scope_words or query.canonical[m.start:m.end] in self.scope_words
+            return m.phrase in self.finder.scope_words or query.canonical[m.start:m.end] in self.finder.scope_words
         if any(not scope(m) for m in mentions):
             mentions = [m for m in mentions if not scope(m)]
         mentions.sort(key=lambda m: m.start)

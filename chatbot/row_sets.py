@@ -1,5 +1,5 @@
 """Sets of table rows a ranking or count runs over (projects, units, subjects at one level) and the rows
-around a row (its children, its parent): the Resolver's row sets (a mixin over its catalog and lexicon)."""
+around a row (its children, its parent): the Resolver's row sets, over one catalog."""
 from __future__ import annotations
 
 from collections import Counter
@@ -19,8 +19,9 @@ LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
 class RowSets:
     """Row sets of a catalog (see the module docstring)."""
 
-    catalog: Catalog
-    lexicon: Lexicon
+    def __init__(self, catalog: Catalog, lexicon: Lexicon) -> None:
+        self.catalog = catalog
+        self.lexicon = lexicon
 
     def domain_rows(self, domain: str, level: str | None, document_ids: set[int],
                     scope_tables: tuple[str, ...] = (), named_tables: tuple[str, ...] = ()) -> list[Row]:

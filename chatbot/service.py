@@ -16,21 +16,21 @@ from typing import Any
 
 from ingest.store import Store, StoredDocument, StoredRecord
 
-from . import across
 from .answer import Answer, Citation
-from .comparisons import DocumentComparisons
 from .compose import cite, not_found
 from .documents import Directory, same_disclosure
 from .engine import MAX_QUESTION_CHARS, Engine, too_long
+from .execute import comparisons
+from .execute import departments as across_departments
+from .execute.departments import LIST_MAX
 from .lexicon import Lexicon, load_lexicon, load_patterns
 from .prior import strip_prior_words
-from .question import Asked, Part, read_question
+from .question import Asked, read_question
 from .understand import normalize_question
 from .verify import gated
 
 SQLITE_NAME = "budgetqa.sqlite"  # as ingest.storage.StorePaths names it (kept light: no llama-index import)
 DEFAULT_CACHE = 1024             # engines kept (about 0.5–1 MB each); BUDGETQA_ENGINE_CACHE overrides
-LIST_MAX = 12                    # an unscoped question lists at most this many departments, else asks which
 
 __all__ = ["MAX_QUESTION_CHARS", "Service", "StoreMissing", "cite_records", "open_service"]
 
@@ -39,7 +39,7 @@ class StoreMissing(FileNotFoundError):
     """No store at the given directory."""
 
 
-class Service(DocumentComparisons):
+class Service:
     """Answers questions over every document of a store (see the module docstring)."""
 
     def __init__(self, store_dir: str | Path, lexicon: Lexicon | None = None,
@@ -62,7 +62,7 @@ class Service(DocumentComparisons):
         self._stores: Any = None
         self._stop_prebuild = False
         self._across = re.compile(self.patterns["across_departments"])
-        self._compare_words = re.compile(self.patterns["compare_departments"])
+        self.compare_words = re.compile(self.patterns["compare_departments"])
 
     # -- engines -------------------------------------------------------------------------------
     def engine(self, documents: list[StoredDocument]) -> Engine:
@@ -244,26 +244,26 @@ class Service(DocumentComparisons):
             return self._one_department(asked, self.directory.departments[0])
         if len(spans) >= 2:
             departments = [d for names in spans.values() for d in names]
-            return self._compare(asked, list(dict.fromkeys(departments)))
+            return across_departments.compare(self, asked, list(dict.fromkeys(departments)))
         if len(spans) == 1:
             departments = next(iter(spans.values()))
             if len(departments) == 1:
                 return self._one_department(asked, departments[0])
             first = asked.named[0]
-            return self._several(asked, departments,
+            return across_departments.several(self, asked, departments,
                                  f"「{asked.text[first.start:first.end]}」可指{len(departments)}个部门。")
         unknown = self.directory.unknown_orgs(asked.text, list(asked.named), asked.scope.orgs)
         if unknown:
             return not_found(question, f"未找到{'、'.join(unknown)}的数据；库中有：{self.directory.holdings()}。",
                              "refusal")
         if self._across.search(asked.text):
-            return self._rank(asked)
+            return across_departments.rank(self, asked)
         routed = self.directory.routed(asked.text)
         departments = list(dict.fromkeys(d.department for d in routed))
         if len(departments) == 1:
             return self._one_department(asked, departments[0], within=routed)
         candidates = departments or self.directory.departments
-        return self._several(asked, candidates, f"问题没有指明部门，库中有{len(candidates)}个部门的文件可能相关。")
+        return across_departments.several(self, asked, candidates, f"问题没有指明部门，库中有{len(candidates)}个部门的文件可能相关。")
 
     def _one_department(self, asked: Asked, department: str, within: list[StoredDocument] | None = None) -> Answer:
         """A question about one department: the document of the year and kind it names (the latest 预算
@@ -274,7 +274,7 @@ class Service(DocumentComparisons):
         if not scope.years and (offset := relative_year(asked.text, self.patterns)) is not None:
             latest = max((d.year for d in docs if d.year), default=None)
             if latest is not None and not any(d.year == latest + offset for d in docs):
-                return self._missing_year(replace(asked, scope=replace(scope, years=(latest + offset,))), department)
+                return across_departments.missing_year(self, replace(asked, scope=replace(scope, years=(latest + offset,))), department)
         if len({(d.year, d.kind, d.level) for d in docs}) == 1 and not scope.compared_years:
             docs = [self.directory.pick(department, levels=scope.levels) or docs[0]]   # the PDF of PDF + workbook
         if len(docs) == 1 and not scope.compared_years:
@@ -289,14 +289,14 @@ class Service(DocumentComparisons):
             answer = self.engine([earlier]).ask(f"{prior}年{strip_prior_words(asked.text, prior)}")
             answer.question = question
             return answer
-        change = self._year_change(asked, department) or self._kind_change(asked, department)
+        change = comparisons.year_change(self, asked, department) or comparisons.kind_change(self, asked, department)
         if change is not None:
             return change
         if doc is None:
             later = self.directory.pick(department, [y + 1 for y in scope.years], scope.kinds)
             if later is not None and len(scope.years) == 1:    # last year's figure, from next year's narrative
                 return self.engine([later]).ask(asked)
-            return self._missing_year(asked, department)
+            return across_departments.missing_year(self, asked, department)
         answer = self.engine([doc]).ask(asked)
         others = [d for d in docs if d.id != doc.id and not same_disclosure(d, doc)]   # its workbook is no other
         level_twin = [d for d in others if (d.year, d.kind) == (doc.year, doc.kind) and d.level != doc.level]
@@ -306,87 +306,6 @@ class Service(DocumentComparisons):
             years = "、".join(sorted({f"{d.year}年{d.kind}" for d in others}))
             answer.answer = f"（未指明年份，按{doc.title}回答；库中该部门还有{years}。）{answer.answer}"
         return answer
-
-    def _missing_year(self, asked: Asked, department: str) -> Answer:
-        held = "、".join(sorted({f"{d.year}年{d.kind}" for d in self.directory.documents_of(department)}))
-        said = "、".join(f"{y}年" for y in asked.scope.years) + "".join(k for k in asked.scope.kinds if k == "决算")
-        return not_found(asked.question, f"未找到{department}{said}的数据；库中该部门只有：{held}。", "refusal")
-
-    def _figures(self, doc: StoredDocument, ask: Part) -> list[Any]:
-        return self.engine([doc]).figures_for(ask)
-
-    def _doc_figures(self, asked: Asked, departments: list[str], same_year: bool
-                     ) -> tuple[list[across.DocFigure], str] | None:
-        """Each department's document for the year and kind named — when none is named, the latest year
-        any of them has (`same_year`, for a ranking) or each one's latest — and its figure for the
-        question without the departments' names. None when the question names several things."""
-        scope = asked.scope
-        base = asked.without_departments()
-        years = scope.years
-        if not years and same_year and (latest := self._latest_year(departments, scope.kinds)):
-            years = (latest,)
-        items = []
-        for dept in departments:
-            doc = self.directory.pick(dept, years, scope.kinds, exact_kind=same_year)
-            if doc is None:
-                continue
-            figs = self._figures(doc, base)
-            if len({across.item_key(f) for f in figs}) > 1:
-                return None
-            items.append(across.DocFigure(doc, figs[0] if figs else None, "" if figs else "未找到"))
-        return across.same_item(items)
-
-    def _latest_year(self, departments: list[str], kinds: tuple[str, ...]) -> int | None:
-        years = [d.year for dept in departments
-                 if (d := self.directory.pick(dept, (), kinds, exact_kind=True)) and d.year]
-        return max(years) if years else None
-
-    def _year_words(self, items: list[across.DocFigure], asked: Asked) -> str:
-        """「2024年」「2024年决算」「2026年（库中最新年份）」: the year (and 决算) the figures are of."""
-        years = sorted({i.document.year for i in items if i.document.year})
-        said = "、".join(f"{y}年" for y in years)
-        if items and all(i.document.kind == "决算" for i in items):
-            said += "决算"
-        return said if asked.scope.years or not years else f"{said}（库中最新年份）"
-
-    def _rank(self, asked: Asked) -> Answer:
-        """「哪个部门三公经费最多」: every department's figure, ranked."""
-        question = asked.question
-        found = self._doc_figures(asked, self.directory.departments, same_year=True)
-        if found is None:
-            return not_found(question, "跨部门比较一次比较一个数字：请只问一项（如「哪个部门三公经费最多」）。", "rank")
-        items, label = found
-        if not label:
-            return not_found(question, f"未找到：各部门文件中没有问题所说的数字。库中有：{self.directory.holdings()}。",
-                             "rank")
-        return across.rank_departments(question, label, items, asked.ascending, asked.n,
-                                       self._year_words(items, asked))
-
-    def _compare(self, asked: Asked, departments: list[str]) -> Answer:
-        question = asked.question
-        lacking = [d for d in departments if self.directory.pick(d, asked.scope.years, asked.scope.kinds) is None]
-        if lacking:      # a department without the year asked: say so, rather than 「no two have the figure」
-            return self._missing_year(asked, lacking[0])
-        found = self._doc_figures(asked, departments, same_year=False)
-        if found is None:
-            return not_found(question, "跨部门比较一次比较一个数字：请只问一项。", "difference")
-        items, label = found
-        if not label:
-            return not_found(question, f"未找到：{'、'.join(departments)}的文件中没有问题所说的数字。", "difference")
-        return across.compare_departments(question, label, items)
-
-    def _several(self, asked: Asked, departments: list[str], why: str) -> Answer:
-        """A question several departments' documents fit: their figures listed (a few), else ask which."""
-        question = asked.question
-        if len(departments) <= LIST_MAX:
-            found = self._doc_figures(asked, departments, same_year=False)
-            if found is not None and found[1]:
-                return across.list_departments(question, found[1], found[0], why)
-        some = "、".join(departments[:LIST_MAX])
-        more = f"等{len(departments)}个部门" if len(departments) > LIST_MAX else ""
-        return Answer(question, f"{why}请指明是哪个部门，例如：{some}{more}。", False, operation="clarify",
-                      candidates=[{"department": d} for d in departments[:LIST_MAX]])
-
 
 def relative_year(text: str, patterns: dict[str, Any]) -> int | None:
     """The offset of a year said relative to the latest document (「前年」 −2, 「明年」 +1), else None."""

@@ -203,12 +203,12 @@ def test_changes_nones_and_totals_are_read_as_printed(real, question, values):
 @pytest.fixture
 def no_second_reading(monkeypatch):
     """Engines that fail when they read a question's text again: what the service read must serve."""
-    from chatbot.reading import QuestionReading
+    from chatbot.reading import QuestionReader
 
     def read_again(self, question):
         raise AssertionError(f"the engine read the question again: {question}")
-    monkeypatch.setattr(QuestionReading, "read", read_again)
-    monkeypatch.setattr(QuestionReading, "read_part", read_again)
+    monkeypatch.setattr(QuestionReader, "read", read_again)
+    monkeypatch.setattr(QuestionReader, "read_part", read_again)
 
 
 @pytest.mark.parametrize("question, values", [

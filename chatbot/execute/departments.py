@@ -1,0 +1,100 @@
+"""Answers across a store's departments: every department's figure ranked (「哪个部门三公经费最多」),
+two departments set side by side, the few departments a question fits listed — each department's figure
+read by its own document's engine (`Engine.figures_for`), the arithmetic in chatbot.across."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import across
+from ..answer import Answer
+from ..compose import not_found
+
+if TYPE_CHECKING:
+    from ..question import Asked
+    from ..service import Service
+
+LIST_MAX = 12                    # an unscoped question lists at most this many departments, else asks which
+
+
+def missing_year(service: Service, asked: Asked, department: str) -> Answer:
+    held = "、".join(sorted({f"{d.year}年{d.kind}" for d in service.directory.documents_of(department)}))
+    said = "、".join(f"{y}年" for y in asked.scope.years) + "".join(k for k in asked.scope.kinds if k == "决算")
+    return not_found(asked.question, f"未找到{department}{said}的数据；库中该部门只有：{held}。", "refusal")
+
+
+def _doc_figures(service: Service, asked: Asked, departments: list[str], same_year: bool
+                 ) -> tuple[list[across.DocFigure], str] | None:
+    """Each department's document for the year and kind named — when none is named, the latest year
+    any of them has (`same_year`, for a ranking) or each one's latest — and its figure for the
+    question without the departments' names. None when the question names several things."""
+    scope = asked.scope
+    base = asked.without_departments()
+    years = scope.years
+    if not years and same_year and (latest := _latest_year(service, departments, scope.kinds)):
+        years = (latest,)
+    items = []
+    for dept in departments:
+        doc = service.directory.pick(dept, years, scope.kinds, exact_kind=same_year)
+        if doc is None:
+            continue
+        figs = service.engine([doc]).figures_for(base)
+        if len({across.item_key(f) for f in figs}) > 1:
+            return None
+        items.append(across.DocFigure(doc, figs[0] if figs else None, "" if figs else "未找到"))
+    return across.same_item(items)
+
+
+def _latest_year(service: Service, departments: list[str], kinds: tuple[str, ...]) -> int | None:
+    years = [d.year for dept in departments
+             if (d := service.directory.pick(dept, (), kinds, exact_kind=True)) and d.year]
+    return max(years) if years else None
+
+
+def _year_words(service: Service, items: list[across.DocFigure], asked: Asked) -> str:
+    """「2024年」「2024年决算」「2026年（库中最新年份）」: the year (and 决算) the figures are of."""
+    years = sorted({i.document.year for i in items if i.document.year})
+    said = "、".join(f"{y}年" for y in years)
+    if items and all(i.document.kind == "决算" for i in items):
+        said += "决算"
+    return said if asked.scope.years or not years else f"{said}（库中最新年份）"
+
+
+def rank(service: Service, asked: Asked) -> Answer:
+    """「哪个部门三公经费最多」: every department's figure, ranked."""
+    question = asked.question
+    found = _doc_figures(service, asked, service.directory.departments, same_year=True)
+    if found is None:
+        return not_found(question, "跨部门比较一次比较一个数字：请只问一项（如「哪个部门三公经费最多」）。", "rank")
+    items, label = found
+    if not label:
+        return not_found(question, f"未找到：各部门文件中没有问题所说的数字。库中有：{service.directory.holdings()}。",
+                         "rank")
+    return across.rank_departments(question, label, items, asked.ascending, asked.n,
+                                   _year_words(service, items, asked))
+
+
+def compare(service: Service, asked: Asked, departments: list[str]) -> Answer:
+    question = asked.question
+    lacking = [d for d in departments if service.directory.pick(d, asked.scope.years, asked.scope.kinds) is None]
+    if lacking:      # a department without the year asked: say so, rather than 「no two have the figure」
+        return missing_year(service, asked, lacking[0])
+    found = _doc_figures(service, asked, departments, same_year=False)
+    if found is None:
+        return not_found(question, "跨部门比较一次比较一个数字：请只问一项。", "difference")
+    items, label = found
+    if not label:
+        return not_found(question, f"未找到：{'、'.join(departments)}的文件中没有问题所说的数字。", "difference")
+    return across.compare_departments(question, label, items)
+
+
+def several(service: Service, asked: Asked, departments: list[str], why: str) -> Answer:
+    """A question several departments' documents fit: their figures listed (a few), else ask which."""
+    question = asked.question
+    if len(departments) <= LIST_MAX:
+        found = _doc_figures(service, asked, departments, same_year=False)
+        if found is not None and found[1]:
+            return across.list_departments(question, found[1], found[0], why)
+    some = "、".join(departments[:LIST_MAX])
+    more = f"等{len(departments)}个部门" if len(departments) > LIST_MAX else ""
+    return Answer(question, f"{why}请指明是哪个部门，例如：{some}{more}。", False, operation="clarify",
+                  candidates=[{"department": d} for d in departments[:LIST_MAX]])
