@@ -66,7 +66,7 @@ class Answer:
     candidates: list[dict[str, Any]] = field(default_factory=list)
     llm_used: bool = False   # the text was worded (or the question reworded) by the optional language model
     table: list[list[str]] = field(default_factory=list)   # an answer across documents: header row, then rows
-    reading: dict[str, Any] = field(default_factory=dict)  # how the question was read (chatbot.question)
+    reading: dict[str, Any] = field(default_factory=dict)  # how the question was read (chatbot.understand.question)
 
     def to_json(self) -> dict[str, Any]:
         out = {

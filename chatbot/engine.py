@@ -9,17 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ingest.store import Store, StoredDocument, StoredRecord
-
-from .answer import Answer, Citation
-from .asks import join_answers
-from .catalog import Catalog, strip_place, subsequence
-from .compose import cite, not_found
-from .documents import document_list
-from .execute import narrative_answers, table_answers
-from .execute.stage_answers import ASKED_CODE
-from .lexicon import Lexicon
-from .narrative import (
+from chatbot.execute.operands import NarrativeOperands
+from chatbot.execute.stages import StagedItem, staged_items
+from chatbot.link.catalog import Catalog, strip_place, subsequence
+from chatbot.link.documents import document_list
+from chatbot.link.narrative import (
     BudgetTokenizer,
     NarrativeAmount,
     NarrativeIndex,
@@ -28,13 +22,20 @@ from .narrative import (
     plain,
     sections_to_sentences,
 )
-from .operands import NarrativeOperands
+from chatbot.link.resolve import Figure, Resolver
+from chatbot.understand.query import Query, normalize_question
+from chatbot.understand.question import Asked, Part
+from chatbot.understand.reading import QuestionReader
+from chatbot.wording.compose import cite
+from chatbot.wording.joined import join_answers
+from chatbot.wording.refusals import refusal_text, refuse
+from ingest.store import Store, StoredDocument, StoredRecord
+
+from .answer import Answer, Citation
+from .execute import narrative_answers, table_answers
+from .execute.stage_answers import ASKED_CODE
+from .lexicon import Lexicon
 from .plan import answer_part
-from .question import Asked, Part
-from .reading import QuestionReader
-from .resolve import Figure, Resolver
-from .stages import StagedItem, staged_items
-from .understand import Query, normalize_question
 
 MAX_QUESTION_CHARS = 500  # a question longer than this is refused at once (bounded work per request)
 
@@ -46,7 +47,7 @@ def too_long(question: str) -> Answer | None:
     if len(question) <= MAX_QUESTION_CHARS:
         return None
     return Answer(question=question[:MAX_QUESTION_CHARS], found=False, operation="refusal",
-                  answer=f"问题太长（{len(question)} 字）：请把问题缩短到 {MAX_QUESTION_CHARS} 字以内。")
+                  answer=refusal_text("too_long", length=len(question), limit=MAX_QUESTION_CHARS))
 
 
 class Engine:
@@ -188,14 +189,14 @@ class Engine:
 
     def _answer(self, asked: Asked) -> Answer:
         if asked.empty:
-            return not_found(asked.question, "未找到：问题为空。")
+            return refuse("empty_question", asked.question)
         if len(asked.parts) > 1:
             return join_answers(asked.question, [answer_part(self, p) for p in asked.parts])
         return answer_part(self, asked.parts[0])
 
     # -- what the documents hold, for the planner and the executors -------------------------------
     def understand(self, question: str | Part) -> Query:
-        """An ask understood against these documents (chatbot.reading)."""
+        """An ask understood against these documents (chatbot.understand.reading)."""
         return self.reader.understand(question)
 
     def read(self, question: str) -> Asked:
@@ -270,10 +271,10 @@ class Engine:
         missing += [f"{y}年" for y in q.scope.years if y not in years]
         missing += [k for k in q.scope.kinds if k not in kinds and k != "预算"]
         if not self.documents:
-            return not_found(q.question, "未找到：库中还没有任何文件。")
+            return refuse("empty_store", q.question)
         if missing:
-            return not_found(q.question, f"未找到{'、'.join(missing)}的数据；库中只有：{self.holdings()}。",
-                             "refusal")
+            return refuse("unheld_scope", q.question, "refusal", missing="、".join(missing),
+                          holdings=self.holdings())
         return None
 
     def _unknown_code(self, q: Query) -> Answer | None:
@@ -283,8 +284,7 @@ class Engine:
         missing = [c for c in codes if c not in self.catalog.by_code]
         if not missing:
             return None
-        return not_found(q.question, f"未找到科目编码{'、'.join(missing)}的数字；库中{self.holdings()}的表中没有这一编码的行。",
-                         "lookup")
+        return refuse("unknown_code", q.question, "lookup", codes="、".join(missing), holdings=self.holdings())
 
     @property
     def staged_items(self) -> list[StagedItem]:

@@ -14,15 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from chatbot.execute.counts import stated_count
+from chatbot.execute.operands import stated_sum_check
+from chatbot.link.resolve import Resolution
+from chatbot.understand.query import Query
+from chatbot.understand.question import Part
+
 from .answer import Answer
-from .counts import stated_count
 from .execute import narrative_answers as narrative
 from .execute import stage_answers as stages
 from .execute import table_answers as tables
-from .operands import stated_sum_check
-from .question import Part
-from .resolve import Resolution
-from .understand import Query
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -84,9 +85,6 @@ PLAN_KINDS: dict[str, PlanKind] = _kinds(
              lambda e, query, resolution, documents: _stated_count(e, query, resolution, documents)),
     PlanKind("listed_count", "the numbered items of a narrative section", ("query",),
              lambda e, query: tables.count_listed(e, query)),
-    PlanKind("rows", "a look-up, sum, difference, share, ranking, count or check over table rows",
-             ("query", "resolution", "documents"),
-             lambda e, query, resolution, documents: tables.from_tables(e, query, resolution, documents)),
     PlanKind("ranked_rows", "a ranking of table rows asked in narrative words (哪些)",
              ("query", "resolution", "documents"),
              lambda e, query, resolution, documents: _found(tables.from_tables(e, query, resolution, documents))),
@@ -97,8 +95,8 @@ PLAN_KINDS: dict[str, PlanKind] = _kinds(
              ("query", "resolution", "leftover"),
              lambda e, query, resolution, leftover: _quoting_all(narrative.narrative_answer(e, query, resolution),
                                                                  leftover)),
-    PlanKind("rows_else_narrative", "table rows, else the narrative; a 决算 amount the tables lack from "
-             "the stage passages", ("query", "resolution", "documents"),
+    PlanKind("rows_else_narrative", "a look-up, sum, difference, share, ranking, count or check over table "
+             "rows, else the narrative; a 决算 amount the tables lack from the stage passages", ("query", "resolution", "documents"),
              lambda e, query, resolution, documents: _rows_else_narrative(e, query, resolution, documents)),
     PlanKind("rank_departments", "departments ranked by one figure", ("asked",)),
     PlanKind("compare_departments", "two or more departments' figures side by side", ("asked", "departments")),
@@ -115,6 +113,7 @@ def execute(engine: Engine, plan: Plan) -> Answer:
         if plan.then is None:
             raise ValueError(f"plan {plan.kind} declined and names no fallback")
         return execute(engine, plan.then)
+    answer.reading["plan"] = plan.kind      # the kind that answered (a fallback's, when it ran)
     return answer
 
 

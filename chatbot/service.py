@@ -1,8 +1,8 @@
-"""The question service over a store. It chooses the documents a question is about (chatbot.documents),
+"""The question service over a store. It chooses the documents a question is about (chatbot.link.documents),
 answers over one document with its Engine (built on first need, kept in an LRU cache, so a store of a
 thousand documents answers as fast as a store of one), and answers across documents — rankings and
 tables across departments, a change between two years — from the engines' own figures
-(chatbot.across). `open_service(store_dir).ask(question) -> Answer`."""
+(chatbot.execute.across). `open_service(store_dir).ask(question) -> Answer`."""
 from __future__ import annotations
 
 import os
@@ -14,19 +14,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from chatbot.execute.prior import strip_prior_words
+from chatbot.link.documents import Directory, same_disclosure
+from chatbot.understand.query import normalize_question
+from chatbot.understand.question import Asked, read_question
+from chatbot.wording.compose import cite
+from chatbot.wording.refusals import refuse
 from ingest.store import Store, StoredDocument, StoredRecord
 
 from .answer import Answer, Citation
-from .compose import cite, not_found
-from .documents import Directory, same_disclosure
 from .engine import MAX_QUESTION_CHARS, Engine, too_long
 from .execute import comparisons
 from .execute import departments as across_departments
 from .execute.departments import LIST_MAX
 from .lexicon import Lexicon, load_lexicon, load_patterns
-from .prior import strip_prior_words
-from .question import Asked, read_question
-from .understand import normalize_question
 from .verify import gated
 
 SQLITE_NAME = "budgetqa.sqlite"  # as ingest.storage.StorePaths names it (kept light: no llama-index import)
@@ -180,7 +181,8 @@ class Service:
         several = len(checked.parts) > 1 or len([c for c in re.split(r"[？?；;。!！]", checked.question) if c.strip()]) > 1
         answer = gated(checked.without_departments().text, answer, self.lexicon, several=several)
         answer.question = question            # as the person typed it (the reading holds its one form)
-        answer.reading = {**asked.describe(), **({"reworded": reworded} if reworded else {})}
+        plan = {"plan": answer.reading["plan"]} if "plan" in answer.reading else {}
+        answer.reading = {**asked.describe(), **plan, **({"reworded": reworded} if reworded else {})}
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer
 
@@ -230,40 +232,41 @@ class Service:
 
     # -- routing -------------------------------------------------------------------------------
     def read(self, question: str) -> Asked:
-        """The question read once (chatbot.question), with the stored departments it names."""
+        """The question read once (chatbot.understand.question), with the stored departments it names."""
         return read_question(question, self.patterns, self.directory.named)
 
     def _answer(self, asked: Asked) -> Answer:
         question = asked.question
         if asked.empty:
-            return not_found(question, "未找到：问题为空。")
+            return refuse("empty_question", question)
         if not self.documents:
-            return not_found(question, "未找到：库中还没有任何文件。")
+            return refuse("empty_store", question)
         spans = asked.spans
         if self.single:
             return self._one_department(asked, self.directory.departments[0])
         if len(spans) >= 2:
             departments = [d for names in spans.values() for d in names]
-            return across_departments.compare(self, asked, list(dict.fromkeys(departments)))
+            return planned("compare_departments", across_departments.compare(self, asked, list(dict.fromkeys(departments))))
         if len(spans) == 1:
             departments = next(iter(spans.values()))
             if len(departments) == 1:
                 return self._one_department(asked, departments[0])
             first = asked.named[0]
-            return across_departments.several(self, asked, departments,
-                                 f"「{asked.text[first.start:first.end]}」可指{len(departments)}个部门。")
+            why = f"「{asked.text[first.start:first.end]}」可指{len(departments)}个部门。"
+            return planned("list_departments", across_departments.several(self, asked, departments, why))
         unknown = self.directory.unknown_orgs(asked.text, list(asked.named), asked.scope.orgs)
         if unknown:
-            return not_found(question, f"未找到{'、'.join(unknown)}的数据；库中有：{self.directory.holdings()}。",
-                             "refusal")
+            return refuse("unknown_organisation", question, "refusal", missing="、".join(unknown),
+                          holdings=self.directory.holdings())
         if self._across.search(asked.text):
-            return across_departments.rank(self, asked)
+            return planned("rank_departments", across_departments.rank(self, asked))
         routed = self.directory.routed(asked.text)
         departments = list(dict.fromkeys(d.department for d in routed))
         if len(departments) == 1:
             return self._one_department(asked, departments[0], within=routed)
         candidates = departments or self.directory.departments
-        return across_departments.several(self, asked, candidates, f"问题没有指明部门，库中有{len(candidates)}个部门的文件可能相关。")
+        why = f"问题没有指明部门，库中有{len(candidates)}个部门的文件可能相关。"
+        return planned("list_departments", across_departments.several(self, asked, candidates, why))
 
     def _one_department(self, asked: Asked, department: str, within: list[StoredDocument] | None = None) -> Answer:
         """A question about one department: the document of the year and kind it names (the latest 预算
@@ -274,7 +277,8 @@ class Service:
         if not scope.years and (offset := relative_year(asked.text, self.patterns)) is not None:
             latest = max((d.year for d in docs if d.year), default=None)
             if latest is not None and not any(d.year == latest + offset for d in docs):
-                return across_departments.missing_year(self, replace(asked, scope=replace(scope, years=(latest + offset,))), department)
+                said = replace(asked, scope=replace(scope, years=(latest + offset,)))
+                return across_departments.missing_year(self, said, department)
         if len({(d.year, d.kind, d.level) for d in docs}) == 1 and not scope.compared_years:
             docs = [self.directory.pick(department, levels=scope.levels) or docs[0]]   # the PDF of PDF + workbook
         if len(docs) == 1 and not scope.compared_years:
@@ -289,9 +293,10 @@ class Service:
             answer = self.engine([earlier]).ask(f"{prior}年{strip_prior_words(asked.text, prior)}")
             answer.question = question
             return answer
-        change = comparisons.year_change(self, asked, department) or comparisons.kind_change(self, asked, department)
-        if change is not None:
-            return change
+        if (change := comparisons.year_change(self, asked, department)) is not None:
+            return planned("year_change", change)
+        if (change := comparisons.kind_change(self, asked, department)) is not None:
+            return planned("kind_change", change)
         if doc is None:
             later = self.directory.pick(department, [y + 1 for y in scope.years], scope.kinds)
             if later is not None and len(scope.years) == 1:    # last year's figure, from next year's narrative
@@ -306,6 +311,12 @@ class Service:
             years = "、".join(sorted({f"{d.year}年{d.kind}" for d in others}))
             answer.answer = f"（未指明年份，按{doc.title}回答；库中该部门还有{years}。）{answer.answer}"
         return answer
+
+def planned(kind: str, answer: Answer) -> Answer:
+    """The answer marked with the plan kind that made it (chatbot.plan.PLAN_KINDS), kept in its reading."""
+    answer.reading.setdefault("plan", kind)
+    return answer
+
 
 def relative_year(text: str, patterns: dict[str, Any]) -> int | None:
     """The offset of a year said relative to the latest document (「前年」 −2, 「明年」 +1), else None."""

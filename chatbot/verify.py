@@ -13,10 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from chatbot.link.catalog import subsequence
+from chatbot.understand.query import normalize_question
+from chatbot.wording.refusals import refusal_text
+
 from .answer import Answer
-from .catalog import subsequence
 from .lexicon import Lexicon
-from .understand import normalize_question
 
 DATA = Path(__file__).parent / "data" / "verify.json"
 _NOT_WORDS = re.compile(r"[^\u4e00-\u9fff]+")   # digits, codes, Latin, punctuation: no item words
@@ -43,10 +45,20 @@ class Gate:
 @lru_cache(maxsize=1)
 def load_gate() -> Gate:
     data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
-    words = tuple(sorted(set(data["function_words"]), key=len, reverse=True))
+    words = tuple(sorted(set(data["function_words"]) | _operation_words(data["operation_words_of"]), key=len,
+                         reverse=True))
     return Gate(words, frozenset(data["checked_operations"]), tuple(data["several_words"]),
                 data["edge_particles"], tuple(data["scope_words"]), tuple(data["share_words"]),
                 tuple(re.compile(p) for p in data["share_patterns"]), _synonyms())
+
+
+def _operation_words(operations: list[str]) -> set[str]:
+    """The plain words (not patterns) the reader takes as these operations (加起来, 合起来, 相差 …): words
+    that ask for a computation name no item, however the question says them."""
+    from .lexicon import load_patterns
+
+    return {p.pattern for op, compiled in load_patterns()["operations"] if op in operations for p in compiled
+            if len(p.pattern) >= 2 and not re.search(r"[\\.*+?()\[\]|{}^$]", p.pattern)}
 
 
 def _synonyms() -> tuple[tuple[str, str], ...]:
@@ -202,7 +214,7 @@ def _one_figure(answer: Answer, lexicon: Lexicon) -> Answer:
             answer.values = specific
         return answer
     shown = "、".join(f"{v.label}{v.value}{v.unit}" for v in specific[:3])
-    return _refused(answer, f"未找到所问的一个数字：问题问的是一项，文件中读到的是几项（{shown}），不能确定是哪一个，故不作答。")
+    return _refused(answer, refusal_text("one_of_several", shown=shown))
 
 
 def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None, several: bool = False) -> Answer:
@@ -216,11 +228,11 @@ def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None
     asks_share = any(w in asked for w in gate.share_words) or any(p.search(asked) for p in gate.share_patterns)
     if asks_share and not any(v.unit == "%" for v in answer.values) \
             and "倍" not in asked:
-        return _refused(answer, "未计算占比：读到的数字（" + shown + "）不是所问的比例，故不作答。")
+        return _refused(answer, refusal_text("share_not_computed", shown=shown))
     if answer.operation == "lookup":
         wrong_table = _other_table(asked, answer, lexicon)
         if wrong_table:
-            return _refused(answer, f"未找到问题所说的表中的数字：读到的数字出自{wrong_table}，不是所问的表，故不作答。")
+            return _refused(answer, refusal_text("other_table", table=wrong_table))
         named = _without(asked, [v.label for v in answer.values] + [c.row or "" for c in answer.citations]
                          + [t for t in lexicon.aliases if t in asked])     # 「…购置及运行维护费」 is one item
         if not several and not any(w in named for w in gate.several_words):
@@ -228,13 +240,12 @@ def gated(asked: str, answer: Answer, lexicon: Lexicon, gate: Gate | None = None
             if not answer.found:
                 return answer
     if answer.operation == "sum" and not several and _joins_inside_names(asked, answer):
-        return _refused(answer, "未计算：问题中的「和」「及」是名称的一部分（"
-                        + "、".join(v.label for v in answer.values[:2]) + "），问的是一项，不是几项相加。")
+        return _refused(answer, refusal_text("join_inside_name", names="、".join(v.label for v in answer.values[:2])))
     left = unexplained(asked, answer, lexicon, gate)
     if not left:
         return answer
     said = "、".join(dict.fromkeys(f"「{_whole_word(w, asked, gate)}」" for w in left))
     codes = re.findall(r"(?<![\d.])\d{3,7}(?![\d.年])", asked)
     said += f"（科目编码{'、'.join(codes)}）" if codes else ""
-    return _refused(answer, f"未找到{said}的数字：文件中没有与之对应的行或说明。"
-                    + (f"最接近的是{shown}，但它不是所问的项目，故不作答。" if shown else ""))
+    return _refused(answer, refusal_text("unexplained_item", said=said,
+                                          nearest=refusal_text("nearest_item", shown=shown) if shown else ""))

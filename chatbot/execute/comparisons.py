@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from chatbot.execute import across
 from ingest.store import StoredDocument
 
-from .. import across
 from ..answer import Answer
 
 if TYPE_CHECKING:
-    from ..question import Asked, Part
+    from chatbot.understand.question import Asked, Part
+
     from ..service import Service
 
 

@@ -1,16 +1,18 @@
 """Answers across a store's departments: every department's figure ranked (「哪个部门三公经费最多」),
 two departments set side by side, the few departments a question fits listed — each department's figure
-read by its own document's engine (`Engine.figures_for`), the arithmetic in chatbot.across."""
+read by its own document's engine (`Engine.figures_for`), the arithmetic in chatbot.execute.across."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import across
+from chatbot.execute import across
+from chatbot.wording.refusals import refusal_text, refuse
+
 from ..answer import Answer
-from ..compose import not_found
 
 if TYPE_CHECKING:
-    from ..question import Asked
+    from chatbot.understand.question import Asked
+
     from ..service import Service
 
 LIST_MAX = 12                    # an unscoped question lists at most this many departments, else asks which
@@ -19,7 +21,7 @@ LIST_MAX = 12                    # an unscoped question lists at most this many 
 def missing_year(service: Service, asked: Asked, department: str) -> Answer:
     held = "、".join(sorted({f"{d.year}年{d.kind}" for d in service.directory.documents_of(department)}))
     said = "、".join(f"{y}年" for y in asked.scope.years) + "".join(k for k in asked.scope.kinds if k == "决算")
-    return not_found(asked.question, f"未找到{department}{said}的数据；库中该部门只有：{held}。", "refusal")
+    return refuse("department_lacks_year", asked.question, "refusal", department=department, said=said, held=held)
 
 
 def _doc_figures(service: Service, asked: Asked, departments: list[str], same_year: bool
@@ -40,7 +42,7 @@ def _doc_figures(service: Service, asked: Asked, departments: list[str], same_ye
         figs = service.engine([doc]).figures_for(base)
         if len({across.item_key(f) for f in figs}) > 1:
             return None
-        items.append(across.DocFigure(doc, figs[0] if figs else None, "" if figs else "未找到"))
+        items.append(across.DocFigure(doc, figs[0] if figs else None, "" if figs else refusal_text("no_such_figure")))
     return across.same_item(items)
 
 
@@ -64,11 +66,10 @@ def rank(service: Service, asked: Asked) -> Answer:
     question = asked.question
     found = _doc_figures(service, asked, service.directory.departments, same_year=True)
     if found is None:
-        return not_found(question, "跨部门比较一次比较一个数字：请只问一项（如「哪个部门三公经费最多」）。", "rank")
+        return refuse("one_item_across", question, "rank", example=refusal_text("one_item_example"))
     items, label = found
     if not label:
-        return not_found(question, f"未找到：各部门文件中没有问题所说的数字。库中有：{service.directory.holdings()}。",
-                         "rank")
+        return refuse("no_department_prints_it", question, "rank", holdings=service.directory.holdings())
     return across.rank_departments(question, label, items, asked.ascending, asked.n,
                                    _year_words(service, items, asked))
 
@@ -80,10 +81,10 @@ def compare(service: Service, asked: Asked, departments: list[str]) -> Answer:
         return missing_year(service, asked, lacking[0])
     found = _doc_figures(service, asked, departments, same_year=False)
     if found is None:
-        return not_found(question, "跨部门比较一次比较一个数字：请只问一项。", "difference")
+        return refuse("one_item_across", question, "difference", example="")
     items, label = found
     if not label:
-        return not_found(question, f"未找到：{'、'.join(departments)}的文件中没有问题所说的数字。", "difference")
+        return refuse("departments_lack_it", question, "difference", departments="、".join(departments))
     return across.compare_departments(question, label, items)
 
 

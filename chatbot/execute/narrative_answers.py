@@ -7,17 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..answer import Answer, Value
-from ..catalog import strip_place
-from ..compose import cite_sentence, not_found
-from ..narrative import (
-    MIN_COVERAGE,
-    NarrativeIndex,
-    Sentence,
-    extract_values,
-    plain,
-)
-from ..prior import (
+from chatbot.execute.prior import (
     FoundChange,
     amount_before,
     answer_change,
@@ -26,8 +16,20 @@ from ..prior import (
     stated_changes,
     strip_prior_words,
 )
-from ..resolve import Resolution
-from ..understand import Query, normalize_question
+from chatbot.link.catalog import strip_place
+from chatbot.link.narrative import (
+    MIN_COVERAGE,
+    NarrativeIndex,
+    Sentence,
+    extract_values,
+    plain,
+)
+from chatbot.link.resolve import Resolution
+from chatbot.understand.query import Query, normalize_question
+from chatbot.wording.compose import cite_sentence
+from chatbot.wording.refusals import refuse
+
+from ..answer import Answer, Value
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -75,8 +77,8 @@ def prior_year(engine: Engine, q: Query, year: int) -> Answer:
     if found is not None and found.previous is not None:
         return answer_prior_year(q.question, found, year)
     name = found.name if found else _subject_name(engine, q2, res)
-    return not_found(q.question, f"未找到{year}年的数据；库中只有：{engine.holdings()}。{year + 1}年文件的说明"
-                     f"也没有写明{name or '此项'}较上年的变化，无法推算。", "refusal")
+    return refuse("prior_year_underivable", q.question, "refusal", year=year, holdings=engine.holdings(),
+                  next_year=year + 1, name=name or "此项")
 
 
 def stated_change(engine: Engine, q: Query, res: Resolution, docs: set[int]) -> Answer:
@@ -84,8 +86,7 @@ def stated_change(engine: Engine, q: Query, res: Resolution, docs: set[int]) -> 
     found = _find_change(engine, q, res, docs, strict=False)
     if found is None:
         name = _subject_name(engine, q, res)
-        return not_found(q.question, f"未找到：说明中没有写明{name or '此项'}较上年的变化（库中只有："
-                         f"{engine.holdings()}）。", "change")
+        return refuse("change_not_stated", q.question, "change", name=name or "此项", holdings=engine.holdings())
     asks_previous = re.search(engine.patterns["previous_year"], q.text) is not None
     asks_rate = any(w in q.text for w in engine.patterns["percent_words"])
     return answer_change(q.question, found, asks_previous, asks_rate)
@@ -221,8 +222,7 @@ def narrative_answer(engine: Engine, q: Query, res: Resolution | None = None) ->
     ids = nav.retrieve(nq, engine.vector_search if engine.use_vectors else None)
     ranked = [r for r in nav.best(nq, ids, engine.patterns) if r.coverage >= MIN_COVERAGE]
     if not ranked or not _meaningful(ranked[0].matched, nav, ranked[0].sentence.text):
-        return not_found(q.question, "未找到：公开文件中没有与此问题相关的内容。"
-                         f"库中有：{engine.holdings()}。", "narrative")
+        return refuse("nothing_related", q.question, "narrative", holdings=engine.holdings())
     why = any(w in q.text for w in engine.patterns["why"])
     explain = any(w in q.text for w in engine.patterns["explain"])
     wants_number = (q.asks_number or q.measure is not None) and not explain
@@ -252,8 +252,8 @@ def narrative_answer(engine: Engine, q: Query, res: Resolution | None = None) ->
     if not values and wants_number and any(w in best.sentence.text for w in engine.patterns["narrative_none"]):
         values = [Value(focus[0], "0", "万元")]    # 「本部门年初不编制因公出国（境）费用预算」: none budgeted
     if not values and wants_number:
-        return not_found(q.question, f"未找到：说明「{section}」（第{quoted[0].page}页）提到了"
-                         f"「{focus[0]}」，但没有给出对应的数字。", "narrative", cites)
+        return refuse("passage_without_figure", q.question, "narrative", cites, section=section, page=quoted[0].page,
+                      focus=focus[0])
     lead = "；".join(f"{v.label}{'：' if v.label else ''}{v.value}{v.unit}" for v in values)
     text = "".join(s.text for s in quoted)
     breakdown = any(w in q.text for w in engine.patterns["breakdown"]["words"])

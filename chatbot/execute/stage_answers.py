@@ -1,16 +1,12 @@
 """Stage amounts of a 决算 item (年初预算, 全年预算, 决算) asked of final-accounts documents: read from the
-narrative's stage passages (chatbot.stages), never from the 决算 column; from a table row only where a
+narrative's stage passages (chatbot.execute.stages), never from the 决算 column; from a table row only where a
 column prints the stage."""
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
 
-from ingest.text import strip_ordinal
-
-from ..answer import Answer
-from ..resolve import Resolution
-from ..stages import (
+from chatbot.execute.stages import (
     answer_stages,
     asked_stages,
     asks_budget_stage,
@@ -19,7 +15,11 @@ from ..stages import (
     stage_amount,
     stages_asked,
 )
-from ..understand import Query
+from chatbot.link.resolve import Resolution
+from chatbot.understand.query import Query
+from ingest.text import strip_ordinal
+
+from ..answer import Answer
 
 if TYPE_CHECKING:
     from ..engine import Engine

@@ -7,19 +7,20 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ingest.text import strip_ordinal
-
-from .. import operations as ops
-from ..answer import Answer, Citation, Value
-from ..compose import candidate, citations, cite_sentence, figure_text, not_found, value
-from ..consistency import answer_consistency, is_consistency_question
-from ..narrative import (
+from chatbot.execute import operations as ops
+from chatbot.execute.consistency import answer_consistency, is_consistency_question
+from chatbot.execute.scopes import mixed_scopes, one_scope
+from chatbot.link.narrative import (
     listed_items,
 )
-from ..question import Part
-from ..resolve import Figure, Resolution, distinct
-from ..scopes import mixed_scopes, one_scope
-from ..understand import Query, normalize_question
+from chatbot.link.resolve import Figure, Resolution, distinct
+from chatbot.understand.query import Query, normalize_question
+from chatbot.understand.question import Part
+from chatbot.wording.compose import candidate, citations, cite_sentence, figure_text, value
+from chatbot.wording.refusals import refusal_text, refuse
+from ingest.text import strip_ordinal
+
+from ..answer import Answer, Citation, Value
 from . import narrative_answers
 
 if TYPE_CHECKING:
@@ -95,9 +96,8 @@ def from_tables(engine: Engine, q: Query, res: Resolution, docs: set[int]) -> An
         return ops.answer_rank(q, items, label)
     if op in ("sum", "difference", "share") and res.unknown and len(figs) < 2 and not _asks_a_set(engine, q):
         known = "；".join(f"{figure_text(f)}（{ops.where(f)}）" for f in figs)
-        return not_found(q.question, f"未找到「{'、'.join(res.unknown)}」的数字，无法计算。"
-                         + (f"问题中的其他项：{known}。" if known else "") + f"库中有：{engine.holdings()}。",
-                         op, citations(figs))
+        return refuse("operand_missing", q.question, op, citations(figs), unknown="、".join(res.unknown),
+                      known=refusal_text("other_operands", known=known) if known else "", holdings=engine.holdings())
     if not figs:
         return None
     if op in ("sum", "difference", "share") and len(figs) >= 2:
@@ -258,5 +258,5 @@ def empty_table(engine: Engine, q: Query, res: Resolution) -> Answer:
     sentence = narrative_answers.narrative_sentence(engine, q, must_contain=("无", name[:4]))
     if sentence is not None:
         cites.append(cite_sentence(sentence))
-    return not_found(q.question, f"{t.title}为空表：本部门无{name}（第{t.page}页）。"
-                     + (f"说明中写道：「{sentence.text}」" if sentence else ""), "lookup", cites)
+    return refuse("empty_table", q.question, "lookup", cites, title=t.title, name=name, page=t.page,
+                  stated=refusal_text("empty_table_stated", text=sentence.text) if sentence else "")

@@ -1,4 +1,4 @@
-"""The one written form of a question (chatbot.canonical): every way of writing a year, the width of
+"""The one written form of a question (chatbot.understand.canonical): every way of writing a year, the width of
 digits, chat's lead-ins and particles — generated over several years and bodies, never one sentence."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from chatbot.canonical import canonical_question, canonical_years
 from chatbot.lexicon import load_patterns
+from chatbot.understand.canonical import canonical_question, canonical_years
 
 PAT = load_patterns()
 HAN = dict(zip("0123456789", "〇一二三四五六七八九", strict=True))

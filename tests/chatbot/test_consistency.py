@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from chatbot.consistency import examples
+from chatbot.execute.consistency import examples
 from ingest.checks import Check
 
 GLOBAL_PHRASINGS = [

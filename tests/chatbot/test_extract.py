@@ -1,10 +1,10 @@
-"""Reading an amount out of a sentence for the item asked (chatbot.narrative.extract_values): pure, with the
+"""Reading an amount out of a sentence for the item asked (chatbot.link.narrative.extract_values): pure, with the
 real lexicon and patterns. Every case is a near miss once given by the real corpus."""
 from __future__ import annotations
 
 from chatbot.lexicon import load_lexicon, load_patterns
-from chatbot.narrative import extract_values
-from chatbot.understand import understand
+from chatbot.link.narrative import extract_values
+from chatbot.understand.query import understand
 
 LEX, PAT = load_lexicon(), load_patterns()
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.compute import percent, ranked, share, total
-from chatbot.narrative import sections_to_sentences
+from chatbot.execute.compute import percent, ranked, share, total
+from chatbot.link.narrative import sections_to_sentences
 from ingest.store import StoredChunk
 
 
@@ -113,13 +113,13 @@ def test_cli_ask_table_question_does_not_import_the_vector_stack(store_dir: Path
 
 # -- pure parts added with the narrative operands, thresholds and listed items -------------------------
 def _sentence(text: str, section: str = "六、其他 › （四）政府采购情况", index: int = 0):
-    from chatbot.narrative import Sentence
+    from chatbot.link.narrative import Sentence
 
     return Sentence(1, "D", section, 7, text, {1}, index)
 
 
 def test_narrative_amounts_label_each_amount_by_its_clause():
-    from chatbot.narrative import narrative_amounts
+    from chatbot.link.narrative import narrative_amounts
 
     s = _sentence("2024年本部门政府采购预算总额180.982万元，其中，货物类采购预算113.572万元；"
                   "比上年预算减少36.45万元，因公出国（境）费15.00万元")
@@ -133,13 +133,13 @@ def test_narrative_amounts_label_each_amount_by_its_clause():
     ("招商引资经费", "产业研究和招商引资重点工作经费", 1), ("火星探测", "会议费预算", 0), ("单位", "会议费预算", 0),
 ])
 def test_amount_match(phrase, label, quality):
-    from chatbot.narrative import NarrativeAmount, amount_match
+    from chatbot.link.narrative import NarrativeAmount, amount_match
 
     assert amount_match(phrase, NarrativeAmount(label, "1.00", "万元", _sentence(label))) == quality
 
 
 def test_amount_keeps_the_narratives_third_decimal():
-    from chatbot.compute import amount
+    from chatbot.execute.compute import amount
 
     assert amount(Decimal("180.982")) == "180.982" and amount(Decimal("46.1620")) == "46.162"
     assert amount(Decimal("104.2")) == "104.20" and amount(Decimal("7")) == "7.00"
@@ -150,8 +150,8 @@ def test_amount_keeps_the_narratives_third_decimal():
     ("低于5000元的", ["c"]),
 ])
 def test_within_threshold(text, kept):
-    from chatbot.operations import within_threshold
-    from chatbot.resolve import Figure
+    from chatbot.execute.operations import within_threshold
+    from chatbot.link.resolve import Figure
 
     items = [Figure(n, Decimal(v), "万元", [], None, "T") for n, v in (("a", "100"), ("b", "805.28"), ("c", "0.10"))]
     words = {"above": ["超过", "以上"], "below": ["不到", "低于", "以下"]}
@@ -159,7 +159,7 @@ def test_within_threshold(text, kept):
 
 
 def test_listed_items_are_the_numbered_run_of_the_named_section():
-    from chatbot.narrative import listed_items
+    from chatbot.link.narrative import listed_items
 
     section = "一、部门基本概况 › （一）职能职责"
     sentences = [_sentence("1. 拟订发展战略；", section), _sentence("承担综合管理；", section),

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from chatbot.prior import (
+from chatbot.execute.prior import (
     StatedChange,
     amount_before,
     is_prior_level_question,

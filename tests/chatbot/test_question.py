@@ -1,8 +1,8 @@
-"""A question read once (chatbot.question): scope, parts and ranking words, from the real patterns."""
+"""A question read once (chatbot.understand.question): scope, parts and ranking words, from the real patterns."""
 from __future__ import annotations
 
 from chatbot.lexicon import load_patterns
-from chatbot.question import Named, read_question
+from chatbot.understand.question import Named, read_question
 
 PAT = load_patterns()
 

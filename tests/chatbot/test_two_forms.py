@@ -31,7 +31,7 @@ def test_both_forms_are_stored_as_one_department_year_and_kind(both_forms):
 
 
 @pytest.mark.parametrize("question, printed", [
-    ("普陀区司法局2026年公共安全支出预算多少？", "8,726.73万元"),
+    ("2026年度普陀区司法局公共安全支出安排了多少", "8,726.73万元"),
     ("上海市普陀区司法局2026年住房公积金是多少？", "万元"),
 ])
 def test_the_pdf_answers_with_its_page_and_no_choice_is_asked(both_forms, question, printed):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.lexicon import load_lexicon, load_patterns
-from chatbot.understand import detect_n, normalize_question, understand
+from chatbot.understand.query import detect_n, normalize_question, understand
 
 LEX = load_lexicon()
 PAT = load_patterns()

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from chatbot.names import name_forms
+from chatbot.link.names import name_forms
 
 ITEMS = ("三公经费", "支出总计", "基本支出", "差旅费")
 LEADS = ("请问", "帮我查下", "想了解一下，", "我想知道")

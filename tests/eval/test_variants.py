@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.answer import Answer, Value
-from chatbot.names import name_forms
+from chatbot.link.names import name_forms
 from eval import variants
 from eval.mutations import ABSENT_CLASSES, MUTATION_RULES, mutations_of, other_place, other_year
 from eval.rewriting import Case, Context

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from chatbot.answer import Answer, Citation, Value
+from chatbot.execute.compute import amount
+from chatbot.wording.compose import cite
 from ingest.checks import Check
 from ingest.store import StoredChunk
-
-from .answer import Answer, Citation, Value
-from .compose import cite
-from .compute import amount
 
 EXAMPLE_CATEGORIES = ("表间", "说明与表格", "合计行", "表内", "科目层级")  # the order examples are picked in
 EXAMPLES = 3           # passed checks cited when every check passes

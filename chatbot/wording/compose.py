@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from chatbot.answer import Answer, Citation, Value
+from chatbot.execute.compute import amount, shown
+from chatbot.link.narrative import Sentence
+from chatbot.link.resolve import Figure
 from ingest.store import StoredRecord
-
-from .answer import Answer, Citation, Value
-from .compute import amount, shown
-from .narrative import Sentence
-from .resolve import Figure
 
 
 def cite(rec: StoredRecord) -> Citation:

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .answer import Answer, Value
-from .compose import citations, cite_sentence
-from .compute import amount, share
-from .narrative import Sentence
-from .resolve import Figure
+from chatbot.answer import Answer, Value
+from chatbot.execute.compute import amount, share
+from chatbot.link.narrative import Sentence
+from chatbot.link.resolve import Figure
+from chatbot.wording.compose import citations, cite_sentence
 
 UP = ("增加", "增长", "上升")
 _NUMBER = r"\d+(?:\.\d+)?"

@@ -16,13 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from chatbot.answer import Answer, Citation, Value
+from chatbot.execute.compute import percent, share, shown
+from chatbot.link.narrative import Sentence, plain
+from chatbot.wording.compose import cite, cite_sentence
+from chatbot.wording.refusals import refuse
 from ingest.store import StoredRecord
 from ingest.text import strip_ordinal
-
-from .answer import Answer, Citation, Value
-from .compose import cite, cite_sentence
-from .compute import percent, share, shown
-from .narrative import Sentence, plain
 
 _AMOUNT = r"(-?\d[\d,]*(?:\.\d+)?)\s*万元"
 _YEAR = re.compile(r"\d{4}年度?")
@@ -31,7 +31,7 @@ _MIN_KEY = 3          # an item named by fewer characters (「支出」) is too 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Any]:
-    return json.loads((Path(__file__).parent / "data" / "stages.json").read_text(encoding="utf-8"))
+    return json.loads((Path(__file__).parents[1] / "data" / "stages.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=2)
@@ -242,21 +242,20 @@ def answer_stages(question: str, text: str, items: Sequence[StagedItem],
     if not hits:
         named = "、".join(dict.fromkeys(i.key for i in items if len(i.key) >= _MIN_KEY))
         said = f"决算说明写明预算数的项目有：{named}。" if named else "决算说明中没有写明各项的预算数。"
-        return Answer(question, f"未找到问题所问项目的{'、'.join(stages)}数。{said}{holdings}", False,
-                      operation="refusal")
+        return refuse("stage_not_stated", question, "refusal", stages="、".join(stages), said=said,
+                      holdings=holdings)
     distinct = {tuple(sorted((k, a.value) for k, a in i.amounts.items())) for i in hits}
     if len(distinct) > 1:
         chains = "；".join(i.chain for i in hits)
-        return Answer(question, f"未能确定是哪一项：决算说明中有多项名为「{hits[0].key}」（{chains}），请给出科目编码。",
-                      False, operation="refusal")
+        return refuse("stage_item_ambiguous", question, "refusal", item=hits[0].key, chains=chains)
     item = hits[0]
     found = {s: stage_amount(item, s) for s in stages}
     missing = [s for s, a in found.items() if a is None]
     if missing:
         said = "，".join(f"{k}{shown(a.value)}万元" for k, a in item.amounts.items())
         where = next(iter(item.amounts.values())).where
-        return Answer(question, f"未找到{_name(item, code)}的{'、'.join(missing)}数：只写了{said}（{where}）。",
-                      False, operation="refusal")
+        return refuse("stage_missing", question, "refusal", name=_name(item, code),
+                      missing="、".join(missing), said=said, where=where)
     amounts = [a for a in found.values() if a is not None]
     cites = list({(c.section, c.text, c.table, c.row, c.column): c for c in (a.citation for a in amounts)}.values())
     name = _name(item, code)

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .canonical import canonical_question
-from .understand import Scope, detect_n, detect_scope, normalize_question
+from chatbot.understand.canonical import canonical_question
+from chatbot.understand.query import Scope, detect_n, detect_scope, normalize_question
 
 _JOINERS = "的和与跟及、"
 
@@ -105,7 +105,7 @@ Departments = Callable[[str, tuple[str, ...]], list[Named]]
 
 def read_question(question: str, patterns: dict[str, Any], departments: Departments | None = None) -> Asked:
     """The question read once: its scope, its parts and (given `departments`, the store's directory of
-    names) the departments it names. The question is first put in its one written form (chatbot.canonical:
+    names) the departments it names. The question is first put in its one written form (chatbot.understand.canonical:
     years, width, lead-ins and particles), which `Asked.question` keeps."""
     question = canonical_question(question, patterns)
     text = normalize_question(question)

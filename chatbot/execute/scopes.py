@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .answer import Answer
-from .compose import figure_text, not_found, where
-from .lexicon import Lexicon
-from .resolve import Figure
+from chatbot.answer import Answer
+from chatbot.lexicon import Lexicon
+from chatbot.link.resolve import Figure
+from chatbot.wording.compose import figure_text, where
+from chatbot.wording.refusals import refuse
 
 
 def scope_of(f: Figure, lexicon: Lexicon) -> str | None:
@@ -59,5 +60,4 @@ def nested(scopes: set[str], lexicon: Lexicon) -> bool:
 def mixed_scopes(question: str, figures: Sequence[Figure], lexicon: Lexicon, operation: str) -> Answer:
     """The refusal of a computation whose figures stand in tables of different scopes."""
     listed = "；".join(f"{figure_text(f)}（{where(f)}，{scope_of(f, lexicon) or '说明'}口径）" for f in figures)
-    return not_found(question, f"未计算：这些数字出自不同口径的表，不能放在一起计算。{listed}。"
-                     "请说明按哪一口径（如全部资金、财政拨款或一般公共预算）。", operation)
+    return refuse("mixed_scopes", question, operation, listed=listed)

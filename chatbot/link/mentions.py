@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .catalog import Catalog, Row, TableInfo, strip_place
-from .lexicon import Lexicon
+from chatbot.lexicon import Lexicon
+from chatbot.link.catalog import Catalog, Row, TableInfo, strip_place
 
 FUZZY_MIN_COVERAGE = 0.6   # share of a long name's character pairs the question must contain
 FUZZY_MIN_PAIRS = 3

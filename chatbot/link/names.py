@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).parent / "data" / "names.json"
+DATA = Path(__file__).parents[1] / "data" / "names.json"
 MIN_FORM = 3     # shorter forms (「商务委」 is 3) are too common to name a department alone
 
 

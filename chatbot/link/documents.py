@@ -8,12 +8,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from chatbot.link.catalog import abbreviates, label_key, strip_place
+from chatbot.link.names import name_forms, place_fits, place_parts, place_suffixes
+from chatbot.understand.query import normalize_question
+from chatbot.understand.question import Named
 from ingest.store import Store, StoredDocument
-
-from .catalog import abbreviates, label_key, strip_place
-from .names import name_forms, place_fits, place_parts, place_suffixes
-from .question import Named
-from .understand import normalize_question
 
 MIN_ROUTING_LABEL = 4   # shorter printed names (行政运行 is 4) only route when few departments print them
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from chatbot.understand.query import Query
 from ingest.store import StoredChunk
-
-from .understand import Query
 
 RRF_K = 60
 TOP_CHUNKS = 8
@@ -305,7 +304,7 @@ def _inside_longer_name(text: str, term: str, start: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _openers() -> tuple[frozenset[str], tuple[str, ...]]:
-    from .lexicon import load_patterns
+    from chatbot.lexicon import load_patterns
 
     spec = load_patterns()["item_openers"]
     return frozenset(spec["tails"]), tuple(spec["words"])

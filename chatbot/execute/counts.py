@@ -11,14 +11,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .answer import Answer, Value
-from .compose import cite_sentence
-from .narrative import Sentence, plain
+from chatbot.answer import Answer, Value
+from chatbot.link.narrative import Sentence, plain
+from chatbot.wording.compose import cite_sentence
+from chatbot.wording.refusals import refuse
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Any]:
-    return json.loads((Path(__file__).parent / "data" / "counts.json").read_text(encoding="utf-8"))
+    return json.loads((Path(__file__).parents[1] / "data" / "counts.json").read_text(encoding="utf-8"))
 
 
 def asked_count(text: str) -> tuple[str, str] | None:
@@ -135,7 +136,7 @@ def _count_of_kind(question: str, text: str, kind: str, noun: str, measure: str,
             counts.append((int(m.group(1)), s))
     if not counts or len({n for n, _ in counts}) != 1:
         why = "说明中没有写明这一类的数目" if not counts else "说明中的几处数目不一致"
-        return Answer(question, f"未找到「{kind}{noun}」的数目：{why}。", False, operation="count")
+        return refuse("count_not_stated", question, "count", kind=kind, noun=noun, why=why)
     n, s = counts[0]
     answer = f"{kind}{noun}{n}{measure}。据「{s.section.split(' › ')[-1]}」（第{s.page}页）：「{s.text}」"
     return Answer(question, answer, True, [Value(f"{kind}{noun}数", str(n), measure)], [cite_sentence(s)],

@@ -8,15 +8,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from chatbot.lexicon import Lexicon
+from chatbot.link.catalog import Catalog, Row, TableInfo, column_leaf, column_name, label_key
+from chatbot.link.mentions import Mention, MentionFinder, year_spans
+from chatbot.link.row_sets import RowSets
+from chatbot.understand.query import Query
 from ingest.numbers import format_amount_grouped
 from ingest.store import StoredRecord
 from ingest.text import strip_ordinal
-
-from .catalog import Catalog, Row, TableInfo, column_leaf, column_name, label_key
-from .lexicon import Lexicon
-from .mentions import Mention, MentionFinder, year_spans
-from .row_sets import RowSets
-from .understand import Query
 
 CENT = Decimal("0.01")
 

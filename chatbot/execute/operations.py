@@ -6,14 +6,22 @@ import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from chatbot.answer import Answer, Value
+from chatbot.execute.compute import percent, ranked, share, shown, total
+from chatbot.link.catalog import column_leaf
+from chatbot.link.resolve import Figure, Resolver, record_figure
+from chatbot.understand.query import Query
+from chatbot.wording.compose import (
+    amount,
+    citations,
+    figure_text,
+    name,
+    table_answer,
+    value,
+    where,
+)
+from chatbot.wording.refusals import refuse
 from ingest.store import StoredRecord
-
-from .answer import Answer, Value
-from .catalog import column_leaf
-from .compose import amount, citations, figure_text, name, not_found, table_answer, value, where
-from .compute import percent, ranked, share, shown, total
-from .resolve import Figure, Resolver, record_figure
-from .understand import Query
 
 DOMAIN_OF_TABLE = {"基本支出表": "economic", "一般公共预算支出表": "function", "支出表": "function",
                    "收入表": "function", "项目绩效表": "project", "整体绩效表": "unit"}
@@ -69,9 +77,8 @@ def answer_share(q: Query, parts: Sequence[Figure], whole: Figure) -> Answer | N
         return None
     label = "、".join(name(f) for f in parts)
     if part > whole.value > 0:     # a part lies within its whole: the two were read the wrong way round
-        return not_found(q.question, f"未计算：{label}{shown(part)}{parts[0].unit}大于{name(whole)}"
-                         f"{shown(whole.value)}{whole.unit}，不是它的一部分；请说明哪一项占哪一项。", "share",
-                         citations([*parts, whole]))
+        return refuse("part_over_whole", q.question, "share", citations([*parts, whole]),
+                      part=f"{label}{shown(part)}{parts[0].unit}", whole=f"{name(whole)}{shown(whole.value)}{whole.unit}")
     nums = " + ".join(shown(f.value) for f in parts)
     lead = f"({nums})" if len(parts) > 1 else nums
     text = (f"{label}{shown(part)}{parts[0].unit}占{name(whole)}{shown(whole.value)}{whole.unit}的"

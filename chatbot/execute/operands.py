@@ -11,13 +11,13 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from .answer import Answer, Value
-from .compose import cite_sentence
-from .compute import amount
-from .lexicon import Lexicon
-from .narrative import NarrativeAmount, Sentence, amount_match, plain
-from .resolve import Figure, Resolution, distinct
-from .understand import Query
+from chatbot.answer import Answer, Value
+from chatbot.execute.compute import amount
+from chatbot.lexicon import Lexicon
+from chatbot.link.narrative import NarrativeAmount, Sentence, amount_match, plain
+from chatbot.link.resolve import Figure, Resolution, distinct
+from chatbot.understand.query import Query
+from chatbot.wording.compose import cite_sentence
 
 
 class NarrativeOperands:

@@ -7,13 +7,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from chatbot.answer import Answer, Citation, Value
+from chatbot.execute.compute import amount, difference, percent, ranked, share, shown
+from chatbot.link.catalog import column_leaf, strip_place
+from chatbot.link.resolve import Figure
+from chatbot.wording.compose import citations, name
+from chatbot.wording.refusals import refusal_text, refuse
 from ingest.store import StoredDocument
-
-from .answer import Answer, Citation, Value
-from .catalog import column_leaf, strip_place
-from .compose import citations, name, not_found
-from .compute import amount, difference, percent, ranked, share, shown
-from .resolve import Figure
 
 TABLE_ROWS = 20   # a ranking or listing prints at most this many rows; the rest are counted
 
@@ -39,7 +39,7 @@ def _missing_note(items: Sequence[DocFigure]) -> str:
     missing = [i for i in items if i.figure is None]
     if not missing:
         return ""
-    named = "、".join(f"{i.document.department}（{i.reason or '未找到'}）" for i in missing[:5])
+    named = "、".join(f"{i.document.department}（{i.reason or refusal_text('no_such_figure')}）" for i in missing[:5])
     more = f"等{len(missing)}个" if len(missing) > 5 else ""
     return f"另有{named}{more}没有此项数字，未计入。"
 
@@ -82,7 +82,7 @@ def rank_departments(question: str, label: str, items: Sequence[DocFigure], asce
     found = _found(items)
     unit = _unit(items)
     if not found or unit is None:
-        return not_found(question, f"未找到：{scope}各部门的文件中没有可比较的「{label}」数字。", "rank")
+        return refuse("nothing_comparable", question, "rank", scope=scope, label=label)
     order = ranked(found, key=lambda i: _fig(i).value, ascending=ascending)
     first = order[0]
     word = "最少" if ascending else "最多"
@@ -100,8 +100,8 @@ def compare_departments(question: str, label: str, items: Sequence[DocFigure]) -
     found = _found(items)
     unit = _unit(items)
     if len(found) < 2 or unit is None:
-        return not_found(question, f"无法比较：{_missing_note(items) or f'没有两个部门都有「{label}」的数字。'}",
-                         "difference", _cites(found))
+        return refuse("not_comparable", question, "difference", _cites(found),
+                      why=_missing_note(items) or refusal_text("no_two_departments", label=label))
     parts = [f"{i.document.department}{i.document.year}年{label}{shown(_fig(i).value)}{unit}"
              f"（{i.document.title}，{where(_fig(i))}）" for i in found]
     text = "；".join(parts) + "。"
@@ -125,7 +125,7 @@ def list_departments(question: str, label: str, items: Sequence[DocFigure], why:
     found = _found(items)
     unit = _unit(items)
     if not found or unit is None:
-        return not_found(question, f"{why}请指明部门。", "clarify")
+        return refuse("which_department", question, "clarify", why=why)
     shown = found[:TABLE_ROWS]
     rest = f"下表列出{len(shown)}个（共{len(found)}个部门有此项）。" if len(shown) < len(found) else ""
     text = f"{why}各部门的「{label}」如下；请指明是哪个部门。{_missing_note(items)}{rest}"
@@ -196,8 +196,8 @@ def kind_change(question: str, department: str, final: DocFigure, budget: DocFig
 
 def _lacking(question: str, where_: str, lacking: DocFigure, what: str, items: Sequence[DocFigure]) -> Answer:
     """The refusal of a comparison one of whose documents lacks the figure (the other one cited)."""
-    return not_found(question, f"未找到：{where_}中没有此项数字（{lacking.reason or '未找到'}），无法{what}。",
-                     "change", _cites([i for i in items if i.figure is not None]))
+    return refuse("change_side_lacking", question, "change", _cites([i for i in items if i.figure is not None]),
+                  where=where_, reason=lacking.reason or refusal_text("no_such_figure"), what=what)
 
 
 def item_key(f: Figure) -> tuple[str, str]:

@@ -1,6 +1,6 @@
 """Reading a question's ask against an engine's documents: the department's own names taken out (and
 dropped from the ask's organisations), shared suffixes and table words spread over the items they
-qualify, then `understand` with the scope the question was read with (chatbot.question; the reader
+qualify, then `understand` with the scope the question was read with (chatbot.understand.question; the reader
 remembers the last asks it read)."""
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from dataclasses import replace
 from functools import cached_property, lru_cache
 from typing import Any
 
+from chatbot.lexicon import Lexicon
+from chatbot.link.catalog import Catalog, abbreviates, column_leaf, label_key, strip_place
+from chatbot.link.names import name_forms
+from chatbot.understand.query import Query, normalize_question, understand
+from chatbot.understand.question import Asked, Part, read_question, read_scope
 from ingest.store import StoredDocument
-
-from .catalog import Catalog, abbreviates, column_leaf, label_key, strip_place
-from .lexicon import Lexicon
-from .names import name_forms
-from .question import Asked, Part, read_question, read_scope
-from .understand import Query, normalize_question, understand
 
 
 class QuestionReader:
@@ -34,7 +33,7 @@ class QuestionReader:
         self._understood = lru_cache(maxsize=64)(self._read_question)
 
     def read(self, question: str) -> Asked:
-        """A question asked of this engine alone (no routing): read once (chatbot.question)."""
+        """A question asked of this engine alone (no routing): read once (chatbot.understand.question)."""
         return read_question(question, self.patterns)
 
     def understand(self, question: str | Part) -> Query:

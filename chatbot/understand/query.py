@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lexicon import Lexicon
-from .names import without_dates
+from chatbot.lexicon import Lexicon
+from chatbot.link.names import without_dates
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ．％()",
                            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.%（）")
@@ -98,7 +98,17 @@ def detect_level(text: str, patterns: dict[str, Any]) -> str | None:
     for level, words in patterns["levels"].items():
         if any(w in text for w in words):
             return level
-    return None
+    said = patterns["level_patterns"]
+    return next((level for level, pattern in said.items() if not level.startswith("_") and re.search(pattern, text)),
+                None)
+
+
+def asks_number(text: str, patterns: dict[str, Any]) -> bool:
+    """The question asks a figure: 「是多少」「几」, or it ends naming an amount (「…的年初预算」「…差旅费」)
+    and asks no explanation."""
+    if any(w in text for w in patterns["ask_number"]):
+        return True
+    return bool(re.search(patterns["ask_number_ending"], text)) and not any(w in text for w in patterns["explain"])
 
 
 def detect_domain(text: str, patterns: dict[str, Any]) -> str | None:
@@ -140,7 +150,7 @@ def understand(question: str, lexicon: Lexicon, patterns: dict[str, Any],
                keep: frozenset[str] | set[str] = frozenset(), scope: Scope | None = None) -> Query:
     """Parse a question into a Query. `keep` holds the store's printed labels (kept as they are and
     masked before the operation words are read); `scope`, when the question was read already
-    (chatbot.question), is taken as read."""
+    (chatbot.understand.question), is taken as read."""
     text = normalize_question(question)
     canonical = lexicon.canonical(text, keep)
     masked = mask(canonical, set(keep) | set(lexicon.concepts) | set(lexicon.aliases.values()))
@@ -158,5 +168,5 @@ def understand(question: str, lexicon: Lexicon, patterns: dict[str, Any],
         level=detect_level(text, patterns), domain=detect_domain(text, patterns),
         tables=tuple(dict.fromkeys(k for k, _, _ in lexicon.table_hints(text))),
         scope_tables=detect_scope_tables(text, patterns),
-        asks_number=any(w in text for w in patterns["ask_number"]), measure=measure,
+        asks_number=asks_number(text, patterns), measure=measure,
         scope=scope if scope is not None else detect_scope(text, patterns))

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from chatbot.link.catalog import Row, label_key
 from ingest.text import strip_ordinal
 
-from .catalog import Row, label_key
-
 if TYPE_CHECKING:
-    from .catalog import Catalog
-    from .lexicon import Lexicon
+    from chatbot.lexicon import Lexicon
+    from chatbot.link.catalog import Catalog
 
 LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
 
@@ -46,12 +45,14 @@ class RowSets:
         classes = self.lexicon.function_classes
         names = set(classes.values())
         by_name = domain == "function" and digits == 3   # 类 printed without codes (「八、社会保障和就业支出」)
+        economic = self.lexicon.economic_code_starts    # 30102 in a spending table is no functional 款
 
         def rows_of(kind: str, coded: bool) -> list[Row]:
             tables = self.catalog.tables_of_kind(kind, document_ids)
             if coded:   # a 3-digit code of a unit (「西安市审计局（117）」) is not a 类
                 return [r for t in tables for r in t.rows if r.code and len(r.code) == digits
-                        and (not by_name or not classes or r.code in classes)]
+                        and (not by_name or not classes or r.code in classes)
+                        and (domain == "economic" or not r.code.startswith(economic))]
             return [r for t in tables for r in t.rows if label_key(strip_ordinal(r.label)) in names]
 
         order = [(k, coded) for k in dict.fromkeys([*named_tables, *kinds, "收支总表"])
