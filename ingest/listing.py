@@ -5,7 +5,7 @@ every figure counted by SQL, so a store of a thousand documents lists at once.""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from .completeness import empty_kinds, kind_counts, lacking
 from .identity import reading_notes
@@ -16,7 +16,8 @@ from .store import Store
 
 @dataclass(frozen=True)
 class DocumentEntry:
-    """One document as `list --json` prints it: the DESIGN.md document line, then `empty` and `chunks`."""
+    """One document as `list --json` prints it: the DESIGN.md document line, then `empty`, `chunks` and
+    `unread_pages`."""
 
     source: str
     sha256: str
@@ -30,7 +31,7 @@ class DocumentEntry:
     lacks: list[str]  # mandated kinds not held
     empty: list[str]  # kinds held whose tables hold no figure other than zero
     chunks: int
-    unread_pages: list[int]  # pages whose grid of figures ended in no table
+    unread_pages: list[int] = field(default_factory=list)  # pages whose grid of figures ended in no table
 
     def to_json(self) -> dict:
         return asdict(self)

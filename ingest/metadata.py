@@ -67,13 +67,13 @@ def read_kind(title: str) -> str:
 
 def title_of_kind(lines: list[str]) -> str:
     """The words of a document's title among `lines` (cover lines, then table titles): the first line
-    that names a kind, with the line after it (a title wraps: 「…部门预」 / 「算」)."""
+    that names a kind, or that does with the line after it (a title wraps: 「…部门预」 / 「算」)."""
     words = [w for k in _spec()["document_kinds"] for w in k["words"]]
     squeezed = [re.sub(r"\s+", "", ln) for ln in lines]
     for i in range(len(squeezed)):
-        title = "".join(squeezed[i:i + 2])
-        if any(w in title for w in words):
-            return title
+        for title in (squeezed[i], "".join(squeezed[i:i + 2])):
+            if any(w in title for w in words):
+                return title
     return ""
 
 
