@@ -1,18 +1,23 @@
 """The documents a store holds (`budgetqa list`), for staff and tools: source, department, year, kind,
-level, pages, tables by kind, records, chunks, and the mandated tables each lacks or prints empty —
+level, pages, tables by kind, records, chunks, the mandated tables each lacks or prints empty, and the
+pages whose tables were not read —
 every figure counted by SQL, so a store of a thousand documents lists at once."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import json
+from dataclasses import asdict, dataclass, field
 
 from .completeness import empty_kinds, kind_counts, lacking
+from .identity import reading_notes
 from .kinds import all_kinds, mandated_kinds
+from .metadata import document_title
 from .store import Store
 
 
 @dataclass(frozen=True)
 class DocumentEntry:
-    """One document as `list --json` prints it: the DESIGN.md document line, then `empty` and `chunks`."""
+    """One document as `list --json` prints it: the DESIGN.md document line, then `empty`, `chunks` and
+    `unread_pages`."""
 
     source: str
     sha256: str
@@ -26,16 +31,20 @@ class DocumentEntry:
     lacks: list[str]  # mandated kinds not held
     empty: list[str]  # kinds held whose tables hold no figure other than zero
     chunks: int
+    unread_pages: list[int] = field(default_factory=list)  # pages whose grid of figures ended in no table
 
     def to_json(self) -> dict:
         return asdict(self)
 
     def render_text(self) -> str:
-        """One line in Chinese: 「来源  部门  2024年 部门预算  39页  表10张：…  记录1438条  说明35段  必需表齐全…」."""
-        year = f"{self.year}年" if self.year is not None else "年份不明"
-        return "  ".join([self.source, self.department or "部门不明", f"{year} {self.level}{self.kind}",
-                          f"{self.pages}页", self._tables_text(), f"记录{self.records}条", f"说明{self.chunks}段",
-                          self._lacks_text()])
+        """One line in Chinese: 「来源  部门  2024年 部门预算  39页  表10张：…  记录1438条  说明35段  必需表齐全…」;
+        what could not be read is said at its end (「部门未能读出」, 「第3页的表格未能读取」), never printed
+        in place of a name or a year."""
+        year = f"{self.year}年 " if self.year is not None else ""
+        fields = [self.source, self.department, year + document_title("", None, self.kind, self.level), f"{self.pages}页", self._tables_text(),
+                  f"记录{self.records}条", f"说明{self.chunks}段", self._lacks_text(),
+                  "；".join(reading_notes(self.department, self.year, self.unread_pages))]
+        return "  ".join(f for f in fields if f)
 
     def _tables_text(self) -> str:
         if not self.tables:
@@ -68,11 +77,16 @@ def list_documents(store: Store) -> list[DocumentEntry]:
         counts = kinds.get(d.id, {})
         out.append(DocumentEntry(d.source, d.sha256, d.department, d.year, d.kind, d.level, d.pages,
                                  {k: c.tables for k, c in counts.items()}, records.get(d.id, 0),
-                                 lacking(d.kind, counts), empty_kinds(counts), int(chunks.get(d.id, 0))))
+                                 lacking(d.kind, counts), empty_kinds(counts), int(chunks.get(d.id, 0)),
+                                 json.loads(d.unread_pages or "[]")))
     return out
 
 
 def summary_line(entries: list[DocumentEntry]) -> str:
-    """「共3份文档；1份缺少必需表」."""
+    """「共3份文档；1份缺少必需表」, and how many have tables that were not read (「1份有3页表格未能读取」)."""
     lacking_docs = sum(bool(e.lacks) for e in entries)
-    return f"共{len(entries)}份文档；" + (f"{lacking_docs}份缺少必需表" if lacking_docs else "必需表均齐全")
+    line = f"共{len(entries)}份文档；" + (f"{lacking_docs}份缺少必需表" if lacking_docs else "必需表均齐全")
+    unread = [e for e in entries if e.unread_pages]
+    if unread:
+        line += f"；{len(unread)}份有{sum(len(e.unread_pages) for e in unread)}页表格未能读取"
+    return line

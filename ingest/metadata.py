@@ -30,6 +30,11 @@ def _spec() -> dict[str, Any]:
     return spec
 
 
+def metadata_spec() -> dict[str, Any]:
+    """The spellings of data/metadata.json (with their compiled patterns)."""
+    return _spec()
+
+
 def read_year(text: str) -> int | None:
     """The first year printed as 「2024年」 (titles come first, so this is the budget year)."""
     m = _YEAR.search(text)
@@ -49,10 +54,27 @@ def read_cover_year(cover: list[str]) -> int | None:
     return int("".join(_CN_DIGITS[c] for c in m.group(1))) if m else None
 
 
-def read_kind(text: str) -> str:
-    """决算 when the title says so (决算公开, 部门决算), else 预算."""
-    head = text[:400]
-    return "决算" if "决算" in head and "预（决）算" not in head.replace("预(决)算", "预（决）算") else "预算"
+def read_kind(title: str) -> str:
+    """The document's kind from the words of its title: the kind word printed last names it
+    (「2026年部门预算」 → 预算, 「…项目支出绩效评价报告」 → 绩效评价); no kind word → 预算."""
+    spec = _spec()
+    text = re.sub(r"\s+", "", title)
+    for word in spec["document_kind_ignore"]:
+        text = text.replace(word, "")
+    found = [(text.rfind(w) + len(w), len(w), k["kind"]) for k in spec["document_kinds"] for w in k["words"] if w in text]
+    return max(found)[2] if found else "预算"
+
+
+def title_of_kind(lines: list[str]) -> str:
+    """The words of a document's title among `lines` (cover lines, then table titles): the first line
+    that names a kind, or that does with the line after it (a title wraps: 「…部门预」 / 「算」)."""
+    words = [w for k in _spec()["document_kinds"] for w in k["words"]]
+    squeezed = [re.sub(r"\s+", "", ln) for ln in lines]
+    for i in range(len(squeezed)):
+        for title in (squeezed[i], "".join(squeezed[i:i + 2])):
+            if any(w in title for w in words):
+                return title
+    return ""
 
 
 def read_level(cover: list[str], prefix: str | None) -> str:
@@ -98,8 +120,24 @@ def clean_department(text: str) -> str:
     s = text.strip()
     for word in spec["trailing_after_name"]:
         s = s.split(word)[0]
+    s = re.split(r"[:：]", s.strip(" *#：:"))[-1]  # 「收支预算总表部门：X」: the name follows the prefix
     s = spec["_code"].sub("", s.strip())
-    return re.sub(r"\s+", "", s).strip("*#：:")
+    return without_trailing_words(re.sub(r"\s+", "", s).strip("*#：:"))
+
+
+def without_trailing_words(name: str) -> str:
+    """A name without scope marks (（汇总）, （本级）) and the column or document words printed after it
+    (金额, 部门), as long as what is left still ends as an organisation."""
+    spec = _spec()
+    for mark in spec["scope_marks"]:
+        name = name.replace(mark, "")
+    stripped = True
+    while stripped:
+        stripped = False
+        for word in spec["trailing_words"]:
+            if name.endswith(word) and is_organisation(name[: -len(word)]):
+                name, stripped = name[: -len(word)], True
+    return name
 
 
 def cover_lines(lines: list[str]) -> list[str]:
@@ -155,4 +193,7 @@ def department_prefix(lines: list[str]) -> str | None:
 
 
 def document_title(department: str, year: int | None, kind: str, level: str = "部门") -> str:
-    return f"{department}{year or ''}年{level}{kind}" if year else f"{department}{level}{kind}"
+    """「长沙市信访局2026年部门预算」; a performance document by its own name (「…2024年绩效目标表」)."""
+    titles = {k["kind"]: k["title"] for k in _spec()["document_kinds"] if "title" in k}
+    what = titles.get(kind, f"{level}{kind}")
+    return f"{department}{year}年{what}" if year else f"{department}{what}"

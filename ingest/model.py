@@ -143,3 +143,4 @@ class Document:
     # file but for a disclosure read from two); None for a document with no pages (.txt/.md/.xlsx)
     tables_file: str | None = None
     narrative_file: str | None = None
+    unread_pages: list[int] = field(default_factory=list)  # pages whose grid of figures ended in no table

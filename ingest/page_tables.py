@@ -9,6 +9,7 @@ from typing import Any
 
 from .grid import BBox, Grid, cells_to_grid, drop_empty_columns
 from .metadata import department_from_line, unit_from_line
+from .numbers import is_money
 from .pdf_lines import Line, chars_to_lines, inside_any
 from .tables import PageTable
 from .titles import is_empty_note, is_number_label, is_year_line, split_number_label, table_title
@@ -24,6 +25,7 @@ CONTEXT_LINES = 8  # lines above a grid read for its title, number, 单位 and �
 BANNER_ROWS = 4  # leading grid rows that may print the title or 单位 inside the grid
 ONE_LINE_HEIGHT = 30.0  # points: a ruled box this low holds one line of text
 TABLE_PAGE_SHARE = 0.5  # grids this tall a share of the page make it a table page: no narrative on it
+FRAME_INNER_CELLS = 2  # a ruled box holding this many other cells is a frame drawn round them
 
 
 def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
@@ -60,6 +62,12 @@ def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
     return pieces, rest
 
 
+def money_cells(grid: Grid) -> int:
+    """How many cells of a grid print a money figure (each merged cell once)."""
+    return sum(1 for r in range(grid.n_rows) for c in range(grid.n_cols)
+               if grid.is_origin(r, c) and is_money(grid.text(r, c)))
+
+
 def _beside(line: Line, spans: list[tuple[float, float]]) -> bool:
     """A line level with a grid: a cell pdfplumber did not rule, never narrative."""
     return any(top + 1 < (line.top + line.bottom) / 2 < bottom - 1 for top, bottom in spans)
@@ -88,14 +96,50 @@ def _grid(table: Any, number: int, chars: Any, page_box: BBox) -> Grid | None:
             if bbox is not None:
                 boxes.append(bbox)
                 texts.append(text)
+    outer = tuple(table.bbox)
+    boxes, texts = drop_heading_cells(*drop_frames(boxes, texts))
     if not boxes:
         return None
     shown = boxes_around_text(boxes, chars, page_box)
     grid = drop_empty_columns(cells_to_grid(boxes, texts, number, shown=shown))
     if not grid.n_cols:  # ruled but blank: an empty table if a title stands above it
         grid = Grid([], number)
-    grid.bbox = tuple(table.bbox)
+    grid.bbox = _union(boxes) if len(boxes) < len(table.cells) else outer
     return grid
+
+
+def _union(boxes: list[BBox]) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _contains(outer: BBox, inner: BBox, tolerance: float = 1.0) -> bool:
+    return (outer != inner and outer[0] - tolerance <= inner[0] and outer[1] - tolerance <= inner[1]
+            and inner[2] <= outer[2] + tolerance and inner[3] <= outer[3] + tolerance)
+
+
+def drop_frames(boxes: list[BBox], texts: list[str | None]) -> tuple[list[BBox], list[str | None]]:
+    """Without the cells that enclose other cells: a rectangle drawn round the whole page or table
+    (title and all) is a frame, not a cell; read as one, its text would stand in every position."""
+    keep = [i for i, box in enumerate(boxes) if sum(_contains(box, other) for other in boxes) < FRAME_INNER_CELLS]
+    return [boxes[i] for i in keep], [texts[i] for i in keep]
+
+
+def drop_heading_cells(boxes: list[BBox], texts: list[str | None]) -> tuple[list[BBox], list[str | None]]:
+    """Without a top cell spanning the grid that prints the table's heading over several lines
+    (「收支预算总表」 / 「部门：… 单位：万元」), nor the blank cells above it: those lines are read as
+    the lines above the grid."""
+    printed = [i for i, t in enumerate(texts) if (t or "").strip()]
+    if len(boxes) < 2 or not printed:
+        return boxes, texts
+    x0, _, x1, _ = _union(boxes)
+    top = min(boxes[i][1] for i in printed)
+    for i in printed:
+        box, lines = boxes[i], [ln for ln in (texts[i] or "").splitlines() if ln.strip()]
+        spans = box[0] <= x0 + 1 and box[2] >= x1 - 1 and box[1] <= top + 1
+        if spans and len(lines) >= 2 and any(_read_line(PageTable(Grid([]), 0), ln) for ln in lines):
+            keep = [j for j in range(len(boxes)) if j != i and (j in printed or boxes[j][3] > box[1] + 1)]
+            return [boxes[j] for j in keep], [texts[j] for j in keep]
+    return boxes, texts
 
 
 def boxes_around_text(boxes: list[BBox], chars: Any, page_box: BBox) -> list[BBox]:

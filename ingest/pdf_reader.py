@@ -17,19 +17,12 @@ from .errors import (
     NotAPdf,
     TooManyPages,
 )
-from .metadata import (
-    cover_lines,
-    department_prefix,
-    document_title,
-    read_cover_year,
-    read_department,
-    read_kind,
-    read_level,
-    read_year,
-)
+from .identity import read_identity
+from .metadata import cover_lines, document_title
 from .model import Document, LineBox, Paragraph, Table, round_box
 from .narrative import heading_level, paragraphs_to_sections, sections_to_chunks
-from .page_tables import TABLE_SETTINGS, grid_name_lines, read_page
+from .numbers import is_money
+from .page_tables import TABLE_SETTINGS, grid_name_lines, money_cells, read_page
 from .pdf_lines import Line
 from .tables import PageTable, stitch_continued_tables
 
@@ -41,6 +34,7 @@ _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?[-—–－
 _LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,}|-{6,})\s*\d*\s*$")
 DISCLOSURE_WORDS = ("预算", "决算")  # a file with no tables is a disclosure only if its text speaks of them
 RUNNING_HEAD_PAGES = 3  # a line printed on this many pages is a running head, not narrative
+UNREAD_MIN_MONEY_CELLS = 2  # a grid printing this many money figures is a table that must be read
 DEFAULT_MAX_PAGES = 2000  # a department's disclosure runs to tens of pages, a whole city's to hundreds
 
 
@@ -95,26 +89,36 @@ def read_pdf(path: str | Path) -> Document:
     context = [text for p in pieces for text in p.context]
     grid_names = [line for p in pieces[:3] + pieces[-3:] for line in grid_name_lines(p.grid)]
     grid_pages = {p.page for p in pieces}
-    return _document(path, data, n_pages, tables, lines, context, grid_names, grid_pages)
+    doc = _document(path, data, n_pages, tables, lines, context, grid_names, grid_pages)
+    doc.unread_pages = unread_grid_pages(pieces, tables)
+    return doc
+
+
+def unread_grid_pages(pieces: list[PageTable], tables: list[Table]) -> list[int]:
+    """Pages whose ruled grids print money figures (at least UNREAD_MIN_MONEY_CELLS) of which no
+    table row holds one: a table there was found but not read."""
+    found: dict[int, int] = {}
+    for piece in pieces:
+        found[piece.page] = found.get(piece.page, 0) + money_cells(piece.grid)
+    read = {row.page for t in tables for row in t.rows if any(map(is_money, row.cells.values()))}
+    return sorted(p for p, n in found.items() if n >= UNREAD_MIN_MONEY_CELLS and p not in read)
 
 
 def _document(path: Path, data: bytes, n_pages: int, tables: list[Table], lines: list[Line],
               context: list[str], grid_names: list[str], grid_pages: set[int]) -> Document:
-    """The Document: metadata from the cover, the tables and the lines around them; narrative from
-    every page."""
+    """The Document: identity from the cover, the tables, the lines around them, the running head
+    and the narrative; narrative from every page."""
     first_pages = [ln.text for ln in lines if ln.page <= min((ln.page for ln in lines), default=1) + 1]
-    cover = cover_lines(first_pages)
-    department = read_department(cover + context, tables, grid_names)
-    heads = "\n".join(cover + [t.title for t in tables[:3]])
-    year = read_cover_year(cover) or read_year(heads) or read_cover_year(context)
-    kind = read_kind("".join(cover).replace(" ", "") + "\n" + "\n".join(t.title for t in tables[:3]))
-    level = read_level(cover, department_prefix(cover))
-    sections = paragraphs_to_sections(lines_to_paragraphs(narrative_lines(lines), grid_pages))
+    narrative = narrative_lines(lines)
+    kept = {id(ln) for ln in narrative}
+    heads = list(dict.fromkeys(ln.text for ln in lines if id(ln) not in kept and not _PAGE_NUMBER.match(ln.text)))
+    who = read_identity(cover_lines(first_pages), tables, context, grid_names, heads, [ln.text for ln in narrative])
+    sections = paragraphs_to_sections(lines_to_paragraphs(narrative, grid_pages))
     sha = hashlib.sha256(data).hexdigest()
     return Document(
-        title=document_title(department, year, kind, level), department=department, year=year, kind=kind,
-        source=path.name, sha256=sha, pages=n_pages, sections=sections, tables=tables,
-        chunks=sections_to_chunks(sections), level=level, tables_file=sha, narrative_file=sha,
+        title=document_title(who.department, who.year, who.kind, who.level), department=who.department,
+        year=who.year, kind=who.kind, source=path.name, sha256=sha, pages=n_pages, sections=sections,
+        tables=tables, chunks=sections_to_chunks(sections), level=who.level, tables_file=sha, narrative_file=sha,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import IngestError
+from .identity import reading_notes
 from .merge import is_partial, merge_disclosure, pair_partials
 from .model import Document
 from .records import document_records
@@ -31,6 +32,15 @@ class FileResult:
     chunks: int = 0
     reason: str = ""
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the document did not give up (identity.reading_notes)
+
+    def line(self) -> str:
+        """The file's ingest line: 「ingested: a.pdf: 标题 — 9 tables, … （部门未能读出；第3页的表格未能读取）」."""
+        if self.status != "ingested":
+            return f"{'error' if self.status == 'error' else 'skipped'}: {self.path}: {self.reason}"
+        notes = f"（{'；'.join(self.notes)}）" if self.notes else ""
+        return (f"ingested: {self.path}: {self.title} — {self.tables} tables, {self.records} records, "
+                f"{self.chunks} chunks ({self.seconds:.1f} s){notes}")
 
 
 @dataclass
@@ -108,7 +118,8 @@ def _store_held(held: list[tuple[int, Path, _Parsed]], stores: Stores) -> list[t
         if result.status == "ingested":  # each file's line counts what that file gave
             result.reason = f"one disclosure with {n_path.name}"
             results.append((n_i, replace(result, path=str(n_path), tables=0, records=0,
-                                         chunks=len(narrative.chunks), reason=f"one disclosure with {t_path.name}")))
+                                         chunks=len(narrative.chunks), reason=f"one disclosure with {t_path.name}",
+                                         notes=reading_notes(narrative.department, narrative.year))))
         else:
             results.append((n_i, replace(result, path=str(n_path))))
         results.append((t_i, result))
@@ -166,7 +177,8 @@ def _store_parsed(path: Path, parsed: _Parsed, stores: Stores, files: tuple[Path
     except IngestError as exc:
         return FileResult(str(path), "error", reason=exc.reason, seconds=parsed.seconds)
     return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
-                      seconds=parsed.seconds + time.perf_counter() - started)
+                      seconds=parsed.seconds + time.perf_counter() - started,
+                      notes=reading_notes(doc.department, doc.year, doc.unread_pages))
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -185,5 +197,6 @@ def print_progress(i: int, n: int, result: FileResult) -> None:
     done = int(width * i / n) if n else width
     bar = "#" * done + "-" * (width - done)
     name = Path(result.path).name
-    print(f"\r[{bar}] {i}/{n} {name} {result.status}", end="\n" if i == n or n == 1 else "", file=sys.stderr,
+    notes = f"（{'；'.join(result.notes)}）" if result.notes else ""
+    print(f"\r[{bar}] {i}/{n} {name} {result.status}{notes}", end="\n" if i == n or n == 1 else "", file=sys.stderr,
           flush=True)

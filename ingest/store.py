@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS documents (
     ingested_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
     level TEXT NOT NULL DEFAULT '部门',
     tables_file TEXT,
-    narrative_file TEXT
+    narrative_file TEXT,
+    unread_pages TEXT
 );
 CREATE TABLE IF NOT EXISTS tables (
     id INTEGER PRIMARY KEY,
@@ -105,6 +106,7 @@ class StoredDocument:
     level: str = "部门"
     tables_file: str | None = None  # sha256 of the PDF kept in the store that printed the tables
     narrative_file: str | None = None  # … and of the one that printed the narrative
+    unread_pages: str | None = None  # JSON list of the pages whose grid of figures ended in no table
 
     def page_file(self, narrative: bool = False) -> str | None:
         return self.narrative_file if narrative else self.tables_file
@@ -251,9 +253,9 @@ class Store:
         """Insert a document with its tables, records and chunks inside the caller's transaction."""
         doc_id = int(tx.execute(
             "INSERT INTO documents(sha256, title, department, year, kind, source, pages, level, tables_file,"
-            " narrative_file) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            " narrative_file, unread_pages) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (doc.sha256, doc.title, doc.department, doc.year, doc.kind, doc.source, doc.pages, doc.level,
-             doc.tables_file, doc.narrative_file),
+             doc.tables_file, doc.narrative_file, json.dumps(doc.unread_pages)),
         ).fetchone()[0])
         table_ids = {}
         for t in doc.tables:
@@ -289,8 +291,8 @@ class Store:
     # -- reading -------------------------------------------------------------------------------
     def documents(self) -> list[StoredDocument]:
         rows = self.execute(
-            "SELECT id, sha256, title, department, year, kind, source, pages, level, tables_file, narrative_file"
-            " FROM documents ORDER BY id"
+            "SELECT id, sha256, title, department, year, kind, source, pages, level, tables_file, narrative_file,"
+            " unread_pages FROM documents ORDER BY id"
         ).fetchall()
         return [StoredDocument(*r) for r in rows]
 
@@ -391,7 +393,7 @@ def _lines_from(text: str | None) -> tuple[LineBox, ...]:
 _ADDED_COLUMNS = (("documents", "level", "TEXT NOT NULL DEFAULT '部门'"), ("tables", "kind", "TEXT"),
                   ("records", "table_kind", "TEXT"), ("records", "value_wan", "TEXT"), ("records", "bbox", "TEXT"),
                   ("chunks", "lines", "TEXT"), ("documents", "tables_file", "TEXT"),
-                  ("documents", "narrative_file", "TEXT"))
+                  ("documents", "narrative_file", "TEXT"), ("documents", "unread_pages", "TEXT"))
 
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:

@@ -52,8 +52,8 @@ def lines(store_dir) -> list[dict]:
     return [json.loads(ln) for ln in proc.stdout.splitlines()]
 
 
-def test_json_line_is_the_design_document_line_then_empty_and_chunks(lines):
-    assert [list(ln) for ln in lines] == [DESIGN_KEYS + ["empty", "chunks"]] * 2
+def test_json_line_is_the_design_document_line_then_empty_chunks_and_unread_pages(lines):
+    assert [list(ln) for ln in lines] == [DESIGN_KEYS + ["empty", "chunks", "unread_pages"]] * 2
     sample = lines[0]
     assert {k: sample[k] for k in ("source", "department", "year", "kind", "level")} == {
         "source": "changsha-gxj-2024.txt", "department": "长沙市工业和信息化局", "year": 2024, "kind": "预算",
