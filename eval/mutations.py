@@ -74,7 +74,7 @@ def _other_year(q: str, ctx: Context) -> tuple[str, str] | None:
 
 
 def _other_department(q: str, ctx: Context) -> tuple[str, str] | None:
-    from chatbot.names import name_forms
+    from chatbot.link.names import name_forms
 
     swap = other_place(ctx.department, ctx.departments)
     if swap is None:

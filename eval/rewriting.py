@@ -63,9 +63,9 @@ def stated_year(question: str, ctx: Context) -> int | None:
 
 
 def mention(question: str, department: str) -> str | None:
-    """The longest of the department's names (chatbot.names.name_forms) the question says, not as the
+    """The longest of the department's names (chatbot.link.names.name_forms) the question says, not as the
     tail of another place's name (「教育局」 of 「岳阳市教育局」 does not name 长沙市教育局)."""
-    from chatbot.names import name_forms
+    from chatbot.link.names import name_forms
 
     for form in name_forms(department):
         if any(m.start() == 0 or question[m.start() - 1] not in "省市区县"
@@ -76,7 +76,7 @@ def mention(question: str, department: str) -> str | None:
 
 def department_places(department: str) -> list[str]:
     """The department's place parts, outermost first (「上海市」「普陀区」), and a street (「万里街道」) after."""
-    from chatbot.names import place_parts
+    from chatbot.link.names import place_parts
 
     parts, rest = place_parts(department)
     if (m := re.match(r"([\u4e00-\u9fff]{1,4}?[区县市])委", rest)) is not None:

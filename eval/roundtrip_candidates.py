@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from chatbot.names import name_forms
+from chatbot.link.names import name_forms
 from ingest.store import StoredDocument, StoredRecord
 
 from .roundtrip_wording import SANGONG, ColumnReading, clean_label, read_column, segment_key, to_wan

@@ -1,6 +1,6 @@
 """Round trip from records (eval/roundtrip.py): the fair questions over each stored document.
 
-A question names the department by a short form (chatbot.names.name_forms) and the document's year, then
+A question names the department by a short form (chatbot.link.names.name_forms) and the document's year, then
 the row and the column in people's words (eval/roundtrip_columns.json): 「长沙工业和信息化局2024年行政运行的
 基本支出是多少」. It is generated only when its wording identifies one figure of the document: the same words
 over any other record of the document give the same value; when they do not, the table is named
@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chatbot.names import name_forms
+from chatbot.link.names import name_forms
 from ingest.store import Store, StoredDocument
 
 from .roundtrip_candidates import Candidate, document_candidates

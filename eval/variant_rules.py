@@ -6,7 +6,7 @@ recording its rule:
 - trailing     呢 / 啊 before the question mark, the mark dropped, ？ ↔ ?
 - full-width   every digit full-width (２０２６)
 - year-form    the document's year as 2026年度 / 26年 / 二〇二六年 / 二零二六年 (a date's year, 2026年1月, is kept)
-- short-name   the department named by another of its names (chatbot.names.name_forms), one that keeps its
+- short-name   the department named by another of its names (chatbot.link.names.name_forms), one that keeps its
                place and that no other stored department has
 - word-order   the year moved from after the department's name to before it, or the other way
 - how-much     是多少 → 多少钱 / 是多少万元 (amounts only) / 有多少
@@ -87,7 +87,7 @@ def _year_form(q: str, ctx: Context, key: str) -> tuple[str, str] | None:
 def short_names(department: str, departments: Iterable[str]) -> list[str]:
     """The department's other names that keep (part of) its place and that no other stored department
     has among its names, shortest first."""
-    from chatbot.names import name_forms
+    from chatbot.link.names import name_forms
 
     stems = {s for p in department_places(department) for s in (p, place_stem(p))}
     others = {f for d in departments if d != department for f in name_forms(d)}
