@@ -170,13 +170,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     summary = ingest_paths(args.paths, _paths(args.store).root, progress=print_progress,
                            workers=args.workers)
     for r in summary.results:
-        if r.status == "error":
-            print(f"error: {r.path}: {r.reason}", file=sys.stderr)
-        elif r.status == "skipped":
-            print(f"skipped: {r.path}: {r.reason}", file=sys.stderr)
-        else:
-            print(f"ingested: {r.path}: {r.title} — {r.tables} tables, {r.records} records, "
-                  f"{r.chunks} chunks ({r.seconds:.1f} s)", file=sys.stderr)
+        print(r.line(), file=sys.stderr)     # with what could not be read (部门未能读出, 第N页的表格未能读取)
     print(summary.line(), file=sys.stderr)
     return 1 if summary.failed else 0
 

@@ -62,6 +62,7 @@ class Service:
         self._lock = threading.RLock()   # the engine cache and the store's one connection
         self._stores: Any = None
         self._stop_prebuild = False
+        self._checks: dict[int, list[Any]] = {}
         self._across = re.compile(self.patterns["across_departments"])
         self.compare_words = re.compile(self.patterns["compare_departments"])
 
@@ -180,11 +181,40 @@ class Service:
         checked = self.read(reworded) if reworded else asked
         several = len(checked.parts) > 1 or len([c for c in re.split(r"[？?；;。!！]", checked.question) if c.strip()]) > 1
         answer = gated(checked.without_departments().text, answer, self.lexicon, several=several)
+        answer = self._with_check_notes(answer)
         answer.question = question            # as the person typed it (the reading holds its one form)
         plan = {"plan": answer.reading["plan"]} if "plan" in answer.reading else {}
         answer.reading = {**asked.describe(), **plan, **({"reworded": reworded} if reworded else {})}
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer
+
+    def _with_check_notes(self, answer: Answer) -> Answer:
+        """A found answer whose cited cells take part in a failing check of their document says so, one
+        line a check (「注意：本表合计与分项之和相差…，见 budgetqa check」): the figure is as printed, and
+        the document disagrees with itself there."""
+        from ingest.checks import notes_for_cells
+
+        if not answer.found:
+            return answer
+        cells: dict[int, list[tuple[str, str, str]]] = {}
+        for c in answer.citations:
+            if c.document_id is not None and c.table and c.row and (c.header or c.column):
+                cells.setdefault(c.document_id, []).append((c.table, c.row, c.header or c.column or ""))
+        notes: list[str] = []
+        with self._lock:
+            for doc_id, refs in cells.items():
+                notes += [n.note for n in notes_for_cells(self.store, doc_id, refs, self._checks_of(doc_id))]
+        if notes:
+            answer.answer += "\n" + "\n".join(dict.fromkeys(notes))
+        return answer
+
+    def _checks_of(self, document_id: int) -> list[Any]:
+        """The consistency checks (ingest.checks) of one document, run once (the caller holds the lock)."""
+        if document_id not in self._checks:
+            from ingest.checks import run_checks
+
+            self._checks[document_id] = run_checks(self.store, document_id)
+        return self._checks[document_id]
 
     @property
     def narrative(self) -> Any:

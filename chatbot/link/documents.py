@@ -14,6 +14,7 @@ from chatbot.understand.query import normalize_question
 from chatbot.understand.question import Named
 from ingest.store import Store, StoredDocument
 
+DISCLOSURE_KINDS = ("预算", "决算")   # the yearly disclosures; 绩效自评, 绩效评价, 绩效目标 documents stand beside them
 MIN_ROUTING_LABEL = 4   # shorter printed names (行政运行 is 4) only route when few departments print them
 
 
@@ -108,6 +109,8 @@ class Directory:
             docs = [d for d in docs if d.kind == "决算"]
         elif exact_kind:
             docs = [d for d in docs if d.kind == "预算"]
+        # a 绩效自评/绩效评价/绩效目标 document answers only when the department has no budget or accounts
+        docs = [d for d in docs if d.kind in DISCLOSURE_KINDS] or docs
         if not docs:
             return None
         wanted = set(levels) or {"部门"}

@@ -78,3 +78,15 @@ def test_examples_pick_one_per_category_with_fewest_cells():
     checks = [_check("表内", 3), _check("表间", 5), _check("表间", 2), _check("科目层级", 4),
               _check("说明与表格", 1, passed=False), _check("合计行", 6)]
     assert [c.name for c in examples(checks)] == ["表间2", "合计行6", "表内3"]
+
+
+def test_an_answer_citing_a_cell_of_a_failing_check_says_so(altered_service, service):
+    altered = altered_service.ask("三公经费合计是多少？")
+    assert altered.found and "注意：" in altered.answer and "见 budgetqa check" in altered.answer, altered.answer
+    clean = service.ask("三公经费合计是多少？")
+    assert clean.found and "注意：" not in clean.answer, clean.answer
+
+
+def test_an_answer_citing_only_consistent_cells_carries_no_note(altered_service):
+    answer = altered_service.ask("办公费是多少？")
+    assert answer.found and "注意：" not in answer.answer, answer.answer
