@@ -114,6 +114,7 @@ class Service:
         is False) an engine per document, newest first, up to the cache size."""
         if len(self.documents) == 1:
             self._whole().warm()
+            self._warm_checks(self.documents[0])
             return None
         if not self.documents:
             return None
@@ -135,6 +136,7 @@ class Service:
                 break
             try:
                 self.engine([doc]).warm()   # its BM25 index too: no narrative question waits for it
+                self._warm_checks(doc)      # and its checks: the notes under answers wait for nothing
             except Exception:  # the service closed under it: stop quietly
                 if self._stop_prebuild:
                     break
@@ -207,6 +209,10 @@ class Service:
         if notes:
             answer.answer += "\n" + "\n".join(dict.fromkeys(notes))
         return answer
+
+    def _warm_checks(self, doc: StoredDocument) -> None:
+        with self._lock:
+            self._checks_of(doc.id)
 
     def _checks_of(self, document_id: int) -> list[Any]:
         """The consistency checks (ingest.checks) of one document, run once (the caller holds the lock)."""
