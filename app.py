@@ -77,6 +77,7 @@ import app_pages  # noqa: E402
 import ingest  # noqa: E402
 from app_pages import PagesPanel  # noqa: E402
 from chatbot.answer import Answer, Citation  # noqa: E402
+from chatbot.conversation import Conversation  # noqa: E402
 from eval.report import write_reports  # noqa: E402
 from eval.runner import DEFAULT_QUESTIONS, SYSTEMS, EvalReport, load_questions, run_eval  # noqa: E402
 from ingest.checks import Check, run_checks  # noqa: E402
@@ -203,6 +204,19 @@ def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
         messages.append(gr.ChatMessage(role="assistant", content=sources,
                                        metadata={"title": "来源", "log": f"{len(answer.citations)} 处引用"}))
     return messages
+
+
+def user_questions(history: Sequence[dict[str, Any]]) -> list[str]:
+    """The questions a chat's history holds, in order (a message's content is text or a list of parts)."""
+    out = []
+    for message in history:
+        content = message.get("content") if isinstance(message, dict) else None
+        if message.get("role") != "user" or content is None:
+            continue
+        parts = [content] if isinstance(content, str) else [p.get("text", "") for p in content
+                                                              if isinstance(p, dict)] if isinstance(content, list) else []
+        out += [p for p in parts if isinstance(p, str) and p.strip()]
+    return out
 
 
 def question_problem(question: str) -> str | None:
@@ -512,7 +526,9 @@ class BudgetApp:
         problem = question_problem(message or "")
         if problem:
             return [gr.ChatMessage(role="assistant", content=problem)]
-        answer = self.service.ask(message.strip())
+        conversation = Conversation(self.service)       # the browser session's own: rebuilt from its history
+        conversation.replay(user_questions(history or []))
+        answer = conversation.ask(message.strip())
         return answer_messages(answer) + self.pages.messages(answer)
 
     # -- 数据查询

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from chatbot.chat import add_chat_parser, cmd_chat
+
 DEFAULT_STORE = "budgetqa-store"   # as ingest.storage.DEFAULT_STORE (test_parts checks they agree)
 SQLITE_NAME = "budgetqa.sqlite"    # as ingest.storage.StorePaths names it (test_listing checks they agree)
 EPILOG_INGEST = """Example:
@@ -81,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
     p.add_argument("--show", metavar="DIR", help="write the cited pages, cells boxed, as PNG files into DIR")
     _store_arg(p)
+    add_chat_parser(sub, _store_arg)
     p = sub.add_parser("show", help="a cited page as an image, the cited cells boxed", epilog=EPILOG_SHOW,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     which = p.add_mutually_exclusive_group(required=True)
@@ -268,7 +271,7 @@ def _name_outputs(views: list[Any], out: Path) -> list[Any]:
 
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask, "check": cmd_check, "list": cmd_list,
-            "show": cmd_show}
+            "show": cmd_show, "chat": cmd_chat}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -190,6 +190,10 @@ class Service:
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         return answer
 
+    def asks_across(self, text: str) -> bool:
+        """The (normalized) question asks across departments (「哪个部门…最多」)."""
+        return bool(self._across.search(text))
+
     def _with_check_notes(self, answer: Answer) -> Answer:
         """A found answer whose cited cells take part in a failing check of their document says so, one
         line a check (「注意：本表合计与分项之和相差…，见 budgetqa check」): the figure is as printed, and
@@ -294,7 +298,7 @@ class Service:
         if unknown:
             return refuse("unknown_organisation", question, "refusal", missing="、".join(unknown),
                           holdings=self.directory.holdings())
-        if self._across.search(asked.text):
+        if self.asks_across(asked.text):
             return planned("rank_departments", across_departments.rank(self, asked))
         routed = self.directory.routed(asked.text)
         departments = list(dict.fromkeys(d.department for d in routed))

@@ -134,7 +134,7 @@ def detect_scope(text: str, patterns: dict[str, Any]) -> Scope:
     for m in sp["year"].finditer(text):
         before = text[max(0, m.start() - 2):m.start()]
         after = text[m.end():m.end() + 1]
-        (compared if re.search(r"[比较与从自]|截至|截止|相比", before) or after in "底末" else years).append(
+        (compared if re.search(r"[比较与从自]|截至|截止|相比", before) or (after and after in "底末") else years).append(
             int(m.group(1)))
     asked = re.sub(sp["compared_kind"], "", text)   # 「比上年执行数增加」 compares with last year, in this budget
     kinds = tuple(k for k, words in sp["kinds"].items() if any(w in asked for w in words))

@@ -197,3 +197,19 @@ def test_a_broken_question_file_is_reported_in_the_page(budget_app, tmp_path, mo
     line, rows, md, js = budget_app.evaluate(True)
     assert line.startswith("评测没有完成：QuestionError") and "<b>" not in line
     assert (rows, md, js) == ([], None, None)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("earlier", ["2024年三公经费是多少？", [{"type": "text", "text": "2024年三公经费是多少？"}]])
+def test_chat_follow_up_borrows_from_the_sessions_history(budget_app, earlier):
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "三公经费104.20万元"}]
+    direct = budget_app.service.ask("2024年公务接待费是多少")
+    answer = budget_app.chat("其中公务接待费呢？", history)[0]
+    assert direct.found and "沿用上一问" in answer.content
+    assert direct.values[0].value.rstrip("0").rstrip(".") in answer.content.replace(",", "")
+
+
+@pytest.mark.slow
+def test_chat_greeting_says_what_is_held(budget_app):
+    answer = budget_app.chat("你好", [])[0]
+    assert "库中有" in answer.content and DOC.replace("2024年部门预算", "") in answer.content
