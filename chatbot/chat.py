@@ -23,14 +23,11 @@ def add_chat_parser(sub: argparse._SubParsersAction, store_arg) -> None:  # type
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from chatbot.cli import store_root
+    from chatbot.cli import open_store_service
     from chatbot.conversation import Conversation
-    from chatbot.service import StoreMissing, open_service
 
-    try:
-        service = open_service(store_root(args.store))
-    except StoreMissing as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    service = open_store_service(args.store)
+    if service is None:
         return 1
     conversation = Conversation(service)
     interactive = sys.stdin.isatty()

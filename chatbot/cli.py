@@ -192,13 +192,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def open_store_service(store: str | None) -> Any:
+    """The question service over the store, or None after one line saying there is no store."""
     from chatbot.service import StoreMissing, open_service
 
     try:
-        service = open_service(store_root(args.store))
+        return open_service(store_root(store))
     except StoreMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    service = open_store_service(args.store)
+    if service is None:
         return 1
     questions = [args.question] if args.question else (line.strip() for line in sys.stdin)
     for q in questions:
