@@ -38,6 +38,7 @@ class Lexicon:
     budget_columns: tuple[str, ...] = ()
     function_classes: dict[str, str] = field(default_factory=dict)   # 类 code -> printed name
     economic_code_starts: tuple[str, ...] = ()      # 3, 5: first digits of economic-classification codes
+    unit_row: re.Pattern[str] | None = None         # a row naming an organisation (…中心, …分局, …（本级）)
     scope_groups: dict[str, str] = field(default_factory=dict)       # table kind -> funding scope
     scope_within: dict[str, str] = field(default_factory=dict)       # scope -> the scope it is part of
     carry_over_words: tuple[str, ...] = ()          # 结转, 结余: a heading whose rows are not this year's
@@ -159,6 +160,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
                    budget_columns=tuple(data.get("budget_columns", ())),
                    function_classes=dict(data.get("function_classes", {})),
                    economic_code_starts=tuple(data.get("economic_code_starts", {}).get("starts", ())),
+                   unit_row=re.compile(data["unit_row"]["pattern"]) if "unit_row" in data else None,
                    scope_groups={k: g for g, ks in data.get("scope_groups", {}).items() for k in ks},
                    scope_within={k: v for k, v in data.get("scope_within", {}).items() if not k.startswith("_")},
                    qualifier_links=frozenset(data.get("qualifier_links", ())),

@@ -173,6 +173,8 @@ def _left(text: str, pieces: list[str], gate: Gate) -> list[str]:
     out = []
     for run in _runs(text, _covered(text, pieces, gate.function_words)):
         core = run.strip(gate.edge_particles)     # 「的金融」 is 「金融」, 「几辆公车」 is 「公车」
+        if len(core) < MIN_WORD <= len(kept := run.rstrip(gate.edge_particles)) and kept not in gate.function_words:
+            core = kept                           # 「中心的」 is 「中心」: a word, not the particle 中 and 心
         if len(core) < MIN_WORD or all(ch in single for ch in core) or any(subsequence(core, p) for p in pieces):
             continue
         out.append(core)

@@ -18,6 +18,7 @@ from ingest.store import StoredRecord
 from ingest.text import strip_ordinal
 
 CENT = Decimal("0.01")
+GROUP = "§"   # marks a modifier naming a column group's header (公务接待费 over its funding-scope columns)
 
 
 @dataclass
@@ -148,7 +149,7 @@ class Resolver:
         previous_end = 0
         for m in mentions:
             mods = modifier_of.get(id(m), [])
-            if m.phrase in mods or any(id(m) == a for _, a in table_word.values()):
+            if m.phrase in mods or GROUP + m.phrase in mods or any(id(m) == a for _, a in table_word.values()):
                 continue
             cands, empties = self._candidates(m, mods, document_ids)
             cands = [c for c in cands if not self.carried_over(c, query.canonical)]
@@ -248,6 +249,8 @@ class Resolver:
         out = []
         for m in mentions:
             if not m.columns or m.concept is not None:
+                if self._names_a_group(m, named):
+                    out.append(GROUP + m.phrase)  # 「考试院的公务接待费」: the header over the unit's columns
                 continue
             rows = [row for r in named if r is not m for row in r.rows]
             if any(column_leaf(c) == m.phrase for row in rows for c in row.cells):
@@ -258,6 +261,13 @@ class Resolver:
             if printed:
                 out += [m.phrase, *printed]
         return out
+
+    def _names_a_group(self, m: Mention, named: list[Mention]) -> bool:
+        """The mention (no column leaf of its own) is the header of a column group of a row named exactly
+        beside it: 「公务接待费」 over 「公务接待费/一般公共预算 …」 in a table of units."""
+        exact = [row for r in named if r is not m for row in r.rows if r.phrase == row.key]
+        return m.concept is None and len(m.phrase) >= 4 and m.phrase not in self.finder.scope_words \
+            and any(self.group_column(row, m.phrase) for row in exact)
 
     def _candidates(self, m: Mention, modifiers: list[str], document_ids: set[int]
                     ) -> tuple[list[Figure], list[TableInfo]]:
@@ -383,7 +393,25 @@ class Resolver:
                 leaf = column_leaf(col)
                 if leaf == w or (self.lexicon.column(w) == "总计" and self.lexicon.column(leaf) == "总计"):
                     return col
-        return None
+        return next((col for w in words if w.startswith(GROUP) and (col := self.group_column(row, w[1:]))), None)
+
+    def group_column(self, row: Row, word: str) -> str | None:
+        """The row's column under a group header the word names (「公务接待费」 over 「公务接待费/一般公共预算」
+        and its other funding scopes): the group's own total (小计/合计) where printed; of the columns left,
+        the one holding a figure when every other is blank or zero (all zero: the first) — else None, never
+        a choice between two figures."""
+        key = label_key(word)
+        cols = []
+        for col in self.own_columns(row):
+            segments = [label_key(x) for x in col.split("/")]
+            if key in segments[:-1]:
+                rest = segments[segments.index(key) + 1:]
+                cols.append((col, self.lexicon.column(rest[0]) == "总计" or rest[0] in self.lexicon.total_labels))
+        if not cols:
+            return None
+        chosen = [c for c, total in cols if total] or [c for c, _ in cols]
+        held = [c for c in chosen if row.cells[c].value not in (None, 0)]
+        return held[0] if len(held) == 1 else chosen[0] if not held else None
 
     def term_column(self, row: Row, term: str) -> str | None:
         """The row's column holding a term, by column_term: of the document's own year when the row prints
@@ -446,7 +474,8 @@ class Resolver:
         leaf = column_leaf(col)
         fig = self._figure(row.cells[col], strip_ordinal(row.label), row)
         if not (self.lexicon.column(leaf) == "总计" or col == self.default_column(row)):
-            fig.qualifier = leaf
+            grouped = any(w.startswith(GROUP) for w in modifiers) and not any(column_leaf(col) == w for w in modifiers)
+            fig.qualifier = "的" + "（".join(col.split("/")[-2:]) + "）" if grouped else leaf
         return fig
 
     def _figure(self, rec: StoredRecord, label: str, row: Row) -> Figure:
@@ -467,7 +496,8 @@ class Resolver:
             or [c for c in primary if c.kind in query.scope_tables]
         pool = hinted or primary
         totals = all(f.row is not None and f.row.is_total for f in pool)   # a column's total: the broadest table
-        rank = self.lexicon.broad_preference if totals else self.lexicon.preference
+        units = all(f.row is not None and self._names_a_unit(f.row) and not f.qualifier for f in pool)
+        rank = self.lexicon.broad_preference if totals or units else self.lexicon.preference
         pool = sorted(pool, key=lambda f: (rank(f.kind), f.row.row_number if f.row else 0))
         best = pool[0]
         seen = {(best.kind, best.value)}
@@ -476,6 +506,11 @@ class Resolver:
                 seen.add((c.kind, c.value))
                 best.alternatives.append(c)
         return best
+
+    def _names_a_unit(self, row: Row) -> bool:
+        """The row names an organisation (「…工程管理中心」): said bare, its whole budget is asked."""
+        pattern = self.lexicon.unit_row
+        return pattern is not None and not row.code and bool(pattern.search(label_key(strip_ordinal(row.label))))
 
     def _income_from_spending(self, f: Figure, query: Query) -> bool:
         """「财政拨款收入」 is never a spending table's 财政拨款 column (广州's 基本支出表): a 收入 asked is read

@@ -122,11 +122,16 @@ def read_question(question: str, patterns: dict[str, Any], departments: Departme
 
 
 def _cut_at_names(text: str, scope: Scope, named: tuple[Named, ...]) -> Scope:
-    """The organisations read by pattern, each cut at the start of a department's name it holds: the
-    words before a linked name (「按功能分类看，」「请问」) are never part of an organisation."""
+    """The organisations read by pattern, each cut at the start of a department's name it holds (the
+    words before a linked name — 「按功能分类看，」「请问」 — are never part of an organisation), and one
+    that lies inside a linked name read as that name, as said."""
     orgs = []
     for org in scope.orgs:
         i = text.find(org)
+        inside = [n for n in named if i >= 0 and n.start <= i and i + len(org) <= n.end]
+        if inside:         # a piece of a linked name (「江苏人大常委」 of 「江苏人大常委会办公厅」): the name as said
+            orgs.append(text[inside[0].start:inside[0].end])
+            continue
         cut = min((n.start for n in named if i < n.start < i + len(org) and n.end <= i + len(org)), default=None)
         orgs.append(text[cut:i + len(org)] if i >= 0 and cut is not None else org)
     return replace(scope, orgs=tuple(dict.fromkeys(orgs)))

@@ -105,3 +105,59 @@ def test_a_funding_scope_asked_is_the_column_read_or_refused(breadth):
                 continue
             got = breadth.ask(f"{doc.department}{doc.year}年一般公共预算安排的{label}是多少")
             assert not got.values or headline(got)[0] == value, (label, value, got.answer)
+
+
+def group_cells(svc):
+    """(department, year, row label, group header) → the row's cells under that header, for every table
+    whose columns stand under group headers (「公务接待费/一般公共预算」) in a row per unit."""
+    from chatbot.lexicon import load_patterns
+
+    scopes = {w for w in load_patterns()["scope_words"] if not w.startswith("_")}
+    out: dict[tuple, dict[str, Decimal]] = defaultdict(dict)
+    for doc in svc.documents:
+        catalog = svc.engine([doc]).catalog
+        for t in catalog.tables.values():
+            keys = [r.key for r in t.rows]
+            for row in t.rows:
+                if row.is_total or row.is_subtotal or keys.count(row.key) > 1 or row.label == doc.department:
+                    continue
+                for col, rec in row.cells.items():
+                    head = col.split("/")[0]
+                    if col.count("/") >= 1 and len(head) >= 4 and "总计" not in head and head not in scopes \
+                            and head not in row.label and row.label not in head \
+                            and not re.search(r"\d{4}年|预算|决算", head) \
+                            and rec.value is not None:
+                        out[(doc.department, doc.year, row.label, head)][col] = Decimal(rec.value)
+    return {k: v for k, v in out.items() if len(v) >= 2}
+
+
+def test_a_unit_rows_group_header_reads_that_rows_cell_under_it_or_refuses(breadth):
+    groups = group_cells(breadth)
+    answered = 0
+    for (department, year, label, head), cells in sorted(groups.items())[:120]:
+        answer = breadth.ask(f"{department}{year}年{label}的{head}是多少")
+        if not answer.found:
+            continue
+        got = headline(answer)
+        parts = sum((v for c, v in cells.items() if not re.search(r"合计|小计|总计", c)), Decimal(0))
+        assert got and got[0] in {*cells.values(), parts}, (label, head, answer.answer)   # a cell, or the group whole
+        assert all(c.row == label for c in answer.citations if c.row), (label, head, answer.answer)
+        answered += 1
+    assert answered >= 60, answered      # a unit row's 公务接待费 and the like are read, not refused
+
+
+def test_a_unit_said_bare_is_its_whole_budget_not_its_line_in_a_sangong_table(breadth):
+    answered = 0
+    for doc in breadth.documents:
+        engine = breadth.engine([doc])
+        spending = {r.key: r for r in engine.catalog.rows if r.kind == "支出表" and not r.is_total}
+        sangong = {r.key for r in engine.catalog.rows if r.kind == "三公表" and not r.is_total}
+        for key in sorted(set(spending) & sangong)[:6]:
+            row = spending[key]
+            if row.label == doc.department:
+                continue
+            answer = breadth.ask(f"{doc.department}{doc.year}年{row.label}是多少")
+            total = engine.resolver.default_column(row)
+            assert answer.found and headline(answer)[:1] == [Decimal(row.cells[total].value)], answer.answer
+            answered += 1
+    assert answered >= 3, answered

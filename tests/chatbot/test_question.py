@@ -1,6 +1,8 @@
 """A question read once (chatbot.understand.question): scope, parts and ranking words, from the real patterns."""
 from __future__ import annotations
 
+import pytest
+
 from chatbot.lexicon import load_patterns
 from chatbot.understand.question import Named, read_question
 
@@ -45,3 +47,16 @@ def test_the_departments_named_are_those_the_directory_finds():
 def test_an_empty_question_reads_empty():
     asked = read_question("？？ ", PAT)
     assert asked.empty and asked.parts[0].text == ""
+
+
+@pytest.mark.parametrize("question, name", [
+    ("江苏人大常委会办公厅2017年培训费是多少", "江苏人大常委会办公厅"),       # cut at 委 by the pattern
+    ("2026年上海应急管理局执法总队的公务用车运行费", "上海应急管理局执法总队"),   # cut after 局
+])
+def test_pieces_of_a_linked_name_are_read_as_that_name(question, name):
+    def departments(text, orgs):
+        start = text.find(name)
+        return [Named("某" + name, start, start + len(name))] if start >= 0 else []
+
+    asked = read_question(question, load_patterns(), departments)
+    assert asked.scope.orgs == (name,), asked.scope.orgs

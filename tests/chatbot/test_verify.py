@@ -22,7 +22,8 @@ def answer(row: str, value: str = "143.37", table: str = TABLES[0], op: str = "l
 # (asked item, cited row): another item the document prints, sharing characters with the asked one
 NEAR_MISSES = [("金融支出", "职业年金缴费"), ("事业收入", "财政拨款收入"), ("项目支出", "基本支出"),
                ("国防支出", "国有资产管理"), ("节能环保支出", "环境保护"), ("培训费", "会议费"),
-               ("公务接待费", "公务用车运行维护费"), ("医疗保险缴费", "养老保险缴费")]
+               ("公务接待费", "公务用车运行维护费"), ("医疗保险缴费", "养老保险缴费"),
+               ("工程管理中心", "工程管理"), ("机关服务中心", "机关服务")]   # a unit is not its namesake item
 # (asked item, cited row): the same item as printed, or as the lexicon prints what people say
 SAME_ITEM = [("差旅费", "差旅费"), ("公车购置费", "公务用车购置费"), ("三公经费", "三公经费"),
              ("社会保障和就业支出", "社会保障和就业支出"), ("住房公积金", "住房公积金"), ("公积金", "住房公积金"),
