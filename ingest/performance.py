@@ -79,6 +79,14 @@ def project_amounts(row: TableRow, columns: list[str]) -> list[tuple[str, Decima
 INDICATOR_WORDS = ("指标", "目标值", "标准", "值")
 
 
+def is_performance_header(texts: list[str]) -> bool:
+    """A header row of projects with their 绩效目标 (「项目 | 预算数（单位：万元） | 绩效目标」): a column of
+    targets (data: performance_grid_heads) beside one of amounts — a 绩效目标表 even where the narrative
+    prints it with no title above."""
+    heads = {re.sub(r"\s+", "", t) for t in texts if t}
+    return bool(heads & set(layout()["performance_grid_heads"])) and any(is_amount_column(t) for t in heads)
+
+
 def is_block_form(table: Table) -> bool:
     """A performance table printed as label | value blocks (项目名称 | X, 年度资金总额 | 123.45),
     with no amount column (资金总额, 项目总额 …) to read amounts from."""
