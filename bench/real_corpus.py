@@ -17,14 +17,22 @@ Figures:
     * 行次/栏次/序号 numbers: digits-only cells in a column with a cell reading 行次, 栏次 or 序号, all the
       amounts of a row whose first cell reads 行次 or 栏次, and a row whose amounts are exactly the
       integers 1, 2, 3 … in order (the column-number row under a header);
+    * column numbers: a row reading 1 2 3 … under the header, also with 「**」 or 栏次 marks
+      (`ingest.tables.is_column_number_row`);
     * counts and targets: every number in a column with a cell holding 指标值, 数量, 权重 or 分值 (a 绩效
-      indicator's target 「100」, a 政府采购 quantity).
+      indicator's target 「100」, a 政府采购 quantity) or reading 人数 (a 会议费/培训费 table's head count), and
+      every figure right of a cell naming an indicator (…指标: 「成本指标 | 经济成本指标 | … | ≤ | 36.46 | 万元」,
+      a cost target on a page that does not repeat the 指标值 header).
   *Stored*: the document's records with a value (the printed value, not value_wan), with their PDF page.
   A seen cell is *matched* when a stored money record on the same page has the same value (Decimal
   equality: 10,465.00 = 10465); a figure printed n times on a page matches at most n stored records of that
   value on that page and the other way round (multiset intersection per page). Recall = matched / seen.
+  A row printed again atop the next page is one row, seen once: when the first row with amounts on a page
+  has the label and figures of the last one on the page before (a project of a 绩效目标表 whose merged
+  name and 资金总额 cells run over the page break; never a 合计 row, nor a row of zeros).
   A grid of one text per row holding sentences, of sentences with no figure printed as money, or a
-  one-row strip of a sentence cut into cells, is narrative drawn in boxes, not a table: not seen. Digits-only cells right before a label are codes
+  one-row strip of a sentence cut into cells (「…（长编委发〔 | 2019 | 〕 | 16」), is narrative drawn in boxes,
+  not a table: not seen. Digits-only cells right before a label are codes
   (the second panel's 302 | 25 | 专用燃料费). In a
   grid that speaks of 指标 (a 绩效目标表) only figures with 2–6 decimals are amounts; its integers are
   indicator targets. Grids pdfplumber does not find (unruled tables) are not seen, so they count neither way; a number
@@ -41,7 +49,7 @@ Figures:
   parses the next file while it stores this one, so on a small machine each includes the other's load.
 
 Run by hand (prints figures, asserts nothing):
-    .venv/bin/python bench/real_corpus.py [--files F ...] [--workdir DIR]
+    .venv/bin/python bench/real_corpus.py [--files F ...] [--workdir DIR] [--no-timing]
 """
 from __future__ import annotations
 
@@ -65,8 +73,11 @@ CODE_HEADERS = {"类", "款", "项"}
 CODE_WORDS = ("编码", "代码")
 NUMBER_HEADERS = {"行次", "栏次", "序号"}
 NOT_MONEY_WORDS = ("指标值", "数量", "权重", "分值")  # a column of targets, quantities or weights
+NOT_MONEY_HEADS = {"人数"}  # a column headed exactly so counts people (a 会议费/培训费 table's 人数)
 NUMBER_ROW_LABELS = {"行次", "栏次"}
 CODE_LENGTHS = (3, 5, 7)
+SENTENCE_MARKS = ("，", "。", "万元", "《", "》", "〔", "〕")  # a one-row strip holding these is a sentence cut into cells
+INDICATOR_CELL = re.compile(r"指标$")  # 产出指标, 经济成本指标: the figures right of it are the indicator's targets
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 
@@ -97,7 +108,7 @@ def _skipped_columns(rows: list[list[str | None]]) -> tuple[set[int], set[int]]:
             t = _text(cell)
             if t in CODE_HEADERS or t in NUMBER_HEADERS or any(w in t for w in CODE_WORDS):
                 numbered.add(j)
-            if any(w in t for w in NOT_MONEY_WORDS):
+            if any(w in t for w in NOT_MONEY_WORDS) or t in NOT_MONEY_HEADS:
                 not_money.add(j)
     return numbered, not_money
 
@@ -143,7 +154,7 @@ def _boxed_paragraph(rows: list[list[str | None]]) -> bool:
     prose = any((len(x) > 30 and "。" in x) or (len(t) <= 1 and ("，" in x or len(x) > 30))
                 for t in texts for x in t)
     money = any(re.fullmatch(r"-?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{2,6})", x) for t in texts for x in t)
-    fragment = len(rows) == 1 and any(any(w in x for w in ("，", "。", "万元")) or re.fullmatch(r"\d+\.", x)
+    fragment = len(rows) == 1 and any(any(w in x for w in SENTENCE_MARKS) or re.fullmatch(r"\d+\.", x)
                                       for t in texts for x in t)  # 「1935.」「36」: a figure cut into cells
     return fragment or (prose and (all(len(t) <= 1 for t in texts) or not money))
 
@@ -151,20 +162,30 @@ def _boxed_paragraph(rows: list[list[str | None]]) -> bool:
 def grid_amounts(rows: list[list[str | None]], with_text: bool = False) -> list:
     """The amounts of one grid (rows of cell text as `Table.extract()` gives them), codes and
     行次/栏次/序号 numbers left out (see the module docstring); with `with_text`, (value, text) pairs."""
+    return [(v, t) if with_text else v for _, amounts in row_amounts(rows) for t, v in amounts]
+
+
+def row_amounts(rows: list[list[str | None]]) -> list[tuple[str, list[tuple[str, Decimal]]]]:
+    """Per row with amounts: (its label — the last word cell before its first amount —, [(text, value)])."""
+    from ingest.tables import is_column_number_row
+
     numbered, not_money = _skipped_columns(rows)
-    out: list[Decimal] = []
+    out = []
     for row in rows:
-        if row and _text(row[0]) in NUMBER_ROW_LABELS:
-            continue
+        if row and _text(row[0]) in NUMBER_ROW_LABELS or is_column_number_row([_text(c) for c in row]):
+            continue  # 行次 | 1 | 2, or ** | 1 | 2 under a header: column numbers
         codes = _row_start_codes(row)
-        amounts = []
+        indicator = next((j for j, c in enumerate(row) if INDICATOR_CELL.search(_text(c))), len(row))
+        amounts, label = [], ""
         for j, cell in enumerate(row):
             value = _amount(cell)
-            if value is None or j in codes or j in not_money or (j in numbered and _digits(cell)):
+            if value is None and not amounts and _text(cell) and not _digits(cell):
+                label = _text(cell)
+            if value is None or j in codes or j in not_money or (j in numbered and _digits(cell)) or j > indicator:
                 continue
             amounts.append((_text(cell), value))
-        if not _is_column_number_row(amounts):
-            out.extend((v, t) if with_text else v for t, v in amounts)
+        if amounts and not _is_column_number_row(amounts):
+            out.append((label, amounts))
     return out
 
 
@@ -175,19 +196,35 @@ def seen_cells(path: Path, settings: dict) -> PageValues:
     from ingest.performance import is_amount
 
     seen: PageValues = Counter()
+    last_row: tuple | None = None  # (label, values) of the last row with amounts on the page before
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
+            first, page_last = True, None
             for table in page.find_tables(settings):
                 rows = table.extract()
                 if _boxed_paragraph(rows):
                     continue
                 performance = any("指标" in (c or "") for row in rows for c in row)
-                for value, text in grid_amounts(rows, with_text=True):
-                    if performance and not is_amount(text):
-                        continue  # a 绩效 indicator's target (100, ≥95), not money
-                    seen[(page.page_number, value)] += 1
+                for label, amounts in row_amounts(rows):
+                    # in a 绩效 grid an integer is an indicator's target or score (100, ≥95), not money
+                    values = tuple(v for text, v in amounts if not performance or is_amount(text))
+                    if not values:
+                        continue
+                    repeated, first = first and (label, values) == last_row and _repeatable(label, values), False
+                    page_last = (label, values)
+                    if repeated:
+                        continue  # a row whose merged cells run over the page break, printed again
+                    for value in values:
+                        seen[(page.page_number, value)] += 1
+            last_row = page_last
             page.close()
     return seen
+
+
+def _repeatable(label: str, values: tuple) -> bool:
+    """A row that may stand again atop the next page as the same cells: a labelled item with a figure
+    (not a 合计 row of zeros, which two different empty tables both print)."""
+    return bool(label) and not re.search(r"(合|总|小)计$", label) and any(values)
 
 
 def bare_pass(path: Path) -> float:
@@ -467,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", nargs="+", metavar="F", help="files to measure (default: tests/data/real/*.pdf|xlsx)")
     parser.add_argument("--workdir", metavar="DIR", help="where the fresh store goes (kept); default a temporary one")
+    parser.add_argument("--no-timing", action="store_true",
+                        help="skip the second, one-file-at-a-time ingest that times each file (recall only)")
     args = parser.parse_args(argv)
     runs = [FileRun(p) for p in corpus_files(args.files)]
     if not runs:
@@ -481,7 +520,8 @@ def main(argv: list[str] | None = None) -> int:
         for r in runs:
             measure_pdf(r, settings)
         wall_s = ingest_all(runs, store_dir)
-        time_alone(runs, work / "timing-store")
+        if not args.no_timing:
+            time_alone(runs, work / "timing-store")
         try:
             attach_documents(runs, store_dir)
         except Exception:

@@ -26,6 +26,9 @@ BANNER_ROWS = 4  # leading grid rows that may print the title or 单位 inside t
 ONE_LINE_HEIGHT = 30.0  # points: a ruled box this low holds one line of text
 TABLE_PAGE_SHARE = 0.5  # grids this tall a share of the page make it a table page: no narrative on it
 FRAME_INNER_CELLS = 2  # a ruled box holding this many other cells is a frame drawn round them
+WRAPPED_TITLE_LINES = 2  # a title wraps onto at most this many more lines (its tail, a line of quote marks)
+WRAPPED_TAIL_CHARS = 6  # the wrapped tail of a title is this short: 「算表」, 「情况表」
+_HEAD_UNIT = re.compile(r"\S[（(][^（）()]*元[）)]$")  # 「预算数（单位：万元）」: a column head with its unit
 
 
 def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
@@ -33,7 +36,8 @@ def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
     page_chars = page.dedupe_chars().chars
     found = page.find_tables(TABLE_SETTINGS)
     xy = char_boxes(page_chars) if found else None
-    grids = [g for g in (_grid(t, number, xy, tuple(page.bbox)) for t in found) if g is not None]
+    grids = [part for t in found if (g := _grid(t, number, xy, tuple(page.bbox))) is not None
+             for part in split_at_title_rows(g)]
     tables = [g for g in grids if not is_boxed_paragraph(g)]
     boxes = [g.bbox for g in tables if g.bbox]
     chars = [c for c in page_chars if not inside_any(c, boxes)]
@@ -108,6 +112,20 @@ def _grid(table: Any, number: int, chars: Any, page_box: BBox) -> Grid | None:
     return grid
 
 
+def split_at_title_rows(grid: Grid) -> list[Grid]:
+    """A grid ruled on through the next table's title (the end of one table, then a row across the grid
+    reading 「收入预算总表」, its 部门/单位 row and its own header) → one grid per table, cut above the title."""
+    for r in range(1, grid.n_rows):
+        texts = {t for t in grid.row_texts(r) if t}
+        one_cell = len({cell.origin for cell in grid.cells[r]}) == 1
+        if len(texts) == 1 and one_cell and table_title(texts.pop()) and grid.bbox and grid.box(r, 0):
+            cut = grid.box(r, 0)[1]  # type: ignore[index]
+            top, rest = grid.slice_rows(0, r), grid.slice_rows(r)
+            top.bbox, rest.bbox = (grid.bbox[0], grid.bbox[1], grid.bbox[2], cut), (grid.bbox[0], cut, *grid.bbox[2:])
+            return [drop_empty_columns(top), *split_at_title_rows(drop_empty_columns(rest))]
+    return [grid]
+
+
 def _union(boxes: list[BBox]) -> BBox:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
@@ -171,7 +189,9 @@ def char_boxes(chars: list[dict[str, Any]]) -> Any:
 
 def _read_context(piece: PageTable, lines: list[Line], band: list[int], used: set[int]) -> None:
     """Title, number label, 单位 and 部门 from the lines just above a grid, nearest first; above the
-    title only its number label is taken (higher lines are the page's own heading)."""
+    title only its number label is taken (higher lines are the page's own heading). A title wrapped
+    onto a short last line (「…培训费支出预」 / 「算表」) is read whole."""
+    tail: list[int] = []  # unread lines below the current one, top to bottom
     for j in reversed(band):
         text = lines[j].text
         if piece.title is not None:
@@ -182,6 +202,25 @@ def _read_context(piece: PageTable, lines: list[Line], band: list[int], used: se
         if _read_line(piece, text):
             piece.context.append(text)
             used.add(j)
+        elif _read_wrapped_title(piece, text, [lines[k].text for k in tail]):
+            used.update([j, *tail])
+        else:
+            tail = [j, *tail][:WRAPPED_TITLE_LINES]
+
+
+def _read_wrapped_title(piece: PageTable, text: str, tail: list[str]) -> bool:
+    """Take a title printed over lines: `text` and the short lines under it (a quote mark set on a line
+    of its own, 「“ ”」, is left out)."""
+    words = [t for t in tail if re.search(r"\w", t)]
+    if not words or len(words[-1].replace(" ", "")) > WRAPPED_TAIL_CHARS or re.search(r"[。；：:，]$", text):
+        return False
+    joined = text + "".join(words)
+    title = table_title(joined)
+    if title is None:
+        return False
+    piece.title, piece.label = title, piece.label or split_number_label(joined)[0]
+    piece.context.append(joined)
+    return True
 
 
 def _read_line(piece: PageTable, text: str) -> bool:
@@ -217,6 +256,9 @@ def _read_banner_rows(piece: PageTable) -> None:
         if len(texts) != 1:
             joined = " ".join(texts)
             if not (texts and (unit_from_line(joined, None) or department_from_line(joined))):
+                break
+            if any(_HEAD_UNIT.search(t) for t in texts):  # 项目 | 预算数（单位：万元） | 绩效目标: a header
+                piece.unit = piece.unit or unit_from_line(joined, None)
                 break
         text = " ".join(texts)
         before = piece.title

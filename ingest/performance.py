@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .layout import layout
 from .model import BBox, Record, Table, TableRow, round_box
 from .numbers import is_money, parse_amount
 
 PROJECT_AMOUNT = "资金总额"
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]$")
 _DECIMALS = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d{2,6}$")
 
 
@@ -42,24 +44,53 @@ def row_amounts(row: TableRow, columns: list[str]) -> list[tuple[str, Decimal]]:
     return out
 
 
-def project_amount(row: TableRow, columns: list[str]) -> Decimal | None:
-    """资金总额 of a project row: the first amount right after the name, where the header says so."""
-    for column in columns:
-        if column.split("/")[-1] == PROJECT_AMOUNT:
-            value = parse_amount(row.cells.get(column, ""))
-            if value is not None and is_amount(row.cells.get(column, "")):
-                return value
-    return None
+def is_amount_column(column: str) -> bool:
+    """A column whose head names each project's amount (资金总额, 项目总额, 预算数（万元）, 当年财政拨款预算金额;
+    data: performance_amount_headers), not an indicator's value."""
+    leaf = _BRACKETED.sub("", column.split("/")[-1])
+    return leaf.endswith(tuple(layout()["performance_amount_headers"])) and not any(w in leaf for w in INDICATOR_WORDS)
 
 
-MONEY_LABEL_WORDS = ("资金", "金额", "预算", "总额", "拨款", "经费")
+def amount_columns(columns: list[str]) -> list[str]:
+    """The project amount column and its parts printed right after it under 其中 (其中：/财政资金)."""
+    first = next((i for i, c in enumerate(columns) if is_amount_column(c)), None)
+    if first is None:
+        return []
+    out = [columns[first]]
+    parts = tuple(layout()["performance_amount_part_words"])
+    for column in columns[first + 1:]:
+        if not column.startswith(parts):
+            break
+        out.append(column)
+    return out
+
+
+def project_amounts(row: TableRow, columns: list[str]) -> list[tuple[str, Decimal]]:
+    """A project row's amount and its parts, each under the column that prints it. The head says the
+    column holds money, so any amount counts (「723.1」, 「1,000」), not only two-decimal ones."""
+    out = []
+    for column in amount_columns(columns):
+        value = parse_amount(row.cells.get(column, ""))
+        if value is not None:
+            out.append((column, value))
+    return out
+
+
 INDICATOR_WORDS = ("指标", "目标值", "标准", "值")
+
+
+def is_performance_header(texts: list[str]) -> bool:
+    """A header row of projects with their 绩效目标 (「项目 | 预算数（单位：万元） | 绩效目标」): a column of
+    targets (data: performance_grid_heads) beside one of amounts — a 绩效目标表 even where the narrative
+    prints it with no title above."""
+    heads = {re.sub(r"\s+", "", t) for t in texts if t}
+    return bool(heads & set(layout()["performance_grid_heads"])) and any(is_amount_column(t) for t in heads)
 
 
 def is_block_form(table: Table) -> bool:
     """A performance table printed as label | value blocks (项目名称 | X, 年度资金总额 | 123.45),
-    with no 资金总额 column to read amounts from."""
-    return not any(c.split("/")[-1] == PROJECT_AMOUNT for c in table.columns)
+    with no amount column (资金总额, 项目总额 …) to read amounts from."""
+    return not any(is_amount_column(c) for c in table.columns)
 
 
 def labelled_amounts(row: TableRow) -> list[tuple[str, str, Decimal]]:
@@ -75,7 +106,7 @@ def labelled_amounts(row: TableRow) -> list[tuple[str, str, Decimal]]:
             continue
         leaf = column.split("/")[-1]
         value = parse_amount(cell) if is_amount(cell) else None
-        about_money = any(w in label or w in row.label for w in MONEY_LABEL_WORDS)
+        about_money = any(w in label or w in row.label for w in layout()["performance_money_label_words"])
         if value is not None and about_money and not any(w in leaf for w in INDICATOR_WORDS):
             out.append((label, column, value))
     return out
@@ -144,8 +175,7 @@ def _amount_box(row: TableRow, column: str, value: Decimal) -> BBox | None:
 def _row_money(table: Table, row: TableRow, project_codes: set[str]) -> list[tuple[str, Decimal]]:
     columns = list(row.cells)
     if not is_unit_table(table):
-        value = project_amount(row, columns)
-        return [(PROJECT_AMOUNT, value)] if value is not None else []
+        return project_amounts(row, table.columns)
     placed = row_amounts(row, columns)
     split = unit_split([v for _, v in placed])
     if split is None:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from .codes import SubjectCodeCursor, split_code_cell, split_label_code
 from .columns import ColumnRoles, Panel, column_roles, read_header, unique_paths
 from .grid import Grid, merge_columns
-from .layout import layout
+from .layout import is_performance_title, layout
 from .model import Table, TableRow
 from .numbers import is_money
+from .performance import is_performance_header
 from .titles import base_title
 
 
@@ -217,6 +218,8 @@ def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
     for piece in pieces:
         grid = piece.grid
         last = tables[-1] if tables else None
+        if piece.title is None and _starts_performance_grid(grid, last, layouts.get(id(last))):
+            piece.title = layout()["performance_grid_title"]
         if last is not None and _continues(piece, last, labels.get(id(last))):
             prev = layouts[id(last)]
             start = _repeated_header_end(grid, prev.header_rows)
@@ -255,6 +258,16 @@ def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
 
 
 MAX_PAGE_GAP = 2  # a continuation may follow its table over one blank page
+
+
+def _starts_performance_grid(grid: Grid, last: Table | None, prev: _Layout | None) -> bool:
+    """An untitled grid headed as a 绩效目标表 (projects, amounts, 绩效目标) that neither repeats the header
+    of the table before it nor follows a 绩效目标表: one the narrative prints (「重点项目绩效目标情况如下：」)."""
+    if not grid.n_rows or not is_performance_header(grid.row_texts(0)):
+        return False
+    if last is not None and is_performance_title(last.title):
+        return False
+    return not (prev is not None and _repeated_header_end(grid, prev.header_rows))
 
 
 def _continues(piece: PageTable, last: Table, last_label: str | None) -> bool:

@@ -26,7 +26,7 @@ BREADTH = Path(__file__).resolve().parents[1] / "data" / "breadth"
 IDENTITY = BREADTH / "identity"
 SAMPLE_TXT = Path(__file__).resolve().parents[2] / "ingest" / "samples" / "changsha-gxj-2024.txt"
 JIANGSU_TABLES = IDENTITY / "江苏省级_省委办公厅_2017_部门预算_公开表.pdf"
-SHENZHEN_STATISTICS = BREADTH / "深圳_深圳市统计局_2026_部门预算.pdf"
+REAL = BREADTH.parent / "real"
 
 # file → (department, year, kind, level), read from each document's own pages
 IDENTITIES = {
@@ -78,18 +78,36 @@ def test_every_table_of_a_framed_landscape_tables_file_is_read(documents):
     assert income.rows[0].label == "收入总计" and "20,849.45" in income.rows[0].cells.values()
 
 
-def test_a_grid_of_figures_read_into_no_table_is_reported_by_page(documents):
-    # p.11 prints the projects' 绩效目标 in a ruled grid with 预算数（万元） under the narrative
-    assert documents["深圳_深圳市统计局_2026_部门预算.pdf"].unread_pages == [11]
+def test_a_performance_grid_under_the_narrative_is_read(documents):
+    # p.11 prints the projects' 绩效目标 in a ruled grid with 预算数（万元） under the narrative, no title
+    doc = documents["深圳_深圳市统计局_2026_部门预算.pdf"]
+    assert doc.unread_pages == [] and any(t.kind == "绩效目标" and 11 in t.pages for t in doc.tables)
 
 
-def test_unread_pages_are_said_in_the_ingest_line_and_counted_by_list(tmp_path):
-    summary = ingest_paths([SHENZHEN_STATISTICS], tmp_path)
+@pytest.fixture(scope="module")
+def orphan_page(tmp_path_factory) -> Path:
+    """A narrative page, then the second page of a table whose first page (its title) is not in the file:
+    a ruled grid of figures that no table can take (page 2)."""
+    import pypdfium2 as pdfium
+
+    source, out = pdfium.PdfDocument(str(REAL / "广东广州_广州市统计局_2026_部门预算.pdf")), pdfium.PdfDocument.new()
+    out.import_pages(source, [23, 21])  # pp.24 and 22
+    path = tmp_path_factory.mktemp("orphan") / "orphan.pdf"
+    out.save(str(path))
+    return path
+
+
+def test_a_grid_of_figures_read_into_no_table_is_reported_by_page(orphan_page):
+    assert read_document(orphan_page).unread_pages == [2]
+
+
+def test_unread_pages_are_said_in_the_ingest_line_and_counted_by_list(orphan_page, tmp_path):
+    summary = ingest_paths([orphan_page], tmp_path)
     result = summary.results[0]
-    assert result.status == "ingested" and result.notes == ["第11页的表格未能读取"]
-    assert result.line().endswith("（第11页的表格未能读取）")
+    assert result.status == "ingested" and "第2页的表格未能读取" in result.notes
+    assert result.line().endswith("第2页的表格未能读取）")
     entries = list_documents(Store(StorePaths.at(tmp_path).sqlite))
-    assert entries[0].unread_pages == [11] and entries[0].render_text().endswith("第11页的表格未能读取")
+    assert entries[0].unread_pages == [2] and entries[0].render_text().endswith("第2页的表格未能读取")
     assert summary_line(entries).endswith("1份有1页表格未能读取")
 
 
