@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 import app
+import app_catalogue
+import app_eval
 from ingest.pipeline import ingest_paths
 
 DOC = "长沙市工业和信息化局2024年部门预算"
 GPB_TABLE = "2024年一般公共预算支出情况表"
 SANGONG_TABLE = "2024年一般公共预算“三公”经费支出情况表"
-SAMPLE_TXT = app.SAMPLE_PDF.with_suffix(".txt")  # the sample in text form
+SAMPLE_TXT = app_catalogue.SAMPLE_PDF.with_suffix(".txt")  # the sample in text form
 TAMPERED_LINE = 349  # the 三公 table's 合计 row: 104.20 becomes 140.20
 
 
@@ -169,7 +171,7 @@ def test_quick_evaluation_scores_budgetqa_per_category_and_writes_the_reports(bu
     assert [r[:3] for r in rows] == [["查单项", "budgetqa", "2"], ["求和", "budgetqa", "1"],
                                      ["说明文字", "budgetqa", "1"], ["应拒答", "budgetqa", "1"],
                                      ["总体", "budgetqa", "5"]]
-    assert all(len(r) == len(app.EVAL_HEADERS) for r in rows)
+    assert all(len(r) == len(app_eval.EVAL_HEADERS) for r in rows)
     assert rows[0][3].endswith("%") and " / " in rows[-1][8]
     assert progress[-1] == ((5, 5), "budgetqa", "题")
     assert all(unit == "题" for value, _, unit in progress if isinstance(value, tuple))
