@@ -75,17 +75,19 @@ import app_pages  # noqa: E402
 from app_catalogue import (  # noqa: E402
     MAX_UPLOAD_MB,
     STATUS_TEXT,
-    document_rows,
+    catalogue_rows,
     ensure_sample,
+    loaded_line,
     open_warm_service,
     result_row,
     ticking,
     upload_problem,
     warmed,
 )
-from app_chat import MAX_QUESTION_CHARS, answer_messages, question_problem, user_questions  # noqa: E402
+from app_chat import MAX_QUESTION_CHARS, answer_messages, question_problem, user_questions, with_options  # noqa: E402
 from app_eval import QUICK_SYSTEMS, eval_headline, eval_questions_path, eval_rows, system_name  # noqa: E402
 from app_pages import PagesPanel  # noqa: E402
+from app_reading import reading_view  # noqa: E402
 from app_tables import (  # noqa: E402
     CSV_KEEP_SECONDS,
     MAX_ROWS,
@@ -98,10 +100,11 @@ from app_tables import (  # noqa: E402
 )
 from app_text import escape_text  # noqa: E402
 from app_ui import ALL, CSS, FOLLOW_CHAT_JS, THEME_FONTS, build_ui  # noqa: E402
-from chatbot.conversation import Conversation  # noqa: E402
+from chatbot.conversation import Conversation, example_questions  # noqa: E402
 from eval.report import write_reports  # noqa: E402
 from eval.runner import SYSTEMS, load_questions, run_eval  # noqa: E402
 from ingest.checks import run_checks  # noqa: E402
+from ingest.listing import list_documents  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
 from ingest.storage import StorePaths, default_store_dir  # noqa: E402
 from ingest.store import Store  # noqa: E402
@@ -122,6 +125,7 @@ class BudgetApp:
         self._service: Any = None
         self._service_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
+        self._verdicts: dict[int, tuple[int, int]] = {}
 
     @property
     def service(self) -> Any:
@@ -156,7 +160,8 @@ class BudgetApp:
         conversation = Conversation(self.service)       # the browser session's own: rebuilt from its history
         conversation.replay(user_questions(history or []))
         answer = conversation.ask(message.strip())
-        return answer_messages(answer) + self.pages.messages(answer)
+        chips, options = reading_view(answer, self.service)
+        return with_options(answer_messages(answer, chips) + self.pages.messages(answer), options)
 
     # -- 数据查询
     def document_choices(self) -> list[tuple[str, str]]:
@@ -188,7 +193,27 @@ class BudgetApp:
 
     # -- 文档
     def documents(self) -> list[list[Any]]:
-        return document_rows(self.store)
+        """The catalogue's rows (app_catalogue.catalogue_rows), each document's checks run once."""
+        entries = list_documents(self.store)
+        ids = {d.sha256: d.id for d in self.store.documents()}
+        return catalogue_rows(entries, [self.verdict(ids[e.sha256]) for e in entries])
+
+    def verdict(self, document_id: int) -> tuple[int, int]:
+        """A document's checks as (passed, failed), run on first need and kept (a document never changes)."""
+        if document_id not in self._verdicts:
+            checks = run_checks(self.store, document_id)
+            self._verdicts[document_id] = (sum(c.passed for c in checks), sum(not c.passed for c in checks))
+        return self._verdicts[document_id]
+
+    def loaded(self) -> str:
+        """The landing page's line on what is loaded."""
+        service = self.service
+        return escape_text(loaded_line(service.directory.holdings(), len(service.documents)))
+
+    def examples(self) -> list[str]:
+        """Example questions built from the store's documents, each answered (never a refusal)."""
+        service = self.service
+        return example_questions(service, service.patterns["conversation"]["examples"])
 
     def ingest_uploads(self, paths: Sequence[str | Path], progress: Any = None) -> list[list[str]]:
         """Check and ingest uploaded files one by one; one result row per file."""

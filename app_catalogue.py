@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import ingest
+from app_text import figure
 from ingest.errors import IngestError
+from ingest.listing import DocumentEntry
 from ingest.pdf_reader import check_pdf_bytes
 from ingest.pipeline import FileResult, ingest_paths
 from ingest.storage import StorePaths
@@ -20,20 +22,53 @@ from ingest.store import Store
 SAMPLE_PDF = Path(ingest.__file__).resolve().parent / "samples" / "changsha-gxj-2024.pdf"
 MAX_UPLOAD_MB = 20
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-DOCUMENT_HEADERS = ["部门", "年度", "类型", "页数", "表数", "记录数", "文件"]
+CATALOGUE_HEADERS = ["部门", "年度", "预算/决算", "层级", "页数", "表格（按类别）", "缺少", "检查", "文件"]
 RESULT_HEADERS = ["文件", "结果", "说明"]
 STATUS_TEXT = {"ingested": "已入库", "skipped": "未变更，已跳过", "error": "错误"}
 
 
 # -- documents and uploads -----------------------------------------------------------------------
-def document_rows(store: Store) -> list[list[Any]]:
-    """The ingested documents as rows of 部门, 年度, 类型, 页数, 表数, 记录数, 文件."""
-    counts = store.document_counts()
-    rows = []
-    for d in store.documents():
-        n_tables, n_records = counts.get(d.id, (0, 0))
-        rows.append([d.department, d.year or "", d.kind, d.pages, n_tables, n_records, d.source])
-    return rows
+def catalogue_rows(entries: Sequence[DocumentEntry], verdicts: Sequence[tuple[int, int]]) -> list[list[Any]]:
+    """The catalogue: per document (`budgetqa list`'s entry and its checks' (passed, failed)) the cells
+    部门, 年度, 预算/决算, 层级, 页数, 表格（按类别）, 缺少, 检查, 文件."""
+    return [[e.department, f"{e.year}年" if e.year else "", e.kind, e.level, figure(e.pages), tables_text(e),
+             lacks_text(e), verdict_text(*v), e.source] for e, v in zip(entries, verdicts, strict=True)]
+
+
+def tables_text(entry: DocumentEntry) -> str:
+    """「10张：收支总表、三公经费×2、…」."""
+    if not entry.tables:
+        return "0张"
+    kinds = "、".join(k + (f"×{n}" if n > 1 else "") for k, n in entry.tables.items())
+    return f"{sum(entry.tables.values())}张：{kinds}"
+
+
+def lacks_text(entry: DocumentEntry) -> str:
+    """The mandated tables the document lacks and those it prints empty, or 「齐全」."""
+    parts = []
+    if entry.lacks:
+        parts.append("缺" + "、".join(entry.lacks))
+    if entry.empty:
+        parts.append("空表：" + "、".join(entry.empty))
+    if entry.unread_pages:
+        parts.append("第" + "、".join(str(p) for p in entry.unread_pages) + "页的表格未能读取")
+    return "；".join(parts) or "齐全"
+
+
+def verdict_text(passed: int, failed: int) -> str:
+    """The checks' verdict: 「✓ 128 项全部通过」 or 「✗ 3 项不一致 / 125 项通过」; 「无可做的检查」."""
+    if passed + failed == 0:
+        return "无可做的检查"
+    if failed:
+        return f"✗ {figure(failed)} 项不一致 / {figure(passed)} 项通过"
+    return f"✓ {figure(passed)} 项全部通过"
+
+
+def loaded_line(holdings: str, n_documents: int) -> str:
+    """The landing page's one line on what is loaded."""
+    if not n_documents:
+        return "库中还没有文档：请在「文档」页上传部门预算/决算公开文件（PDF）。"
+    return f"已载入 {n_documents} 份文档：{holdings}。"
 
 
 def upload_problem(path: Path) -> str | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from app_text import escape_cell, escape_text, markdown_table
+from app_text import escape_cell, escape_text, figure, markdown_table
 from chatbot.answer import Answer, Citation
 
 MAX_QUESTION_CHARS = 500
@@ -37,7 +37,7 @@ def citation_row(c: Citation) -> list[str]:
     row = c.row or ""
     if c.code:
         row = f"{row}（{c.code}）"
-    return [c.document, c.table or "", str(c.page), row, c.column or "", c.value or ""]
+    return [c.document, c.table or "", str(c.page), row, c.column or "", figure(c.value)]
 
 
 
@@ -68,13 +68,22 @@ def format_sources(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def answer_messages(answer: Answer) -> list[gr.ChatMessage]:
-    """The chat reply: the answer, then a collapsible 「来源」 block when anything is cited."""
-    messages = [gr.ChatMessage(role="assistant", content=format_answer(answer))]
+def answer_messages(answer: Answer, reading: str = "") -> list[gr.ChatMessage]:
+    """The chat reply: the answer (then `reading`, the chips of how it was read, as HTML), then a
+    collapsible 「来源」 block when anything is cited."""
+    text = format_answer(answer) + (f"\n\n{reading}" if reading else "")
+    messages = [gr.ChatMessage(role="assistant", content=text)]
     sources = format_sources(answer)
     if sources:
         messages.append(gr.ChatMessage(role="assistant", content=sources,
                                        metadata={"title": "来源", "log": f"{len(answer.citations)} 处引用"}))
+    return messages
+
+
+def with_options(messages: list[gr.ChatMessage], options: list[dict[str, str]]) -> list[gr.ChatMessage]:
+    """The reply with `options` (buttons gradio shows under the last message; a click asks its value)."""
+    if options and messages:
+        messages[-1].options = list(options)
     return messages
 
 

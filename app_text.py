@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
 
 # Characters that start Markdown syntax; each is backslash-escaped before HTML escaping.
 _MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-!|~=$])")
@@ -25,3 +26,19 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> 
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(escape_cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def figure(value: object, places: int | None = None) -> str:
+    """A number in the app's one style: thousands separators, the printed decimals (or `places`);
+    text that is not a number as it is, "" for None."""
+    if value is None:
+        return ""
+    try:
+        number = Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places))
+    return f"{number:,f}"

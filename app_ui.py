@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from app_catalogue import DOCUMENT_HEADERS, MAX_UPLOAD_MB, RESULT_HEADERS, STATUS_TEXT
-from app_chat import EXAMPLE_QUESTIONS
+from app_catalogue import CATALOGUE_HEADERS, MAX_UPLOAD_MB, RESULT_HEADERS, STATUS_TEXT
 from app_eval import eval_table_html
 from app_tables import CHECK_HEADERS, RECORD_HEADERS
 from app_text import escape_text
@@ -37,6 +36,7 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
     """The five tabs: 问答, 数据查询, 文档, 一致性检查, 评测."""
     with gr.Blocks(title="预算公开问答", analytics_enabled=False) as demo:
         gr.Markdown("# 预算公开问答\n就已入库的部门预算/决算公开文件提问，每个数字都注明出处（文档、表、页、行）。")
+        loaded = gr.Markdown(app.loaded(), elem_id="loaded")
         with gr.Tab("问答", id="ask", elem_id="tab-ask"):
             QuestionChat(
                 fn=app.chat,
@@ -45,7 +45,7 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
                                    buttons=["copy"], feedback_options=None, elem_id="chat"),
                 textbox=gr.Textbox(label="问题", placeholder=CHAT_PLACEHOLDER, show_label=False, submit_btn="提问",
                                    stop_btn=False),
-                examples=EXAMPLE_QUESTIONS, examples_label="示例问题", cache_examples=False,
+                examples=app.examples() or None, examples_label="示例问题", cache_examples=False,
                 flagging_mode="never", api_name="chat", fill_height=False,
             )
         with gr.Tab("数据查询", id="search", elem_id="tab-search"):
@@ -61,8 +61,10 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
             results = gr.Dataframe(headers=RECORD_HEADERS, datatype="str", interactive=False, wrap=True,
                                    label="查询结果", column_count=len(RECORD_HEADERS), visible=False)
         with gr.Tab("文档", id="documents", elem_id="tab-documents"):
-            docs = gr.Dataframe(value=app.documents, headers=DOCUMENT_HEADERS, datatype="str",
-                                interactive=False, label="已入库的文档", column_count=len(DOCUMENT_HEADERS))
+            docs = gr.Dataframe(value=app.documents, headers=CATALOGUE_HEADERS, datatype="str", wrap=True,
+                                interactive=False, label="已入库的文档", column_count=len(CATALOGUE_HEADERS),
+                                column_widths=["12%", "7%", "7%", "6%", "6%", "30%", "13%", "11%", "8%"],
+                                elem_id="catalogue")
             uploads = gr.File(label=f"上传 PDF（可多选，每个不超过 {MAX_UPLOAD_MB} MB）", file_count="multiple",
                               file_types=[".pdf"], type="filepath", elem_id="upload")
             with gr.Row():
@@ -106,15 +108,16 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
         def on_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio injects it)
             if not files:
                 return table_update([["", STATUS_TEXT["error"], "请先选择要上传的 PDF 文件"]]), app.documents(), \
-                    gr.Dropdown(), gr.Dropdown()
+                    gr.Dropdown(), gr.Dropdown(), gr.Markdown()
             rows = app.ingest_uploads(files, progress)
             return table_update(rows), app.documents(), gr.Dropdown(choices=app.document_choices()), \
-                gr.Dropdown(choices=app.check_choices())
+                gr.Dropdown(choices=app.check_choices()), app.loaded()
 
-        def on_load() -> tuple[Any, Any, Any]:
+        def on_load() -> tuple[Any, ...]:
             choices = app.check_choices()
             return (gr.Dropdown(choices=app.document_choices()), gr.Dropdown(choices=app.table_choices(ALL)),
-                    gr.Dropdown(choices=choices, value=choices[0][1] if choices else None))
+                    gr.Dropdown(choices=choices, value=choices[0][1] if choices else None), app.loaded(),
+                    app.documents())
 
         def on_checks(doc_id: int | None) -> tuple[str, Any, str]:
             line, rows, cells = app.checks(doc_id)
@@ -130,8 +133,8 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
         search_btn.click(on_search, search_inputs, [results, download, status], api_name="search")
         query.submit(on_search, search_inputs, [results, download, status], api_visibility="private")
         document.change(on_document, document, table, api_visibility="private")
-        demo.load(on_load, None, [document, table, check_doc], api_visibility="private")
-        ingest_btn.click(on_ingest, uploads, [outcome, docs, document, check_doc], api_name="ingest",
+        demo.load(on_load, None, [document, table, check_doc, loaded, docs], api_visibility="private")
+        ingest_btn.click(on_ingest, uploads, [outcome, docs, document, check_doc, loaded], api_name="ingest",
                          concurrency_limit=1)
         check_btn.click(on_checks, check_doc, [check_status, check_table, check_cells], api_name="checks")
         # one evaluation at a time, in its own queue slot: questions and searches keep being answered
@@ -151,6 +154,16 @@ CSS = """
 #eval-table th, #eval-table td { border: 1px solid var(--border-color-primary); padding: 6px 8px; text-align: left; }
 #eval-table th { background: var(--background-fill-secondary); font-weight: 600; }
 #eval-table abbr[title] { cursor: help; }
+.reading-chips { margin-top: 6px; font-size: var(--text-sm); color: var(--body-text-color-subdued); }
+.reading-chip { display: inline-block; margin: 2px 4px 2px 0; padding: 1px 8px; border-radius: 999px;
+                border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary);
+                white-space: nowrap; }
+/* tables in the chat (来源, an answer's own table): figures right-aligned on one line, the table scrolls
+   sideways on a phone rather than wrapping a figure or a name one character a line */
+#chat .message-row table { display: block; overflow-x: auto; font-variant-numeric: tabular-nums; }
+#chat .message-row th, #chat .message-row td { min-width: 4em; }
+#chat .message-row td:last-child, #chat .message-row th:last-child { text-align: right; white-space: nowrap; }
+#chat .message-row td:nth-last-child(4), #chat .message-row th:nth-last-child(4) { white-space: nowrap; }
 """
 # Gradio follows the chat to its end only while it is within 100 px of the end when an answer arrives;
 # an answer with a 来源 table is taller, so its last rows and the copy buttons stayed below. Follow

@@ -86,7 +86,7 @@ def test_sources_table_has_the_header_and_one_line_per_cited_cell():
 def test_sources_show_the_subject_code_after_the_row_label():
     cite = Citation(document=DOC, page=15, table="2024年一般公共预算支出情况表", row="行政运行", code="2150501",
                     column="基本支出", value="2466.28")
-    assert "| 行政运行（2150501） | 基本支出 | 2466.28 |" in app_chat.format_sources(_answer([cite]))
+    assert "| 行政运行（2150501） | 基本支出 | 2,466.28 |" in app_chat.format_sources(_answer([cite]))
 
 
 def test_a_pipe_in_a_cell_does_not_split_the_sources_table():
@@ -440,3 +440,10 @@ def test_a_busy_port_is_named_with_the_setting_to_change():
     message = str(err.value)
     assert f"port {port} is already in use" in message and "GRADIO_SERVER_PORT" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(("value", "shown"), [("2466.28", "2,466.28"), ("61.00", "61.00"), ("1234567", "1,234,567"),
+                                              ("-1234.5", "-1,234.5"), ("1,234.50", "1,234.50"), ("无", "无"),
+                                              (None, "")])
+def test_figures_have_thousands_separators_and_their_printed_decimals(value, shown):
+    assert app_text.figure(value) == shown
