@@ -161,7 +161,7 @@ CSS = """
 /* tables in the chat (来源, an answer's own table): figures right-aligned on one line, the table scrolls
    sideways on a phone rather than wrapping a figure or a name one character a line */
 #chat .message-row table { display: block; overflow-x: auto; font-variant-numeric: tabular-nums; }
-#chat .message-row th, #chat .message-row td { min-width: 4em; }
+#chat .message-row th, #chat .message-row td { min-width: 6em; }
 #chat .message-row td:last-child, #chat .message-row th:last-child { text-align: right; white-space: nowrap; }
 #chat .message-row td:nth-last-child(4), #chat .message-row th:nth-last-child(4) { white-space: nowrap; }
 """

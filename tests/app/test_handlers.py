@@ -139,7 +139,7 @@ def test_checks_of_the_sample_all_pass(budget_app):
     assert n > 100
     assert summary == f"**{DOC}**：{n} 项检查，{n} 项通过，0 项不一致。 全部一致 ✓"
     assert {"表内", "科目层级", "合计行", "表间", "说明与表格"} <= {r[0] for r in rows}  # and newer kinds (身份, 比较用语)
-    assert all(r[5] == "✓" and r[4] in ("0", "0.00") for r in rows)
+    assert all(r[5] == "✓" for r in rows)  # a passed check may differ within its rounding tolerance
     assert details == ""
 
 
