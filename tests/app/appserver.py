@@ -87,3 +87,25 @@ def cli_ingest(path: Path, store: Path) -> subprocess.CompletedProcess:
     """`budgetqa ingest PATH --store STORE` in a process of its own, as a user would run it beside the app."""
     return subprocess.run([sys.executable, "-m", "chatbot.cli", "ingest", str(path), "--store", str(store)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def several_documents_store(out: Path, sample: Path) -> Path:
+    """A store of the bundled sample and one synthetic department's three documents (2024 预算, 2023 预算,
+    2023 决算, text form): two departments, one of them with other years and a 决算 to choose."""
+    from eval.synth import generate, render_text
+    from ingest.pipeline import ingest_paths
+
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i, (year, kind) in enumerate([(2024, "预算"), (2023, "预算"), (2023, "决算")]):
+        path = out / f"synthetic-{i}.txt"
+        render_text(generate("reading", i, kind=kind, city=SYNTHETIC_CITY, bureau="财政局", year=year), path)
+        files.append(path)
+    store = out / "store"
+    summary = ingest_paths([sample, *files], store)
+    assert summary.line().startswith("4 file(s): 4 ingested"), summary.line()
+    return store
+
+
+SYNTHETIC_CITY = "宜昌市"
+SYNTHETIC_DEPARTMENT = SYNTHETIC_CITY + "财政局"

@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 
 import app
+import app_catalogue
+import app_chat
+import app_eval
+import app_tables
+import app_text
 from chatbot.answer import Answer, Citation, Value
 from eval.runner import EvalReport, SystemRun
 from ingest.checks import Check
@@ -41,7 +46,7 @@ def _record(**kw) -> StoredRecord:
     '"><svg onload=alert(1)>',
 ])
 def test_escape_text_leaves_no_html_tag(raw):
-    out = app.escape_text(raw)
+    out = app_text.escape_text(raw)
     assert "<" not in out and ">" not in out
     assert "&lt;" in out
 
@@ -56,13 +61,13 @@ def test_escape_text_leaves_no_html_tag(raw):
     ("长沙市工业和信息化局", "长沙市工业和信息化局"),
 ])
 def test_escape_text_neutralises_markdown(raw, expected):
-    assert app.escape_text(raw) == expected
+    assert app_text.escape_text(raw) == expected
 
 
 def test_a_citation_with_a_script_renders_escaped_in_the_sources():
     evil = Citation(document=DOC, page=19, table="<script>alert(1)</script>", row="合计", column="小计",
                     value="104.20")
-    md = app.format_sources(_answer([evil]))
+    md = app_chat.format_sources(_answer([evil]))
     assert "<script>" not in md
     assert html.escape("<script>") in md
 
@@ -71,7 +76,7 @@ def test_sources_table_has_the_header_and_one_line_per_cited_cell():
     cites = [Citation(document=DOC, page=19, table=SANGONG, row="合计", column="小计", value="104.20"),
              Citation(document=DOC, page=19, table=SANGONG, row="公务用车购置及运行费", column="小计",
                       value="60.00")]
-    lines = app.format_sources(_answer(cites)).splitlines()
+    lines = app_chat.format_sources(_answer(cites)).splitlines()
     assert lines[0] == "| 文档 | 表 | 页 | 行 | 列 | 数值 |"
     assert lines[1] == "|---|---|---|---|---|---|"
     assert lines[2] == f"| {DOC} | {SANGONG} | 19 | 合计 | 小计 | 104.20 |"
@@ -81,19 +86,19 @@ def test_sources_table_has_the_header_and_one_line_per_cited_cell():
 def test_sources_show_the_subject_code_after_the_row_label():
     cite = Citation(document=DOC, page=15, table="2024年一般公共预算支出情况表", row="行政运行", code="2150501",
                     column="基本支出", value="2466.28")
-    assert "| 行政运行（2150501） | 基本支出 | 2466.28 |" in app.format_sources(_answer([cite]))
+    assert "| 行政运行（2150501） | 基本支出 | 2,466.28 |" in app_chat.format_sources(_answer([cite]))
 
 
 def test_a_pipe_in_a_cell_does_not_split_the_sources_table():
     cite = Citation(document=DOC, page=1, table="表|一", row="a|b", column="c", value="1")
-    row = app.format_sources(_answer([cite])).splitlines()[2]
+    row = app_chat.format_sources(_answer([cite])).splitlines()[2]
     assert row.count(" | ") == 5
 
 
 def test_narrative_citations_are_quoted_with_their_section_and_page():
     cite = Citation(document=DOC, page=5, section="三、一般公共预算“三公”经费支出情况",
                     text="2024年“三公”经费预算104.20万元<b>。")
-    md = app.format_sources(_answer([cite]))
+    md = app_chat.format_sources(_answer([cite]))
     assert md.startswith("> 「2024年“三公”经费预算104.20万元&lt;b&gt;。」")
     assert "第 5 页" in md and "三公”经费支出情况" in md
     assert "| 文档 |" not in md
@@ -103,7 +108,7 @@ def test_a_sentence_the_answer_quotes_is_not_quoted_again_in_the_sources():
     sentence = "2024年本部门机关运行经费494.25万元，比上年预算减少36.45万元。"
     cite = Citation(document=DOC, page=6, section="六、其他重要事项的情况说明 › （一）机关运行经费", text=sentence)
     answer = _answer([cite], text=f"机关运行经费：494.25万元。据「（一）机关运行经费」（第6页）：「{sentence}」")
-    answer_msg, sources_msg = app.answer_messages(answer)
+    answer_msg, sources_msg = app_chat.answer_messages(answer)
     shown = answer_msg.content + sources_msg.content
     assert shown.count("494.25万元，比上年") == 1
     assert sources_msg.content == f"> {DOC} › 六、其他重要事项的情况说明 › （一）机关运行经费，第 6 页"
@@ -111,13 +116,13 @@ def test_a_sentence_the_answer_quotes_is_not_quoted_again_in_the_sources():
 
 def test_a_sentence_the_answer_does_not_quote_stays_quoted_in_the_sources():
     cite = Citation(document=DOC, page=6, section="（一）机关运行经费", text="机关运行经费494.25万元。")
-    md = app.format_sources(_answer([cite], text="机关运行经费494.25万元（第6页）。"))
+    md = app_chat.format_sources(_answer([cite], text="机关运行经费494.25万元（第6页）。"))
     assert md.startswith("> 「机关运行经费494.25万元。」")
 
 
 def test_answer_messages_put_the_sources_in_a_collapsible_block():
     cite = Citation(document=DOC, page=19, table=SANGONG, row="合计", column="小计", value="104.20")
-    answer_msg, sources_msg = app.answer_messages(_answer([cite]))
+    answer_msg, sources_msg = app_chat.answer_messages(_answer([cite]))
     assert "104.20" in answer_msg.content
     assert not answer_msg.metadata
     assert sources_msg.metadata["title"] == "来源"
@@ -125,17 +130,17 @@ def test_answer_messages_put_the_sources_in_a_collapsible_block():
 
 
 def test_an_answer_without_citations_has_no_sources_block():
-    assert len(app.answer_messages(_answer([]))) == 1
+    assert len(app_chat.answer_messages(_answer([]))) == 1
 
 
 def test_a_refusal_says_plainly_that_nothing_was_found():
-    text = app.format_answer(_answer([], found=False, text="已入库的文件中没有找到“差旅费”的数据。"))
+    text = app_chat.format_answer(_answer([], found=False, text="已入库的文件中没有找到“差旅费”的数据。"))
     assert text.startswith("**没有找到答案。**")
     assert "差旅费" in text
 
 
 def test_the_answer_text_is_escaped():
-    text = app.format_answer(_answer([], text="<script>alert(1)</script>104.20万元"))
+    text = app_chat.format_answer(_answer([], text="<script>alert(1)</script>104.20万元"))
     assert "<script>" not in text and "&lt;script&gt;" in text
 
 
@@ -145,7 +150,7 @@ def test_an_answer_across_documents_shows_its_table_with_cells_escaped():
     answer = _answer([], text="2024年三公经费最多的部门是甲局：98.14万元。")
     answer.table = [["名次", "部门", "三公经费（万元）"], ["1", "甲局<img src=x onerror=alert(1)>", "98.14"],
                     ["2", "乙局|丙", "12.00"]]
-    text = app.format_answer(answer)
+    text = app_chat.format_answer(answer)
     lines = text.split("\n")
     assert "| 名次 | 部门 | 三公经费（万元） |" in lines
     assert any(line.startswith("| 1 | 甲局") and "98.14" in line for line in lines)
@@ -155,13 +160,13 @@ def test_an_answer_across_documents_shows_its_table_with_cells_escaped():
 
 @pytest.mark.parametrize("question, refused", [
     ("三公经费是多少？", False),
-    ("问" * app.MAX_QUESTION_CHARS, False),
-    ("问" * (app.MAX_QUESTION_CHARS + 1), True),
+    ("问" * app_chat.MAX_QUESTION_CHARS, False),
+    ("问" * (app_chat.MAX_QUESTION_CHARS + 1), True),
     ("", True),
     ("   ", True),
 ])
 def test_question_problem_refuses_empty_and_overlong_questions(question, refused):
-    assert (app.question_problem(question) is not None) == refused
+    assert (app_chat.question_problem(question) is not None) == refused
 
 
 def test_an_overlong_question_gets_a_polite_refusal_without_asking_the_service(tmp_path):
@@ -172,7 +177,7 @@ def test_an_overlong_question_gets_a_polite_refusal_without_asking_the_service(t
 
 
 def test_records_to_rows_prints_exact_decimals_and_text_cells():
-    rows = app.records_to_rows([
+    rows = app_tables.records_to_rows([
         _record(),
         _record(code=None, column="绩效目标", value=None, text="完成<b>目标</b>"),
         _record(value=Decimal("0.50")),
@@ -183,7 +188,7 @@ def test_records_to_rows_prints_exact_decimals_and_text_cells():
 
 
 def test_write_csv_is_utf8_with_bom_and_has_the_chinese_header(tmp_path):
-    path = app.write_csv(app.records_to_rows([_record()]), tmp_path / "downloads")
+    path = app_tables.write_csv(app_tables.records_to_rows([_record()]), tmp_path / "downloads")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as f:
@@ -194,7 +199,7 @@ def test_write_csv_is_utf8_with_bom_and_has_the_chinese_header(tmp_path):
 
 
 def test_upload_problem_accepts_the_sample_pdf(sample_pdf):
-    assert app.upload_problem(sample_pdf) is None
+    assert app_catalogue.upload_problem(sample_pdf) is None
 
 
 @pytest.mark.parametrize("content, reason", [
@@ -205,15 +210,15 @@ def test_upload_problem_accepts_the_sample_pdf(sample_pdf):
 def test_upload_problem_checks_the_pdf_header_on_the_server(tmp_path, content, reason):
     path = tmp_path / "renamed.pdf"
     path.write_bytes(content)
-    assert reason in app.upload_problem(path)
+    assert reason in app_catalogue.upload_problem(path)
 
 
 def test_upload_problem_refuses_a_file_over_the_size_limit(tmp_path):
     path = tmp_path / "big.pdf"
     with path.open("wb") as f:
         f.write(b"%PDF-1.7\n")
-        f.truncate(app.MAX_UPLOAD_BYTES + 1)
-    assert "文件太大" in app.upload_problem(path)
+        f.truncate(app_catalogue.MAX_UPLOAD_BYTES + 1)
+    assert "文件太大" in app_catalogue.upload_problem(path)
 
 
 @pytest.mark.parametrize("result, expected", [
@@ -224,7 +229,7 @@ def test_upload_problem_refuses_a_file_over_the_size_limit(tmp_path):
     (FileResult("/tmp/x/c.pdf", "error", reason="encrypted PDF"), ["c.pdf", "错误", "encrypted PDF"]),
 ])
 def test_result_row_says_what_happened_to_each_file(result, expected):
-    assert app.result_row(result) == expected
+    assert app_catalogue.result_row(result) == expected
 
 
 def test_ingest_uploads_refuses_a_non_pdf_before_ingest_and_leaves_the_store_empty(tmp_path):
@@ -238,18 +243,18 @@ def test_ingest_uploads_refuses_a_non_pdf_before_ingest_and_leaves_the_store_emp
 
 def test_ensure_sample_does_nothing_when_the_store_has_documents(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(app, "ingest_paths", lambda *a, **k: calls.append(a))
-    monkeypatch.setattr(app.Store, "documents", lambda self: ["a document"])
-    app.ensure_sample(tmp_path / "store")
+    monkeypatch.setattr(app_catalogue, "ingest_paths", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(app_catalogue.Store, "documents", lambda self: ["a document"])
+    app_catalogue.ensure_sample(tmp_path / "store")
     assert calls == []
 
 
 def test_ensure_sample_ingests_the_bundled_sample_into_an_empty_store(tmp_path, monkeypatch, capsys):
     calls = []
-    monkeypatch.setattr(app, "ingest_paths", lambda paths, store, progress=None: calls.append((paths, store))
+    monkeypatch.setattr(app_catalogue, "ingest_paths", lambda paths, store, progress=None: calls.append((paths, store))
                         or _Summary())
-    app.ensure_sample(tmp_path / "store")
-    assert calls == [([app.SAMPLE_PDF], tmp_path / "store")]
+    app_catalogue.ensure_sample(tmp_path / "store")
+    assert calls == [([app_catalogue.SAMPLE_PDF], tmp_path / "store")]
     assert "ingesting the bundled sample" in capsys.readouterr().err
 
 
@@ -259,7 +264,7 @@ class _Summary:
 
 
 def test_the_bundled_sample_is_where_the_app_looks():
-    assert Path(app.SAMPLE_PDF).is_file()
+    assert Path(app_catalogue.SAMPLE_PDF).is_file()
 
 
 # -- 一致性检查 ---------------------------------------------------------------------------------------
@@ -270,7 +275,7 @@ def _check(passed: bool, name: str = "表「合计」小计 = 公务接待费 + 
 
 
 def test_check_rows_put_failed_checks_first_and_keep_the_order_otherwise():
-    rows = app.check_rows([_check(True, "a"), _check(False, "b"), _check(True, "c"), _check(False, "d")])
+    rows = app_tables.check_rows([_check(True, "a"), _check(False, "b"), _check(True, "c"), _check(False, "d")])
     assert [r[1] for r in rows] == ["b", "d", "a", "c"]
     assert rows[0] == ["表内", "b", "104.20", "17.95", "-86.25", "✗"]
     assert rows[2][2:] == ["104.20", "104.20", "0.00", "✓"]
@@ -282,16 +287,16 @@ def test_check_rows_put_failed_checks_first_and_keep_the_order_otherwise():
     ([], "**文档**：没有可做的检查（没有找到合计、科目层级或可对照的表）。"),
 ])
 def test_check_summary_counts_passed_and_failed(passed, expected):
-    assert app.check_summary([_check(p) for p in passed], "文档") == expected
+    assert app_tables.check_summary([_check(p) for p in passed], "文档") == expected
 
 
 def test_check_summary_escapes_the_title():
-    assert "<script>" not in app.check_summary([_check(True)], "<script>alert(1)</script>")
+    assert "<script>" not in app_tables.check_summary([_check(True)], "<script>alert(1)</script>")
 
 
 def test_failed_details_list_each_failed_checks_cells_and_quote():
     quote = StoredChunk(1, 1, DOC, "六、其他重要事项的情况说明", 5, "“三公”经费预算数为17.95万元。")
-    md = app.failed_details([_check(True, "ok"), _check(False, "三公「合计」", category="说明与表格", quote=quote)])
+    md = app_tables.failed_details([_check(True, "ok"), _check(False, "三公「合计」", category="说明与表格", quote=quote)])
     lines = md.split("\n")
     assert lines[0] == "### 不一致的检查（1 项）"
     assert "**✗ 说明与表格：三公「合计」**" in md and "差额 -86.25" in md and "ok" not in md
@@ -302,22 +307,22 @@ def test_failed_details_list_each_failed_checks_cells_and_quote():
 
 
 def test_failed_details_are_empty_when_everything_passes():
-    assert app.failed_details([_check(True)]) == ""
+    assert app_tables.failed_details([_check(True)]) == ""
 
 
 def test_failed_details_escape_document_text():
     evil = "<img src=x onerror=alert(1)>"
     cell = _record(table=evil, row="[x](javascript:alert(1))", column="a|b")
     quote = StoredChunk(1, 1, DOC, evil, 1, "<script>alert(1)</script>")
-    md = app.failed_details([_check(False, name=evil, cells=[cell], quote=quote)])
+    md = app_tables.failed_details([_check(False, name=evil, cells=[cell], quote=quote)])
     assert "<img" not in md and "<script" not in md and "](javascript" not in md
-    assert md.count(app.escape_cell(evil)) == 3  # the check's name, the cell's table, the quote's section
+    assert md.count(app_text.escape_cell(evil)) == 3  # the check's name, the cell's table, the quote's section
     table_row = next(line for line in md.splitlines() if line.startswith("| &lt;img"))
     assert table_row.count(" | ") == 5  # the | in the column label does not split the row
 
 
 def test_failed_details_stop_listing_cells_after_the_limit():
-    md = app.failed_details([_check(False, f"c{i}") for i in range(5)], limit=2)
+    md = app_tables.failed_details([_check(False, f"c{i}") for i in range(5)], limit=2)
     assert md.count("**✗ ") == 2 and md.endswith("另有 3 项不一致的检查未列出单元格。")
 
 
@@ -341,7 +346,7 @@ def test_eval_rows_have_one_row_per_category_and_system_with_overall_last():
                                        "overall": _metrics(3, 2 / 3, false_refusal_rate=0.0)})
     base = SystemRun("baseline", summary={"lookup": _metrics(2, 0.5), "refusal": _metrics(1, 0.0),
                                           "overall": _metrics(3, 1 / 3, hit_at_3=0.25)})
-    rows = app.eval_rows(_report(budgetqa=bq, baseline=base))
+    rows = app_eval.eval_rows(_report(budgetqa=bq, baseline=base))
     assert [r[:3] for r in rows] == [["查单项", "budgetqa", "2"], ["查单项", "基线", "2"],
                                      ["应拒答", "budgetqa", "1"], ["应拒答", "基线", "1"],
                                      ["总体", "budgetqa", "3"], ["总体", "基线", "3"]]
@@ -353,19 +358,19 @@ def test_every_question_category_has_a_chinese_name():
     from eval import score
 
     for category in (*score.CATEGORIES, *getattr(score, "MORE_CATEGORIES", ()), "overall"):
-        name = app.category_name(category)
+        name = app_eval.category_name(category)
         assert name != category and not any("a" <= ch.lower() <= "z" for ch in name), (category, name)
-    assert app.category_name("new-kind") == "new-kind"  # a category added later shows as it is
+    assert app_eval.category_name("new-kind") == "new-kind"  # a category added later shows as it is
 
 
 def test_the_eval_table_has_chinese_heads_with_the_technical_names_in_tooltips():
     rows = [["查单项", "budgetqa", "2", "100.0%", "50.0% / 100.0%", "–", "–", "–", "1 / 13"],
             ["总体", "基线", "3", "33.3%", "–", "–", "–", "25.0%", "<b>2</b>"]]
-    table = app.eval_table_html(rows)
+    table = app_eval.eval_table_html(rows)
     heads = re.findall(r"<th>(.*?)</th>", table)
-    assert len(heads) == len(app.EVAL_HEADERS) == 9
+    assert len(heads) == len(app_eval.EVAL_HEADERS) == 9
     shown = [re.sub(r"<[^>]+>", "", h) for h in heads]
-    assert shown == app.EVAL_HEADERS
+    assert shown == app_eval.EVAL_HEADERS
     assert not any(re.search(r"hit@3|p50|p95|\bP\b|\bR\b", h) for h in shown)
     assert '<abbr title="hit@3：' in table and '<abbr title="latency p50 / p95 (ms)：' in table
     assert '<abbr title="citation precision / recall：' in table
@@ -375,27 +380,27 @@ def test_the_eval_table_has_chinese_heads_with_the_technical_names_in_tooltips()
 
 
 def test_no_eval_table_before_a_run():
-    assert app.eval_table_html([]) == ""
+    assert app_eval.eval_table_html([]) == ""
 
 
 def test_eval_headline_gives_the_overall_figures_and_why_a_system_did_not_run():
     bq = SystemRun("budgetqa", summary={"overall": _metrics(3, 1.0, citation_precision=0.9, citation_recall=0.8)})
     base = SystemRun("baseline", error="cannot open baseline: <no module>")
-    line = app.eval_headline(_report(budgetqa=bq, baseline=base))
+    line = app_eval.eval_headline(_report(budgetqa=bq, baseline=base))
     assert line.startswith("**3 道题**（sample.jsonl），用时 12 秒。")
     assert "- **budgetqa**：准确率 100.0%，引用精确率 / 召回率 90.0% / 80.0%，" in line
     assert "延迟中位数 1 毫秒 / 95% 分位 13 毫秒" in line
     assert not re.search(r"hit@3|p50|p95|P / R| ms\b", line)
     assert "- **基线**：未运行 —— cannot open baseline: &lt;no module&gt;" in line
-    assert app.eval_rows(_report(budgetqa=bq, baseline=base)) == [
+    assert app_eval.eval_rows(_report(budgetqa=bq, baseline=base)) == [
         ["总体", "budgetqa", "3", "100.0%", "90.0% / 80.0%", "–", "–", "–", "1 / 13"]]
 
 
 def test_the_eval_question_set_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("BUDGETQA_EVAL_QUESTIONS", raising=False)
-    assert app.eval_questions_path().name == "sample.jsonl"
+    assert app_eval.eval_questions_path().name == "sample.jsonl"
     monkeypatch.setenv("BUDGETQA_EVAL_QUESTIONS", str(tmp_path / "q.jsonl"))
-    assert app.eval_questions_path() == tmp_path / "q.jsonl"
+    assert app_eval.eval_questions_path() == tmp_path / "q.jsonl"
     assert app.BudgetApp(tmp_path / "store").questions_path == tmp_path / "q.jsonl"
 
 
@@ -435,3 +440,10 @@ def test_a_busy_port_is_named_with_the_setting_to_change():
     message = str(err.value)
     assert f"port {port} is already in use" in message and "GRADIO_SERVER_PORT" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(("value", "shown"), [("2466.28", "2,466.28"), ("61.00", "61.00"), ("1234567", "1,234,567"),
+                                              ("-1234.5", "-1,234.5"), ("1,234.50", "1,234.50"), ("无", "无"),
+                                              (None, "")])
+def test_figures_have_thousands_separators_and_their_printed_decimals(value, shown):
+    assert app_text.figure(value) == shown
