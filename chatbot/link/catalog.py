@@ -103,6 +103,16 @@ class TableInfo:
         return totals[0] if totals else None
 
 
+def _adds_up(first: Row, rest: list[Row]) -> bool:
+    """The first row's first figure is the sum of the rows below (their 类 rows, where coded)."""
+    col = next((c for c, r in first.cells.items() if r.value is not None), None)
+    if col is None:
+        return False
+    classes = [r for r in rest if r.code and len(r.code) == 3]
+    values = [r.cells[col].value for r in classes or rest if col in r.cells and r.cells[col].value is not None]
+    return bool(values) and abs(sum(values, Decimal(0)) - first.cells[col].value) <= Decimal("0.05")
+
+
 def _side(row: Row) -> str | None:
     return next(iter(row.cells.values())).side
 
@@ -137,6 +147,7 @@ class Catalog:
                     info.rows.append(row)
             row.cells.setdefault(r.column, r)
         self._mark_subtotals()
+        self._mark_department_totals()
         self._mark_sections()
         self.by_label: dict[str, list[Row]] = defaultdict(list)
         self.by_code: dict[str, list[Row]] = defaultdict(list)
@@ -180,6 +191,17 @@ class Catalog:
                 others = [o for o in rows if o is not row]
                 if others and _amount(row) == sum((_amount(o) for o in others), Decimal(0)):
                     row.is_subtotal = True
+
+    def _mark_department_totals(self) -> None:
+        """A table printing no 合计 row whose first row is the department itself (「深圳市信访局」 over its
+        classes or units) and the sum of the rows below it (of its 类 where coded) has that row as its
+        total — never the department's own unit (机关本级) beside its other units."""
+        names = {d.id: {label_key(d.department), strip_place(label_key(d.department))}
+                 for d in self.documents if d.department}
+        for info in self.tables.values():
+            if info.rows and info.total_row() is None and info.rows[0].key in names.get(info.document_id, ()) \
+                    and _adds_up(info.rows[0], info.rows[1:]):
+                info.rows[0].is_total = True
 
     def _mark_sections(self) -> None:
         """Each 「（一）…」 row's 「一、…」 heading row on the same side (first header of its columns), so

@@ -161,3 +161,20 @@ def test_a_unit_said_bare_is_its_whole_budget_not_its_line_in_a_sangong_table(br
             assert answer.found and headline(answer)[:1] == [Decimal(row.cells[total].value)], answer.answer
             answered += 1
     assert answered >= 3, answered
+
+
+def test_a_table_headed_by_the_department_row_has_it_as_its_total(breadth):
+    """Tables printing no 合计 whose first row is the department over its classes: a column said bare
+    (「基本支出是多少」) is that row's figure, as a printed 合计 would be."""
+    checked = 0
+    for doc in breadth.documents:
+        engine = breadth.engine([doc])
+        for info in engine.catalog.tables.values():
+            first = info.rows[0] if info.rows else None
+            if info.kind != "支出表" or first is None or not first.is_total or first.label != doc.department \
+                    or "基本支出" not in first.cells:
+                continue
+            answer = breadth.ask(f"{doc.department}{doc.year}年基本支出是多少")
+            assert answer.found and headline(answer)[:1] == [Decimal(first.cells["基本支出"].value)], answer.answer
+            checked += 1
+    assert checked >= 2, checked
