@@ -40,6 +40,7 @@ class Gate:
     share_words: tuple[str, ...] = ()
     share_patterns: tuple[re.Pattern[str], ...] = ()
     synonyms: tuple[tuple[str, str], ...] = ()
+    particle_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +50,8 @@ def load_gate() -> Gate:
                          reverse=True))
     return Gate(words, frozenset(data["checked_operations"]), tuple(data["several_words"]),
                 data["edge_particles"], tuple(data["scope_words"]), tuple(data["share_words"]),
-                tuple(re.compile(p) for p in data["share_patterns"]), _synonyms())
+                tuple(re.compile(p) for p in data["share_patterns"]), _synonyms(),
+                tuple(data["particle_words"]["words"]))
 
 
 def _operation_words(operations: list[str]) -> set[str]:
@@ -173,7 +175,8 @@ def _left(text: str, pieces: list[str], gate: Gate) -> list[str]:
     out = []
     for run in _runs(text, _covered(text, pieces, gate.function_words)):
         core = run.strip(gate.edge_particles)     # 「的金融」 is 「金融」, 「几辆公车」 is 「公车」
-        if len(core) < MIN_WORD <= len(kept := run.rstrip(gate.edge_particles)) and kept not in gate.function_words:
+        kept = run.rstrip(gate.edge_particles)
+        if len(core) < MIN_WORD and kept.startswith(gate.particle_words):
             core = kept                           # 「中心的」 is 「中心」: a word, not the particle 中 and 心
         if len(core) < MIN_WORD or all(ch in single for ch in core) or any(subsequence(core, p) for p in pieces):
             continue
