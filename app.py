@@ -141,16 +141,17 @@ class BudgetApp:
                 self._reopen()
             return self._service
 
-    def reopen_service(self) -> None:
-        """Swap in a reopened, warmed Service so newly ingested documents are seen."""
+    def reopen_service(self, prepare_new: bool = False) -> None:
+        """Swap in a reopened, warmed Service so newly ingested documents are seen; `prepare_new` (after
+        an upload): with the new documents' engines built, so their first question waits for nothing."""
         with self._service_lock:
-            self._reopen()
+            self._reopen(prepare_new)
 
-    def _reopen(self) -> None:
+    def _reopen(self, prepare_new: bool = False) -> None:
         """Under the service lock. The old service is left to the garbage collector, not closed: a
         question may still be running on it (it stops building engines in the background)."""
         old = self._service
-        self._service = warmed(old.reopened()) if old is not None else open_warm_service(self.store_dir)
+        self._service = warmed(old.reopened(prepare_new)) if old is not None else open_warm_service(self.store_dir)
 
     # -- 问答
     def chat(self, message: str, history: list[dict[str, Any]] | None = None) -> list[gr.ChatMessage]:
@@ -230,7 +231,7 @@ class BudgetApp:
                 summary = ingest_paths([path], self.store_dir)
                 rows += [result_row(r) for r in summary.results]
             if any(row[1] == STATUS_TEXT["ingested"] for row in rows):
-                self.reopen_service()
+                self.reopen_service(prepare_new=True)
         if progress is not None:
             progress((len(files), len(files)), desc="完成", unit="个文件")
         return rows

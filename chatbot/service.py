@@ -144,6 +144,15 @@ class Service:
             built += 1
         return built
 
+    def prepare(self, documents: list[StoredDocument]) -> None:
+        """Build now what the first question about these documents would (each one's engine, its
+        narrative index, its checks; the vector index opened, the embedder loaded): called when their
+        ingest ends, so the first question about a new document is as fast as the next."""
+        for doc in documents:
+            self.engine([doc]).warm()
+            with self._lock:
+                self._checks_of(doc.id)
+
     def stop_prebuild(self) -> None:
         """Stop building engines in the background (the service is being replaced); answering goes on."""
         self._stop_prebuild = True
@@ -162,15 +171,20 @@ class Service:
         with self._lock:
             return self.store.generation() != self.generation
 
-    def reopened(self) -> Service:
+    def reopened(self, prepare_new: bool = False) -> Service:
         """A new service over the same store, seeing its documents and vector index as they are now.
-        This one stops building engines but keeps answering the questions still running on it."""
+        This one stops building engines but keeps answering the questions still running on it.
+        `prepare_new`: the documents this one did not hold (just ingested) are prepared first."""
         self.stop_prebuild()
         from ingest.storage import StorePaths
         from ingest.vectors import forget_chroma_systems
 
         forget_chroma_systems(StorePaths.at(self.store_dir).chroma, stop=False)  # questions may still use it
-        return Service(self.store_dir, self.lexicon, self.patterns, self.use_vectors, self.cache_size)
+        fresh = Service(self.store_dir, self.lexicon, self.patterns, self.use_vectors, self.cache_size)
+        if prepare_new:
+            held = {d.id for d in self.documents}
+            fresh.prepare([d for d in fresh.documents if d.id not in held])
+        return fresh
 
     # -- public --------------------------------------------------------------------------------
     def ask(self, question: str) -> Answer:

