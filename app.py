@@ -103,7 +103,6 @@ from app_ui import ALL, CSS, FOLLOW_CHAT_JS, THEME_FONTS, build_ui  # noqa: E402
 from chatbot.conversation import Conversation, example_questions  # noqa: E402
 from eval.report import write_reports  # noqa: E402
 from eval.runner import SYSTEMS, load_questions, run_eval  # noqa: E402
-from ingest.checks import run_checks  # noqa: E402
 from ingest.listing import list_documents  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
 from ingest.storage import StorePaths, default_store_dir  # noqa: E402
@@ -125,7 +124,6 @@ class BudgetApp:
         self._service: Any = None
         self._service_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
-        self._verdicts: dict[int, tuple[int, int]] = {}
 
     @property
     def service(self) -> Any:
@@ -200,11 +198,9 @@ class BudgetApp:
         return catalogue_rows(entries, [self.verdict(ids[e.sha256]) for e in entries])
 
     def verdict(self, document_id: int) -> tuple[int, int]:
-        """A document's checks as (passed, failed), run on first need and kept (a document never changes)."""
-        if document_id not in self._verdicts:
-            checks = run_checks(self.store, document_id)
-            self._verdicts[document_id] = (sum(c.passed for c in checks), sum(not c.passed for c in checks))
-        return self._verdicts[document_id]
+        """A document's checks as (passed, failed): the service's, run once per document."""
+        checks = self.service.checks(document_id)
+        return sum(c.passed for c in checks), sum(not c.passed for c in checks)
 
     def loaded(self) -> str:
         """The landing page's line on what is loaded."""
@@ -252,7 +248,7 @@ class BudgetApp:
             doc = None
         if doc is None:
             return "请选择要检查的文档。", [], ""
-        checks = run_checks(self.store, doc.id)
+        checks = self.service.checks(doc.id)
         return check_summary(checks, doc.title), check_rows(checks), failed_details(checks)
 
     # -- 评测

@@ -3,7 +3,6 @@ narrative held in memory. `chatbot.service.Service` chooses the documents and bu
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -55,7 +54,9 @@ class Engine:
     built; the BM25 index on the first narrative question (or `warm()`)."""
 
     def __init__(self, store: Store, documents: list[StoredDocument], lexicon: Lexicon,
-                 patterns: dict[str, Any], vector_search: VectorSearch | None = None) -> None:
+                 patterns: dict[str, Any], vector_search: VectorSearch | None = None,
+                 checks: Callable[[int], list[Any]] | None = None) -> None:
+        self._shared_checks = checks
         self.lexicon = lexicon
         self.patterns = patterns
         self.store = store
@@ -71,14 +72,12 @@ class Engine:
         self.use_vectors = vector_search is not None
         self._names = self.catalog.names()
         self.corpus = "".join(c.text for c in self._chunks)
-        self._checks: dict[int, list[Any]] = {}
         self._amounts: list[NarrativeAmount] | None = None
         self._sentences: list[Sentence] | None = None
         self._operands: NarrativeOperands | None = None
         self._staged: list[StagedItem] | None = None
         self._sentences_by_place: dict[tuple[int, str, int], Sentence] | None = None
         self._keep: frozenset[str] | None = None
-        self._checks_lock = threading.Lock()
         self.reader = QuestionReader(self.documents, self.catalog, self.lexicon, self.patterns, lambda: self.keep,
                                      self.resolver.finder.scope_words)
 
@@ -211,13 +210,13 @@ class Engine:
         return narrative_answers.prior_year_asked(self, q)
 
     def checks(self, document_id: int) -> list[Any]:
-        """The consistency checks (ingest.checks) of one document, run once."""
-        with self._checks_lock:
-            if document_id not in self._checks:
-                from ingest.checks import run_checks
+        """The consistency checks (ingest.checks) of one document: the service's, run once for every
+        engine and for the notes under answers; run here when the engine stands alone."""
+        if self._shared_checks is not None:
+            return self._shared_checks(document_id)
+        from ingest.checks import run_checks
 
-                self._checks[document_id] = run_checks(self.store, document_id)
-            return self._checks[document_id]
+        return run_checks(self.store, document_id)
 
     # -- figures the narrative states ------------------------------------------------------------
     @property

@@ -119,10 +119,11 @@ def execute(engine: Engine, plan: Plan) -> Answer:
 
 # -- planning -----------------------------------------------------------------------------------
 
-def plan_ask(engine: Engine, q: Query) -> Plan:
-    """The plan of one ask, read (`q`) and linked against the engine's documents."""
-    if (year := narrative.prior_year_asked(engine, q)) is not None:
-        return Plan("prior_year", q, extra={"year": year})
+def plan_ask(engine: Engine, q: Query, prior_year: int | None = None) -> Plan:
+    """The plan of one ask, read (`q`) and linked against the engine's documents; `prior_year`: the
+    year before a stored one whose amount it asks (narrative_answers.prior_year_asked)."""
+    if prior_year is not None:
+        return Plan("prior_year", q, extra={"year": prior_year})
     docs = engine.documents_for(q)
     res = engine.resolver.resolve(q, docs)
     if stages.asks_stages(engine, q, docs):
@@ -220,5 +221,6 @@ def answer_part(engine: Engine, part: Part) -> Answer:
     """One ask answered: read against the engine's documents, refused when it names what they lack,
     else planned and executed."""
     q = engine.understand(part)
-    refusal = None if narrative.prior_year_asked(engine, q) is not None else engine.link_refusal(q)
-    return refusal or execute(engine, plan_ask(engine, q))
+    prior_year = narrative.prior_year_asked(engine, q)
+    refusal = engine.link_refusal(q) if prior_year is None else None
+    return refusal or execute(engine, plan_ask(engine, q, prior_year))

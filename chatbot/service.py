@@ -75,7 +75,8 @@ class Service:
             if found is not None:
                 self._engines.move_to_end(key)
                 return found
-            built = Engine(self.store, documents, self.lexicon, self.patterns, self._vector_search(documents))
+            built = Engine(self.store, documents, self.lexicon, self.patterns, self._vector_search(documents),
+                           self.checks)
             self._engines[key] = built
             while len(self._engines) > self.cache_size:
                 self._engines.popitem(last=False)
@@ -114,7 +115,7 @@ class Service:
         is False) an engine per document, newest first, up to the cache size."""
         if len(self.documents) == 1:
             self._whole().warm()
-            self._warm_checks(self.documents[0])
+            self.checks(self.documents[0].id)
             return None
         if not self.documents:
             return None
@@ -136,7 +137,7 @@ class Service:
                 break
             try:
                 self.engine([doc]).warm()   # its BM25 index too: no narrative question waits for it
-                self._warm_checks(doc)      # and its checks: the notes under answers wait for nothing
+                self.checks(doc.id)         # and its checks: the notes under answers wait for nothing
             except Exception:  # the service closed under it: stop quietly
                 if self._stop_prebuild:
                     break
@@ -150,8 +151,7 @@ class Service:
         ingest ends, so the first question about a new document is as fast as the next."""
         for doc in documents:
             self.engine([doc]).warm()
-            with self._lock:
-                self._checks_of(doc.id)
+            self.checks(doc.id)
 
     def stop_prebuild(self) -> None:
         """Stop building engines in the background (the service is being replaced); answering goes on."""
@@ -223,22 +223,20 @@ class Service:
         notes: list[str] = []
         with self._lock:
             for doc_id, refs in cells.items():
-                notes += [n.note for n in notes_for_cells(self.store, doc_id, refs, self._checks_of(doc_id))]
+                notes += [n.note for n in notes_for_cells(self.store, doc_id, refs, self.checks(doc_id))]
         if notes:
             answer.answer += "\n" + "\n".join(dict.fromkeys(notes))
         return answer
 
-    def _warm_checks(self, doc: StoredDocument) -> None:
-        with self._lock:
-            self._checks_of(doc.id)
+    def checks(self, document_id: int) -> list[Any]:
+        """The consistency checks (ingest.checks) of one document, run once for the whole service: its
+        engines' consistency answers and the notes under answers read the same list."""
+        with self._lock:              # the store's one connection
+            if document_id not in self._checks:
+                from ingest.checks import run_checks
 
-    def _checks_of(self, document_id: int) -> list[Any]:
-        """The consistency checks (ingest.checks) of one document, run once (the caller holds the lock)."""
-        if document_id not in self._checks:
-            from ingest.checks import run_checks
-
-            self._checks[document_id] = run_checks(self.store, document_id)
-        return self._checks[document_id]
+                self._checks[document_id] = run_checks(self.store, document_id)
+            return self._checks[document_id]
 
     @property
     def narrative(self) -> Any:

@@ -90,10 +90,3 @@ def table_answer(question: str, text: str, figures: Sequence[Figure], operation:
     cites = citations(figures, extra_records)
     return Answer(question, text + note, True, [value(f) for f in figures] + list(extra_values), cites,
                   operation=operation, candidates=cands)
-
-
-def not_found(question: str, text: str, operation: str = "", cites: Sequence[Citation] = ()) -> Answer:
-    return Answer(question, text, False, [], list(cites), operation=operation)
-
-
-
