@@ -103,10 +103,10 @@ from app_ui import ALL, CSS, FOLLOW_CHAT_JS, THEME_FONTS, build_ui  # noqa: E402
 from chatbot.conversation import Conversation, example_questions  # noqa: E402
 from eval.report import write_reports  # noqa: E402
 from eval.runner import SYSTEMS, load_questions, run_eval  # noqa: E402
-from ingest.listing import list_documents  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
-from ingest.storage import StorePaths, default_store_dir  # noqa: E402
-from ingest.store import Store  # noqa: E402
+from ingest.store.listing import list_documents  # noqa: E402
+from ingest.store.storage import StorePaths, default_store_dir  # noqa: E402
+from ingest.store.store import Store  # noqa: E402
 
 
 # -- the app's state -----------------------------------------------------------------------------

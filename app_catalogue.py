@@ -13,11 +13,11 @@ from typing import Any
 import ingest
 from app_text import figure
 from ingest.errors import IngestError
-from ingest.listing import DocumentEntry
-from ingest.pdf_reader import check_pdf_bytes
+from ingest.pdf.pdf_reader import check_pdf_bytes
 from ingest.pipeline import FileResult, ingest_paths
-from ingest.storage import StorePaths
-from ingest.store import Store
+from ingest.store.listing import DocumentEntry
+from ingest.store.storage import StorePaths
+from ingest.store.store import Store
 
 SAMPLE_PDF = Path(ingest.__file__).resolve().parent / "samples" / "changsha-gxj-2024.pdf"
 MAX_UPLOAD_MB = 20

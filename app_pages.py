@@ -12,7 +12,7 @@ import gradio as gr
 
 from chatbot.answer import Answer
 from chatbot.pages import PageShower, PageView
-from ingest.store import Store
+from ingest.store.store import Store
 
 TITLE = "原文"
 # The chat shows an image in a frame 300 px high: a page image is shown whole, up to 600 px wide

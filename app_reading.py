@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chatbot.answer import Answer
-from ingest.store import StoredDocument
+from ingest.store.store import StoredDocument
 
 SLOTS = ("部门", "年度", "预算/决算", "层级", "项目")
 BORROWED = "沿用上一问"

@@ -11,7 +11,7 @@ from typing import Any
 
 from app_text import escape_cell, escape_text, markdown_table
 from ingest.checks import Check
-from ingest.store import StoredRecord
+from ingest.store.store import StoredRecord
 
 MAX_ROWS = 2000  # records one search lists (and writes to its CSV)
 CSV_KEEP_SECONDS = 3600

@@ -38,10 +38,10 @@ from hostile import (  # noqa: E402
 )
 from storecheck import consistency, count_readonly, snapshot  # noqa: E402
 
+from ingest.document.sandbox import ParseLimits, parse_isolated  # noqa: E402
 from ingest.errors import IngestError  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
-from ingest.sandbox import ParseLimits, parse_isolated  # noqa: E402
-from ingest.storage import StorePaths  # noqa: E402
+from ingest.store.storage import StorePaths  # noqa: E402
 
 ROWS: list[tuple[str, str, str, str]] = []
 
@@ -156,7 +156,7 @@ def kill_mid_batch(work: Path) -> None:
 
 def questions_during_ingest(work: Path) -> None:
     from chatbot.service import open_service
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     store = work / "busy-store"
     first = work / "busy-first.txt"
@@ -218,7 +218,7 @@ QUESTIONS = ["三公经费是多少？", "公车购置费占三公经费多少�
 
 def backup_drill(work: Path, store: Path) -> None:
     from chatbot.service import open_service
-    from ingest.backup import backup_store, restore_store
+    from ingest.store.backup import backup_store, restore_store
 
     def answers(root: Path) -> list:
         svc = open_service(root)

@@ -45,7 +45,7 @@ def bigram_hash(texts: list[str], dim: int = 4096) -> np.ndarray:
 
 
 def main() -> None:
-    from ingest.pdf_reader import read_pdf
+    from ingest.pdf.pdf_reader import read_pdf
 
     doc = read_pdf(SAMPLE)
     chunks = [c.text for c in doc.chunks]

@@ -30,10 +30,10 @@ def bare_pass(pdf_path: Path) -> float:
 
 def main() -> None:
     pdf_path = Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE
-    from ingest.records import document_records
-    from ingest.sandbox import parse_isolated
-    from ingest.storage import StorePaths, Stores
-    from ingest.vectors import document_nodes
+    from ingest.document.sandbox import parse_isolated
+    from ingest.store.storage import StorePaths, Stores
+    from ingest.store.vectors import document_nodes
+    from ingest.tables.records import document_records
 
     bare = bare_pass(pdf_path)
     with tempfile.TemporaryDirectory() as tmp:

@@ -26,7 +26,7 @@ PARSED = [SAMPLE, REAL / "重庆_重庆市水利局_2026_部门预算.pdf", REAL
 ROUNDS = 3
 TIMER = """
 import json, sys, time
-from ingest.reader import read_document
+from ingest.document.reader import read_document
 out = {}
 for path in sys.argv[1:]:
     started = time.process_time()  # CPU seconds: the other work on a shared machine counts less than in wall time
@@ -42,7 +42,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def render_times() -> tuple[list[float], list[float]]:
-    from ingest.render import Mark, cached_page, draw_marks
+    from ingest.pdf.render import Mark, cached_page, draw_marks
 
     cold, warm = [], []
     mark = [Mark((100.0, 100.0, 200.0, 120.0), "1,234.56")]
@@ -73,8 +73,8 @@ def parse_times(trees: tuple[Path, Path]) -> tuple[dict[str, float], dict[str, f
 def switched_parse_times() -> tuple[dict[str, float], dict[str, float]]:
     """CPU seconds to read each of PARSED in this process with the cell boxes switched off (the grid's
     cells keep pdfplumber's boxes, ungrown, no character array) and on, taking turns; best of ROUNDS."""
-    import ingest.page_tables as page_tables
-    from ingest.reader import read_document
+    import ingest.pdf.page_tables as page_tables
+    from ingest.document.reader import read_document
 
     grow, array = page_tables.boxes_around_text, page_tables.char_boxes
     best: tuple[dict[str, float], dict[str, float]] = ({}, {})

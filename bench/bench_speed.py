@@ -71,7 +71,7 @@ def child_ingest(files: list[Path], store: Path, uploads: bool) -> dict:
     from multiprocessing import forkserver
 
     from ingest.pipeline import ingest_paths
-    from ingest.storage import Stores  # noqa: F401 — imports llama-index and chromadb before the clock
+    from ingest.store.storage import Stores  # noqa: F401 — imports llama-index and chromadb before the clock
 
     started = cpu_self()
     batches = [[f] for f in files] if uploads else [files]

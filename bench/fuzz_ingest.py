@@ -24,7 +24,7 @@ from hostile import MUTATIONS, SAMPLE_TXT, check_outcome, mutate, mutate_text, s
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from ingest.sandbox import ParseLimits  # noqa: E402
+from ingest.document.sandbox import ParseLimits  # noqa: E402
 
 SEEDS = {
     "excerpt": ("sample.pdf", sample_excerpt),

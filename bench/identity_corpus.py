@@ -2,7 +2,7 @@
 each yields, over the breadth corpus (shared/corpus/breadth, truth in bench/data/breadth_identity.json)
 and the real corpus (tests/data/real, truth in the meta lines of its questions.jsonl).
 
-Each file is read alone (`ingest.reader.read_document`, in this process, no store); per file it prints
+Each file is read alone (`ingest.document.reader.read_document`, in this process, no store); per file it prints
 what was read against the truth (✓/✗ per field), the tables, and the pages whose grid of figures ended in
 no table (`Document.unread_pages`, where the code has it). `--code DIR` reads with the `ingest` package
 of another checkout (an older commit exported with `git archive`), for a before/after figure:
@@ -41,8 +41,8 @@ def truths(breadth: Path, real: Path) -> dict[Path, dict]:
 
 def read(path: Path) -> dict:
     """What the code reads from one file: identity, tables, unread pages, or the error."""
+    from ingest.document.reader import read_document
     from ingest.errors import IngestError
-    from ingest.reader import read_document
 
     try:
         doc = read_document(path)

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest.checks import Check, run_checks  # noqa: E402
 from ingest.checks.check import spec  # noqa: E402
-from ingest.kinds import mandated_kinds  # noqa: E402
-from ingest.store import Store, StoredDocument  # noqa: E402
+from ingest.store.store import Store, StoredDocument  # noqa: E402
+from ingest.tables.kinds import mandated_kinds  # noqa: E402
 
 FLIPS = {"增加": "减少", "减少": "增加", "增长": "下降", "下降": "增长", "上升": "下降", "大于": "小于", "小于": "大于",
          "持平": "小于", "等于": "小于", "高于": "低于", "低于": "高于"}

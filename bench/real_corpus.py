@@ -4,10 +4,10 @@ say, per file and in total, how much of them the store holds and what it cost.
 Figures:
 - result: ingested, or the reason it was not (the line `budgetqa ingest` prints);
 - tables by kind (canonical kind; a table no rule knows by its printed title), records (every stored cell),
-  money records (cells with a value), and the mandated kinds the document lacks (`ingest.listing`);
+  money records (cells with a value), and the mandated kinds the document lacks (`ingest.store.listing`);
 - cell recall: of the numeric cells pdfplumber sees in the ruled grids, the share stored as money records.
-  *Seen*: the cells of `page.find_tables(ingest.pdf_reader.TABLE_SETTINGS)` (`Table.extract()`: one text
-  per grid cell, a merged cell once) whose text `ingest.numbers.parse_amount` reads as an amount, less
+  *Seen*: the cells of `page.find_tables(ingest.pdf.pdf_reader.TABLE_SETTINGS)` (`Table.extract()`: one text
+  per grid cell, a merged cell once) whose text `ingest.tables.numbers.parse_amount` reads as an amount, less
   what is plainly not an amount:
     * subject/economic/unit codes and ordinals: digits-only cells in a code column (a column with a cell
       reading 类, 款 or 项, or holding 编码 or 代码), and at the row start: the run of digits-only cells
@@ -18,7 +18,7 @@ Figures:
       amounts of a row whose first cell reads 行次 or 栏次, and a row whose amounts are exactly the
       integers 1, 2, 3 … in order (the column-number row under a header);
     * column numbers: a row reading 1 2 3 … under the header, also with 「**」 or 栏次 marks
-      (`ingest.tables.is_column_number_row`);
+      (`ingest.tables.tables.is_column_number_row`);
     * counts and targets: every number in a column with a cell holding 指标值, 数量, 权重 or 分值 (a 绩效
       indicator's target 「100」, a 政府采购 quantity) or reading 人数 (a 会议费/培训费 table's head count), and
       every figure right of a cell naming an indicator (…指标: 「成本指标 | 经济成本指标 | … | ≤ | 36.46 | 万元」,
@@ -90,7 +90,7 @@ def _text(cell: str | None) -> str:
 
 
 def _amount(cell: str | None) -> Decimal | None:
-    from ingest.numbers import parse_amount
+    from ingest.tables.numbers import parse_amount
 
     return parse_amount(cell) if _text(cell) else None
 
@@ -167,7 +167,7 @@ def grid_amounts(rows: list[list[str | None]], with_text: bool = False) -> list:
 
 def row_amounts(rows: list[list[str | None]]) -> list[tuple[str, list[tuple[str, Decimal]]]]:
     """Per row with amounts: (its label — the last word cell before its first amount —, [(text, value)])."""
-    from ingest.tables import is_column_number_row
+    from ingest.tables.tables import is_column_number_row
 
     numbered, not_money = _skipped_columns(rows)
     out = []
@@ -193,7 +193,7 @@ def seen_cells(path: Path, settings: dict) -> PageValues:
     """(page, value) → how many grid cells of the PDF print that amount on that page."""
     import pdfplumber
 
-    from ingest.performance import is_amount
+    from ingest.tables.performance import is_amount
 
     seen: PageValues = Counter()
     last_row: tuple | None = None  # (label, values) of the last row with amounts on the page before
@@ -243,11 +243,11 @@ def bare_pass(path: Path) -> float:
 def table_settings() -> dict:
     """The reader's own grid settings; pdfplumber's defaults (said so) if the reader does not import."""
     try:
-        from ingest.pdf_reader import TABLE_SETTINGS
+        from ingest.pdf.pdf_reader import TABLE_SETTINGS
 
         return dict(TABLE_SETTINGS)
     except Exception as exc:  # the reader is being rewritten: still measure
-        print(f"warning: ingest.pdf_reader.TABLE_SETTINGS unavailable ({type(exc).__name__}: {exc}); "
+        print(f"warning: ingest.pdf.pdf_reader.TABLE_SETTINGS unavailable ({type(exc).__name__}: {exc}); "
               "using pdfplumber's default table settings", file=sys.stderr)
         return {}
 
@@ -265,7 +265,7 @@ class FileRun:
     pages: int | None = None
     seen: PageValues | None = None
     seen_error: str = ""
-    document: object | None = None  # ingest.listing.DocumentEntry
+    document: object | None = None  # ingest.store.listing.DocumentEntry
     document_id: int | None = None
     partner_of: int | None = None  # index of the first file of the same disclosure
     money: int = 0
@@ -315,9 +315,9 @@ def time_alone(runs: list[FileRun], store_dir: Path) -> None:
 def attach_documents(runs: list[FileRun], store_dir: Path) -> None:
     """Each file's stored document (by source name), its counts, recall and checks."""
     from ingest.checks import run_checks
-    from ingest.listing import list_documents
-    from ingest.storage import StorePaths
-    from ingest.store import Store
+    from ingest.store.listing import list_documents
+    from ingest.store.storage import StorePaths
+    from ingest.store.store import Store
 
     paths = StorePaths.at(store_dir)
     if not Store.exists(paths.sqlite):

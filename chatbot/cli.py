@@ -11,8 +11,8 @@ from typing import Any
 
 from chatbot.chat import add_chat_parser, cmd_chat
 
-DEFAULT_STORE = "budgetqa-store"   # as ingest.storage.DEFAULT_STORE (test_parts checks they agree)
-SQLITE_NAME = "budgetqa.sqlite"    # as ingest.storage.StorePaths names it (test_listing checks they agree)
+DEFAULT_STORE = "budgetqa-store"   # as ingest.store.storage.DEFAULT_STORE (test_parts checks they agree)
+SQLITE_NAME = "budgetqa.sqlite"    # as ingest.store.storage.StorePaths names it (test_listing checks they agree)
 EPILOG_INGEST = """Example:
   budgetqa ingest ingest/samples/changsha-gxj-2024.pdf --store ./budgetqa-store
   budgetqa ingest disclosures/ --store ./budgetqa-store     (every .pdf/.txt/.md below the folder)"""
@@ -47,16 +47,16 @@ Example:
 
 
 def _paths(store: str | None) -> Any:
-    """The store's paths (`ingest.storage.StorePaths`), imported on use: that module pulls in the vector
+    """The store's paths (`ingest.store.storage.StorePaths`), imported on use: that module pulls in the vector
     stack (llama-index, chromadb), which `budgetqa ask` does not need before a narrative question."""
-    from ingest.storage import StorePaths
+    from ingest.store.storage import StorePaths
 
     return StorePaths.at(store)
 
 
 def store_root(store: str | None) -> Path:
     """The store directory as `StorePaths.at` resolves it (--store, else $BUDGETQA_STORE, else
-    ./budgetqa-store), without importing ingest.storage: `budgetqa ask` starts faster without it."""
+    ./budgetqa-store), without importing ingest.store.storage: `budgetqa ask` starts faster without it."""
     return Path(store) if store else Path(os.environ.get("BUDGETQA_STORE", DEFAULT_STORE))
 
 
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ingest.checks import run_checks
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     paths = _paths(args.store)
     if not Store.exists(paths.sqlite):
@@ -133,7 +133,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_line(c: Any) -> str:
     """「✓ [表内] …」; a failed consistency check with its figures; a mandated table ✓ / ○ (empty) / ✗."""
-    status = getattr(c, "status", None)  # completeness checks (ingest.completeness.TableCheck)
+    status = getattr(c, "status", None)  # completeness checks (ingest.document.completeness.TableCheck)
     mark = "○" if status == "empty" else "✓" if c.passed else "✗"
     diff = "" if c.passed or status else f"  (表格 {c.expected:f}，计算/陈述 {c.actual:f}，差额 {c.difference:f})"
     return f"{mark} [{c.category}] {c.name}{diff}"
@@ -152,8 +152,8 @@ def _check_summary(title: str, checks: list[Any]) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ingest.listing import list_documents, summary_line
-    from ingest.store import Store
+    from ingest.store.listing import list_documents, summary_line
+    from ingest.store.store import Store
 
     root = store_root(args.store)  # not _paths: listing needs no vector stack (seconds to import)
     if not Store.exists(root / SQLITE_NAME):
@@ -179,8 +179,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ingest.export import export_lines
-    from ingest.store import Store
+    from ingest.store.export import export_lines
+    from ingest.store.store import Store
 
     paths = _paths(args.store)
     if not Store.exists(paths.sqlite):
@@ -223,7 +223,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _write_answer_pages(store: str | None, citations: list[Any], out_dir: Path, question: str) -> None:
     from chatbot.pages import PageShower
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     shower = PageShower(Store(store_root(store) / SQLITE_NAME), store_root(store), out_dir / ".cache")
     for view in shower.views(citations, out_dir):
@@ -232,7 +232,7 @@ def _write_answer_pages(store: str | None, citations: list[Any], out_dir: Path, 
 
 def cmd_show(args: argparse.Namespace) -> int:
     from chatbot.pages import PageShower, ShowError, citations_from_text
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     root = store_root(args.store)
     if not Store.exists(root / SQLITE_NAME):

@@ -28,7 +28,7 @@ from chatbot.understand.reading import QuestionReader
 from chatbot.wording.compose import cite
 from chatbot.wording.joined import join_answers
 from chatbot.wording.refusals import refusal_text, refuse
-from ingest.store import Store, StoredDocument, StoredRecord
+from ingest.store.store import Store, StoredDocument, StoredRecord
 
 from .answer import Answer, Citation
 from .execute import narrative_answers, table_answers

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.render import Mark, RenderError, RenderLimits, cached_page, draw_marks, kept_pdf
-from ingest.store import Store, StoredChunk, StoredDocument
+from ingest.pdf.render import Mark, RenderError, RenderLimits, cached_page, draw_marks, kept_pdf
+from ingest.store.store import Store, StoredChunk, StoredDocument
 
 from .answer import Citation
 

@@ -20,7 +20,7 @@ from chatbot.understand.query import normalize_question
 from chatbot.understand.question import Asked, read_question
 from chatbot.wording.compose import cite
 from chatbot.wording.refusals import refuse
-from ingest.store import Store, StoredDocument, StoredRecord
+from ingest.store.store import Store, StoredDocument, StoredRecord
 
 from .answer import Answer, Citation
 from .engine import MAX_QUESTION_CHARS, Engine, too_long
@@ -30,7 +30,7 @@ from .execute.departments import LIST_MAX
 from .lexicon import Lexicon, load_lexicon, load_patterns
 from .verify import gated
 
-SQLITE_NAME = "budgetqa.sqlite"  # as ingest.storage.StorePaths names it (kept light: no llama-index import)
+SQLITE_NAME = "budgetqa.sqlite"  # as ingest.store.storage.StorePaths names it (kept light: no llama-index import)
 DEFAULT_CACHE = 1024             # engines kept (about 0.5–1 MB each); BUDGETQA_ENGINE_CACHE overrides
 
 __all__ = ["MAX_QUESTION_CHARS", "Service", "StoreMissing", "cite_records", "open_service"]
@@ -96,7 +96,7 @@ class Service:
         """The vector index (opened on first use; shared by every engine)."""
         with self._lock:
             if self._stores is None:
-                from ingest.storage import StorePaths, Stores
+                from ingest.store.storage import StorePaths, Stores
 
                 self._stores = Stores(StorePaths.at(self.store_dir))
             return self._stores.vectors
@@ -176,8 +176,8 @@ class Service:
         This one stops building engines but keeps answering the questions still running on it.
         `prepare_new`: the documents this one did not hold (just ingested) are prepared first."""
         self.stop_prebuild()
-        from ingest.storage import StorePaths
-        from ingest.vectors import forget_chroma_systems
+        from ingest.store.storage import StorePaths
+        from ingest.store.vectors import forget_chroma_systems
 
         forget_chroma_systems(StorePaths.at(self.store_dir).chroma, stop=False)  # questions may still use it
         fresh = Service(self.store_dir, self.lexicon, self.patterns, self.use_vectors, self.cache_size)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.answer import Answer, Citation, Value
-from ingest.storage import StorePaths, Stores
+from ingest.store.storage import StorePaths, Stores
 
 TOP_K = 3
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.store import Store
+from ingest.store.store import Store
 
 from .roundtrip_questions import DEFAULT_LIMIT, SQLITE_NAME, RoundTripQuestion, Skipped, generate
 from .roundtrip_score import asked_back, mistake_kind, strict_verdict

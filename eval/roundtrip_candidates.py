@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from chatbot.link.names import name_forms
-from ingest.store import StoredDocument, StoredRecord
+from ingest.store.store import StoredDocument, StoredRecord
 
 from .roundtrip_wording import SANGONG, ColumnReading, clean_label, read_column, segment_key, to_wan
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.link.names import name_forms
-from ingest.store import Store, StoredDocument
+from ingest.store.store import Store, StoredDocument
 
 from .roundtrip_candidates import Candidate, document_candidates
 from .roundtrip_wording import TOLERANCE, load_wording

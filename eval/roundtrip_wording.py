@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ingest.text import strip_ordinal
+from ingest.document.text import strip_ordinal
 
 DATA = Path(__file__).with_name("roundtrip_columns.json")
 TOLERANCE = Decimal("0.005")           # in 万元 when units differ, else in the printed unit

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import ingest
-from ingest.storage import StorePaths
+from ingest.store.storage import StorePaths
 
 from . import score
 from .score import Outcome, Question, QuestionError, Scored
@@ -175,7 +175,7 @@ def load_questions(path: str | Path) -> list[Question]:
 
 
 def store_is_empty(store_dir: str | Path) -> bool:
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     paths = StorePaths.at(store_dir)
     if not Store.exists(paths.sqlite):

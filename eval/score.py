@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ingest.text import normalize_label
+from ingest.document.text import normalize_label
 
 TOLERANCE = Decimal("0.005")  # half a cent of a 万元 figure, or of a percentage point
 CATEGORIES = ("lookup", "sum", "difference", "share", "ranking", "count", "change", "narrative", "check",

@@ -10,14 +10,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .document.identity import reading_notes
+from .document.model import Document
+from .document.sandbox import ParseLimits, parse_isolated
 from .errors import IngestError
-from .identity import reading_notes
-from .merge import is_partial, merge_disclosure, pair_partials
-from .model import Document
-from .records import document_records
-from .sandbox import ParseLimits, parse_isolated
-from .storage import StorePaths, Stores, open_stores
-from .vectors import document_nodes
+from .store.storage import StorePaths, Stores, open_stores
+from .store.vectors import document_nodes
+from .tables.merge import is_partial, merge_disclosure, pair_partials
+from .tables.records import document_records
 
 
 @dataclass

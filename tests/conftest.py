@@ -29,13 +29,13 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_doc():
-    from ingest.pdf_reader import read_pdf
+    from ingest.pdf.pdf_reader import read_pdf
 
     return read_pdf(SAMPLE_PDF)
 
 
 @pytest.fixture(scope="session")
 def sample_records(sample_doc):
-    from ingest.records import document_records
+    from ingest.tables.records import document_records
 
     return document_records(sample_doc)

@@ -13,7 +13,7 @@ from chatbot.link.catalog import column_leaf, strip_place
 from chatbot.link.resolve import Figure
 from chatbot.wording.compose import citations, name
 from chatbot.wording.refusals import refusal_text, refuse
-from ingest.store import StoredDocument
+from ingest.store.store import StoredDocument
 
 TABLE_ROWS = 20   # a ranking or listing prints at most this many rows; the rest are counted
 

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from chatbot.execute import across
-from ingest.store import StoredDocument
+from ingest.store.store import StoredDocument
 
 from ..answer import Answer
 

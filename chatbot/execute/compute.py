@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
-from ingest.numbers import format_amount
+from ingest.tables.numbers import format_amount
 
 T = TypeVar("T")
 CENT = Decimal("0.01")

@@ -10,7 +10,7 @@ from chatbot.answer import Answer, Citation, Value
 from chatbot.execute.compute import amount
 from chatbot.wording.compose import cite
 from ingest.checks import Check
-from ingest.store import StoredChunk
+from ingest.store.store import StoredChunk
 
 EXAMPLE_CATEGORIES = ("表间", "说明与表格", "合计行", "表内", "科目层级")  # the order examples are picked in
 EXAMPLES = 3           # passed checks cited when every check passes

@@ -21,7 +21,7 @@ from chatbot.wording.compose import (
     where,
 )
 from chatbot.wording.refusals import refuse
-from ingest.store import StoredRecord
+from ingest.store.store import StoredRecord
 
 DOMAIN_OF_TABLE = {"基本支出表": "economic", "一般公共预算支出表": "function", "支出表": "function",
                    "收入表": "function", "项目绩效表": "project", "整体绩效表": "unit"}

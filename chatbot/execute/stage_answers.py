@@ -17,7 +17,7 @@ from chatbot.execute.stages import (
 )
 from chatbot.link.resolve import Resolution
 from chatbot.understand.query import Query
-from ingest.text import strip_ordinal
+from ingest.document.text import strip_ordinal
 
 from ..answer import Answer
 

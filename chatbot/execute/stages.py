@@ -21,8 +21,8 @@ from chatbot.execute.compute import percent, share, shown
 from chatbot.link.narrative import Sentence, plain
 from chatbot.wording.compose import cite, cite_sentence
 from chatbot.wording.refusals import refuse
-from ingest.store import StoredRecord
-from ingest.text import strip_ordinal
+from ingest.document.text import strip_ordinal
+from ingest.store.store import StoredRecord
 
 _AMOUNT = r"(-?\d[\d,]*(?:\.\d+)?)\s*万元"
 _YEAR = re.compile(r"\d{4}年度?")

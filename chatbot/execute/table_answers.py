@@ -18,7 +18,7 @@ from chatbot.understand.query import Query, normalize_question
 from chatbot.understand.question import Part
 from chatbot.wording.compose import candidate, citations, cite_sentence, figure_text, value
 from chatbot.wording.refusals import refusal_text, refuse
-from ingest.text import strip_ordinal
+from ingest.document.text import strip_ordinal
 
 from ..answer import Answer, Citation, Value
 from . import narrative_answers

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from chatbot.lexicon import Lexicon
 from chatbot.link.names import place_fits
-from ingest.store import Store, StoredDocument, StoredRecord
-from ingest.text import normalize_label
+from ingest.document.text import normalize_label
+from ingest.store.store import Store, StoredDocument, StoredRecord
 
 _PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{1,3}?省)?(?:[\u4e00-\u9fff]{1,3}?市)?(?:[\u4e00-\u9fff]{1,3}?[县区])?")
 _PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区)")

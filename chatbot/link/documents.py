@@ -12,7 +12,7 @@ from chatbot.link.catalog import abbreviates, label_key, strip_place
 from chatbot.link.names import name_forms, place_fits, place_parts, place_suffixes
 from chatbot.understand.query import normalize_question
 from chatbot.understand.question import Named
-from ingest.store import Store, StoredDocument
+from ingest.store.store import Store, StoredDocument
 
 DISCLOSURE_KINDS = ("预算", "决算")   # the yearly disclosures; 绩效自评, 绩效评价, 绩效目标 documents stand beside them
 MIN_ROUTING_LABEL = 4   # shorter printed names (行政运行 is 4) only route when few departments print them

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from chatbot.understand.query import Query
-from ingest.store import StoredChunk
+from ingest.store.store import StoredChunk
 
 RRF_K = 60
 TOP_CHUNKS = 8

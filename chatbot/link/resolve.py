@@ -13,9 +13,9 @@ from chatbot.link.catalog import Catalog, Row, TableInfo, column_leaf, column_na
 from chatbot.link.mentions import Mention, MentionFinder, year_spans
 from chatbot.link.row_sets import RowSets
 from chatbot.understand.query import Query
-from ingest.numbers import format_amount_grouped
-from ingest.store import StoredRecord
-from ingest.text import strip_ordinal
+from ingest.document.text import strip_ordinal
+from ingest.store.store import StoredRecord
+from ingest.tables.numbers import format_amount_grouped
 
 CENT = Decimal("0.01")
 GROUP = "§"   # marks a modifier naming a column group's header (公务接待费 over its funding-scope columns)

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from chatbot.link.catalog import Row, label_key
-from ingest.text import strip_ordinal
+from ingest.document.text import strip_ordinal
 
 if TYPE_CHECKING:
     from chatbot.lexicon import Lexicon

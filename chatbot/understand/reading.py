@@ -15,7 +15,7 @@ from chatbot.link.catalog import Catalog, abbreviates, column_leaf, label_key, s
 from chatbot.link.names import name_forms
 from chatbot.understand.query import Query, normalize_question, understand
 from chatbot.understand.question import Asked, Part, read_question, read_scope
-from ingest.store import StoredDocument
+from ingest.store.store import StoredDocument
 
 
 class QuestionReader:

@@ -9,7 +9,7 @@ from chatbot.answer import Answer, Citation, Value
 from chatbot.execute.compute import amount, shown
 from chatbot.link.narrative import Sentence
 from chatbot.link.resolve import Figure
-from ingest.store import StoredRecord
+from ingest.store.store import StoredRecord
 
 
 def cite(rec: StoredRecord) -> Citation:

@@ -88,7 +88,7 @@ def check_facts():
 
 
 def check_store(store_dir):
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     s = Store(f"{store_dir}/budgetqa.sqlite")
     recs = s.records("r.value IS NOT NULL")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..layout import is_performance_title
-from ..store import StoredRecord
-from ..text import normalize_label
+from ..document.text import normalize_label
+from ..pdf.layout import is_performance_title
+from ..store.store import StoredRecord
 from .check import AT_MOST, EQUAL, ZERO, Check, leaf, money, spec, total
 
 Columns = dict[str, list[str]]  # table title → its column paths in printed order

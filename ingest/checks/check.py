@@ -10,8 +10,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from ..store import StoredChunk, StoredRecord
-from ..text import normalize_label
+from ..document.text import normalize_label
+from ..store.store import StoredChunk, StoredRecord
 
 _SPEC = Path(__file__).resolve().parents[1] / "data" / "checks.json"
 ZERO = Decimal("0")

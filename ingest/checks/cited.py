@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..store import Store, StoredRecord
-from ..text import normalize_label
+from ..document.text import normalize_label
+from ..store.store import Store, StoredRecord
 from .check import Check, leaf
 
 CellRef = int | tuple[str, str, str]  # a record id, or (table title, row label, column path or leaf)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..store import StoredChunk
+from ..store.store import StoredChunk
 from .check import ZERO, Check, spec
 from .narrative import squeeze
 

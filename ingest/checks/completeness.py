@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..kinds import all_kinds, mandated_kinds
-from ..store import Store, StoredDocument
+from ..store.store import Store, StoredDocument
+from ..tables.kinds import all_kinds, mandated_kinds
 from .check import Check
 
 CATEGORY = "完整性"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..store import StoredChunk, StoredDocument
+from ..store.store import StoredChunk, StoredDocument
 from .check import Check, spec
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})年")

@@ -8,9 +8,9 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache
 
-from ..layout import is_performance_title
-from ..store import StoredChunk, StoredRecord
-from ..text import normalize_label, strip_ordinal
+from ..document.text import normalize_label, strip_ordinal
+from ..pdf.layout import is_performance_title
+from ..store.store import StoredChunk, StoredRecord
 from .check import ZERO, Check, leaf, money, spec
 
 FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*万元")

@@ -1,8 +1,8 @@
 """All the checks of one stored document, in the order a reader meets them."""
 from __future__ import annotations
 
-from ..layout import is_performance_title
-from ..store import Store
+from ..pdf.layout import is_performance_title
+from ..store.store import Store
 from .across_tables import cross_table_checks
 from .check import Check, by_table
 from .comparisons import comparison_checks

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from ..layout import is_performance_title
-from ..store import StoredRecord
-from ..text import normalize_label
+from ..document.text import normalize_label
+from ..pdf.layout import is_performance_title
+from ..store.store import StoredRecord
 from .check import ZERO, Check, leaf, money, spec, total
 
 _TOP_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")

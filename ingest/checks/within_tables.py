@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
-from ..codes import parent_code
-from ..layout import is_performance_title
-from ..store import StoredRecord
-from ..text import normalize_label
+from ..document.text import normalize_label
+from ..pdf.layout import is_performance_title
+from ..store.store import StoredRecord
+from ..tables.codes import parent_code
 from .check import AT_MOST, ZERO, Check, is_subset, leaf, money, rows, spec, total
 
 

@@ -20,7 +20,7 @@ from chatbot.answer import Answer, Citation, Value
 from eval.runner import EvalReport, SystemRun
 from ingest.checks import Check
 from ingest.pipeline import FileResult
-from ingest.store import StoredChunk, StoredRecord
+from ingest.store.store import StoredChunk, StoredRecord
 
 DOC = "长沙市工业和信息化局2024年部门预算"
 SANGONG = "2024年一般公共预算“三公”经费支出情况表"

@@ -329,8 +329,8 @@ def test_a_new_disclosure_is_listed_searchable_answerable_and_its_text_shown_esc
 def _first_document_checks(store_dir: Path) -> tuple[str, int, int]:
     """The title, number of checks and number passed of the store's first document (the sample)."""
     from ingest.checks import run_checks
-    from ingest.storage import StorePaths
-    from ingest.store import Store
+    from ingest.store.storage import StorePaths
+    from ingest.store.store import Store
 
     store = Store(StorePaths.at(store_dir).sqlite)
     try:

@@ -17,7 +17,7 @@ from app_reading import (
     reading_chips,
 )
 from chatbot.answer import Answer, Citation
-from ingest.store import StoredDocument
+from ingest.store.store import StoredDocument
 
 DOCUMENT_WORDS = r"(?:部门|单位|本级)(?:综合)?(?:预算|决算)(?:公开)?(?![表支收总规最多少排是有])(?:的|中|里面|里)?"
 

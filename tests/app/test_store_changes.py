@@ -10,9 +10,9 @@ import pytest
 from appserver import cli_ingest, synthetic_disclosure
 
 import app
-from ingest.model import Document
+from ingest.document.model import Document
 from ingest.pipeline import ingest_paths
-from ingest.store import Store
+from ingest.store.store import Store
 
 
 def _document(n: int) -> Document:

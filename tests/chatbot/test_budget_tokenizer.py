@@ -6,7 +6,7 @@ from __future__ import annotations
 import jieba
 
 from chatbot.link.narrative import BudgetTokenizer
-from ingest.store import Store
+from ingest.store.store import Store
 
 WORDS = ["一般公共预算", "三公经费", "机关运行经费", "长沙市制造业发展促进中心"]
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.text import normalize_label
+from ingest.document.text import normalize_label
 
 SG = "三公"                      # 2024年一般公共预算“三公”经费支出情况表
 T1 = "部门收支总体"

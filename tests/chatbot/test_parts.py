@@ -12,7 +12,7 @@ import pytest
 
 from chatbot.execute.compute import percent, ranked, share, total
 from chatbot.link.narrative import sections_to_sentences
-from ingest.store import StoredChunk
+from ingest.store.store import StoredChunk
 
 
 @pytest.mark.parametrize("part,whole,pct", [
@@ -92,7 +92,7 @@ def test_cli_ask_reads_questions_from_stdin(store_dir: Path):
 @pytest.mark.parametrize("store,env", [(None, None), (None, "/tmp/somewhere"), ("/tmp/x", "/tmp/y")])
 def test_cli_store_root_resolves_like_store_paths(monkeypatch, store, env):
     from chatbot.cli import store_root
-    from ingest.storage import StorePaths
+    from ingest.store.storage import StorePaths
 
     if env is None:
         monkeypatch.delenv("BUDGETQA_STORE", raising=False)

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from chatbot.cli import main
-from ingest.render import BOX_COLOUR, SCALE
-from ingest.store import SCHEMA, Store
+from ingest.pdf.render import BOX_COLOUR, SCALE
+from ingest.store.store import SCHEMA, Store
 
 SAMPLE_PDF = Path(__file__).resolve().parents[2] / "ingest/samples/changsha-gxj-2024.pdf"
 SAMPLE_TXT = SAMPLE_PDF.with_suffix(".txt")

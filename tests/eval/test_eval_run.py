@@ -13,7 +13,7 @@ from eval.report import write_reports
 from eval.runner import DEFAULT_QUESTIONS, SAMPLE_PDF, ensure_store, load_questions, run_eval, store_is_empty
 from eval.score import compact, row_key
 from ingest.pipeline import ingest_paths
-from ingest.store import Store
+from ingest.store.store import Store
 
 TABLE_CATEGORIES = ("lookup", "sum", "difference", "share", "ranking")
 LINES = {json.loads(line)["id"]: line for line in DEFAULT_QUESTIONS.read_text(encoding="utf-8").splitlines()}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from eval import derive_many, synth
 from eval.runner import DEFAULT_QUESTIONS, corpus_file, ensure_store, load_questions
-from ingest.store import Store
+from ingest.store.store import Store
 
 MANY = derive_many.QUESTIONS_DIR / "many.jsonl"
 MANY_CORPUS = derive_many.QUESTIONS_DIR / "many.corpus.json"

@@ -17,7 +17,7 @@ from eval.roundtrip_questions import RoundTripQuestion, generate, short_name
 from eval.roundtrip_score import headline_match, strict_verdict
 from eval.roundtrip_wording import clean_label, load_wording, read_column
 from eval.score import parse_question
-from ingest.store import Store
+from ingest.store.store import Store
 
 DOCUMENT = "长沙市工业和信息化局2024年部门预算"
 NAME = "长沙工业和信息化局"           # the middle one of name_forms(长沙市工业和信息化局)
@@ -213,7 +213,7 @@ def test_every_miss_names_where_to_look(outcome):
 def test_short_name_is_the_middle_form_in_a_fixed_order():
     """name_forms orders forms of one length as a set does (it varies with the hash seed): the pick sorts
     them first, so a run gives the same questions in every process."""
-    from ingest.store import StoredDocument
+    from ingest.store.store import StoredDocument
 
     doc = StoredDocument(1, "x", "广州市发展和改革委员会2026年部门预算", "广州市发展和改革委员会", 2026, "预算",
                          "a.pdf", 10)

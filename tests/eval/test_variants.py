@@ -271,7 +271,7 @@ def store_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def stored(store_dir):
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     store = Store(store_dir / "budgetqa.sqlite")
     try:

@@ -370,10 +370,10 @@ def mutate(data: bytes, edits: list[tuple[str, int, int, bytes]]) -> bytes:
 def check_outcome(path: Path, limits) -> str:
     """Parse (isolated) and turn the document into records and nodes as the writer would; the name
     of the outcome ("Document" or the IngestError's class). Any other exception propagates."""
+    from ingest.document.sandbox import parse_isolated
     from ingest.errors import IngestError
-    from ingest.records import document_records
-    from ingest.sandbox import parse_isolated
-    from ingest.vectors import document_nodes
+    from ingest.store.vectors import document_nodes
+    from ingest.tables.records import document_records
 
     try:
         doc = parse_isolated(path, limits)

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.storage import StorePaths, Stores
+from ingest.store.storage import StorePaths, Stores
 
 TABLES = ("documents", "tables", "records", "chunks")
 

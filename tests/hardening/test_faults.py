@@ -16,10 +16,10 @@ from hostile import ROOT, tiny_text
 from storecheck import consistency, count_readonly, snapshot
 
 from chatbot.service import open_service
-from ingest.backup import BackupError, backup_store, check_store, restore_store
 from ingest.pipeline import ingest_paths
-from ingest.storage import StorePaths, Stores
-from ingest.store import Store
+from ingest.store.backup import BackupError, backup_store, check_store, restore_store
+from ingest.store.storage import StorePaths, Stores
+from ingest.store.store import Store
 
 QUESTIONS = [
     "三公经费是多少？", "公车购置费占三公经费多少？", "基本支出比项目支出多多少？", "会议费预算是多少？",

@@ -10,7 +10,7 @@ from hostile import MUTATIONS, SAMPLE_TXT, check_outcome, mutate, mutate_text, s
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.sandbox import ParseLimits
+from ingest.document.sandbox import ParseLimits
 
 LIMITS = ParseLimits(seconds=10, memory_mb=512)
 FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow],

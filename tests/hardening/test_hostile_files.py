@@ -9,12 +9,12 @@ import pytest
 from hostile import ATTACKS, garbled_sentence_pdf, owner_password_pdf, tiny_text
 from storecheck import child_pids, snapshot
 
+from ingest.document.sandbox import ParseLimits, parse_isolated, start_fork_server
 from ingest.errors import IngestError, NeedsOcr, TooManyPages
-from ingest.pdf_reader import read_pdf
+from ingest.pdf.pdf_reader import read_pdf
 from ingest.pipeline import ingest_paths
-from ingest.records import document_records
-from ingest.sandbox import ParseLimits, parse_isolated, start_fork_server
-from ingest.storage import StorePaths, Stores
+from ingest.store.storage import StorePaths, Stores
+from ingest.tables.records import document_records
 
 KILL_GRACE_SECONDS = 5  # parse_isolated joins the killed child for at most 5 s
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatbot.answer import Answer
-from ingest.codes import SubjectCodeCursor, code_level, parent_code, split_code_cell
-from ingest.numbers import format_amount, format_amount_grouped, is_money, parse_amount
+from ingest.tables.codes import SubjectCodeCursor, code_level, parent_code, split_code_cell
+from ingest.tables.numbers import format_amount, format_amount_grouped, is_money, parse_amount
 
 amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False,
                       allow_infinity=False)

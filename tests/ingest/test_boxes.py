@@ -9,9 +9,9 @@ import pdfplumber
 import pytest
 from pdf_fixtures import FILES, LANDSCAPE, SAMPLE, rotated_copy
 
-from ingest.numbers import parse_amount
-from ingest.pdf_reader import read_pdf
-from ingest.records import document_records
+from ingest.pdf.pdf_reader import read_pdf
+from ingest.tables.numbers import parse_amount
+from ingest.tables.records import document_records
 
 
 @pytest.fixture(scope="module")

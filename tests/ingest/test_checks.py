@@ -12,8 +12,8 @@ import pytest
 
 from ingest.checks import run_checks
 from ingest.pipeline import ingest_paths
-from ingest.storage import StorePaths
-from ingest.store import Store
+from ingest.store.storage import StorePaths
+from ingest.store.store import Store
 
 SAMPLE_TXT = Path(__file__).resolve().parents[2] / "ingest" / "samples" / "changsha-gxj-2024.txt"
 

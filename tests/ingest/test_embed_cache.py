@@ -13,14 +13,14 @@ import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from ingest.embed_cache import EmbeddingCache, decode_vector, embedder_identity, encode_vector
-from ingest.embedding import E5Embedding
-from ingest.model import Document
+from ingest.document.model import Document
+from ingest.document.reader import read_document
 from ingest.pipeline import EMBED_MAX_CHARS, ingest_paths
-from ingest.reader import read_document
-from ingest.records import document_records
-from ingest.storage import StorePaths, Stores
-from ingest.vectors import VectorIndex, document_nodes, forget_chroma_systems
+from ingest.store.embed_cache import EmbeddingCache, decode_vector, embedder_identity, encode_vector
+from ingest.store.embedding import E5Embedding
+from ingest.store.storage import StorePaths, Stores
+from ingest.store.vectors import VectorIndex, document_nodes, forget_chroma_systems
+from ingest.tables.records import document_records
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 FIRST = REAL / "上海普陀_上海市普陀区司法局_2026_部门预算.pdf"

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import numpy as np
 import pytest
 
-from ingest.embedding import E5Embedding, EndpointEmbedding, configured_embedder
+from ingest.store.embedding import E5Embedding, EndpointEmbedding, configured_embedder
 
 
 def test_e5_puts_the_matching_sentence_first():
@@ -22,7 +22,7 @@ def test_e5_puts_the_matching_sentence_first():
 
 
 def test_a_question_asked_again_is_not_encoded_again():
-    from ingest.embedding import QUERY_CACHE
+    from ingest.store.embedding import QUERY_CACHE
 
     e5 = E5Embedding()
     first = e5.get_query_embedding("机关运行经费是多少")
@@ -81,7 +81,7 @@ def test_the_bundled_model_is_the_default(monkeypatch):
 
 def test_a_store_refuses_another_embedder_than_it_was_built_with(tmp_path, embedding_server, monkeypatch):
     from ingest.errors import EmbedderMismatch
-    from ingest.vectors import VectorIndex
+    from ingest.store.vectors import VectorIndex
 
     VectorIndex(tmp_path / "chroma", E5Embedding())
     monkeypatch.setenv("BUDGETQA_EMBED_BASE_URL", embedding_server)

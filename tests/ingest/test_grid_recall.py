@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.grid import rows_to_grid
-from ingest.model import Table, TableRow
-from ingest.performance import performance_records
-from ingest.reader import read_document
-from ingest.records import document_records
-from ingest.tables import PageTable, stitch_continued_tables
+from ingest.document.model import Table, TableRow
+from ingest.document.reader import read_document
+from ingest.pdf.grid import rows_to_grid
+from ingest.tables.performance import performance_records
+from ingest.tables.records import document_records
+from ingest.tables.tables import PageTable, stitch_continued_tables
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REAL = DATA / "real"
@@ -126,7 +126,7 @@ def test_title_wrapped_onto_a_short_line_is_read_whole():
     (["本部门2026年预算情况如下，", "详见附表"], None),  # a sentence, not a title
 ])
 def test_wrapped_title_lines(lines, title):
-    from ingest.page_tables import _read_wrapped_title
+    from ingest.pdf.page_tables import _read_wrapped_title
 
     piece = _piece([["a"]], 1)
     read = _read_wrapped_title(piece, lines[0], lines[1:])

@@ -7,20 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from ingest.identity import department_from_narrative, reading_notes, year_of_narrative
-from ingest.listing import list_documents, summary_line
-from ingest.metadata import (
+from ingest.document.identity import department_from_narrative, reading_notes, year_of_narrative
+from ingest.document.metadata import (
     department_from_cover,
     department_from_line,
     document_title,
     read_kind,
     title_of_kind,
 )
-from ingest.page_tables import drop_frames, drop_heading_cells
+from ingest.document.reader import read_document
+from ingest.pdf.page_tables import drop_frames, drop_heading_cells
 from ingest.pipeline import ingest_paths
-from ingest.reader import read_document
-from ingest.storage import StorePaths
-from ingest.store import Store
+from ingest.store.listing import list_documents, summary_line
+from ingest.store.storage import StorePaths
+from ingest.store.store import Store
 
 BREADTH = Path(__file__).resolve().parents[1] / "data" / "breadth"
 IDENTITY = BREADTH / "identity"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.kinds import mandated_kinds
-from ingest.listing import DocumentEntry, list_documents
 from ingest.pipeline import ingest_paths
-from ingest.storage import StorePaths
-from ingest.store import Store
+from ingest.store.listing import DocumentEntry, list_documents
+from ingest.store.storage import StorePaths
+from ingest.store.store import Store
+from ingest.tables.kinds import mandated_kinds
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_TXT = ROOT / "ingest" / "samples" / "changsha-gxj-2024.txt"

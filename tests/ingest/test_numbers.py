@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.numbers import format_amount, format_amount_grouped, is_money, parse_amount
-from ingest.text import clean_cell, normalize_label
+from ingest.document.text import clean_cell, normalize_label
+from ingest.tables.numbers import format_amount, format_amount_grouped, is_money, parse_amount
 
 
 @pytest.mark.parametrize("cell,value", [

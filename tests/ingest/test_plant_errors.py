@@ -11,8 +11,8 @@ import pytest
 from ingest.checks import notes_for_cells, run_checks
 from ingest.checks.within_tables import siblings
 from ingest.pipeline import ingest_paths
-from ingest.storage import StorePaths
-from ingest.store import Store
+from ingest.store.storage import StorePaths
+from ingest.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 DECISION = ROOT / "tests" / "data" / "real" / "上海普陀_上海市普陀区财政局_2024_部门决算.pdf"

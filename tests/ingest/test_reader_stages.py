@@ -6,18 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from ingest.codes import split_label_code
-from ingest.grid import rows_to_grid
-from ingest.kinds import table_kind
-from ingest.metadata import (
+from ingest.document.metadata import (
     department_from_cover,
     department_from_line,
     read_cover_year,
     read_level,
     unit_from_line,
 )
-from ingest.tables import column_roles, grid_to_header_paths, grid_to_rows, split_header
-from ingest.titles import is_number_label, split_number_label, table_title
+from ingest.pdf.grid import rows_to_grid
+from ingest.tables.codes import split_label_code
+from ingest.tables.kinds import table_kind
+from ingest.tables.tables import column_roles, grid_to_header_paths, grid_to_rows, split_header
+from ingest.tables.titles import is_number_label, split_number_label, table_title
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 
@@ -26,7 +26,7 @@ def test_digits_on_a_lower_baseline_stay_on_their_sentence_line():
     """普陀区财政局 决算 p21: Times digits sit below the FangSong text; read by overlap they join it."""
     import pdfplumber
 
-    from ingest.pdf_lines import chars_to_lines
+    from ingest.pdf.pdf_lines import chars_to_lines
 
     with pdfplumber.open(REAL / "上海普陀_上海市普陀区财政局_2024_部门决算.pdf") as pdf:
         page = pdf.pages[20]
@@ -201,8 +201,8 @@ def _landscape_three_public_table(c) -> None:
 @pytest.mark.parametrize("rotation", [0, 90])
 def test_a_table_on_a_rotated_page_is_read_upright(tmp_path, rotation):
     """pdfplumber turns a /Rotate page upright; the title stays above its grid."""
-    from ingest.kinds import assign_kinds
-    from ingest.pdf_reader import read_pdf
+    from ingest.pdf.pdf_reader import read_pdf
+    from ingest.tables.kinds import assign_kinds
 
     draw = _landscape_three_public_table if rotation else _three_public_table
     doc = read_pdf(_pdf(tmp_path / "t.pdf", draw, rotation))
@@ -214,7 +214,7 @@ def test_a_table_on_a_rotated_page_is_read_upright(tmp_path, rotation):
 
 def test_a_notice_is_refused_as_not_a_disclosure(tmp_path):
     from ingest.errors import NoTables
-    from ingest.pdf_reader import read_pdf
+    from ingest.pdf.pdf_reader import read_pdf
 
     def notice(c) -> None:
         c.drawString(100, 760, "关于召开全市审计工作会议的通知")
@@ -225,7 +225,7 @@ def test_a_notice_is_refused_as_not_a_disclosure(tmp_path):
 
 
 def test_a_narrative_only_disclosure_is_a_document(tmp_path):
-    from ingest.pdf_reader import read_pdf
+    from ingest.pdf.pdf_reader import read_pdf
 
     def explanation(c) -> None:
         lines = ["某某市审计局2026年部门预算情况说明", "一、部门预算收支情况",
@@ -240,8 +240,8 @@ def test_a_narrative_only_disclosure_is_a_document(tmp_path):
 
 
 def test_a_lone_ruled_line_of_words_is_narrative_but_a_lone_row_of_amounts_is_a_table():
-    from ingest.grid import Grid, GridCell
-    from ingest.page_tables import is_boxed_paragraph
+    from ingest.pdf.grid import Grid, GridCell
+    from ingest.pdf.page_tables import is_boxed_paragraph
 
     def one_row(*texts: str) -> Grid:
         return Grid([[GridCell(t, (0, i)) for i, t in enumerate(texts)]], 9)
@@ -260,6 +260,6 @@ def test_a_lone_ruled_line_of_words_is_narrative_but_a_lone_row_of_amounts_is_a_
     ("本部门2024年收支情况说明如下：", None),   # a sentence is no title
 ])
 def test_unnumbered_part_titles_are_headings(line, level):
-    from ingest.narrative import heading_level
+    from ingest.document.narrative import heading_level
 
     assert heading_level(line) == level

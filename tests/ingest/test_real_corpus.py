@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from ingest.kinds import all_kinds, mandated_kinds, table_kind
+from ingest.tables.kinds import all_kinds, mandated_kinds, table_kind
 
 pytestmark = pytest.mark.slow
 
@@ -158,7 +158,7 @@ class Corpus:
 
     def lines(self, doc_id: int) -> list[dict[str, Any]]:
         """The export lines of one document (the export contract, record by record), read once."""
-        from ingest.export import export_line
+        from ingest.store.export import export_line
 
         if doc_id not in self._lines:
             self._lines[doc_id] = [export_line(r) for r in self.store.records("r.document_id = ?", (doc_id,))]
@@ -168,8 +168,8 @@ class Corpus:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory):
     from ingest.pipeline import ingest_paths
-    from ingest.storage import StorePaths
-    from ingest.store import Store
+    from ingest.store.storage import StorePaths
+    from ingest.store.store import Store
 
     store_dir = tmp_path_factory.mktemp("real-corpus-store")
     result = Corpus()

@@ -9,9 +9,8 @@ import pytest
 from pdf_fixtures import LANDSCAPE, SAMPLE, rotated_copy
 from PIL import Image
 
-from ingest.pdf_reader import read_pdf
-from ingest.records import document_records
-from ingest.render import (
+from ingest.pdf.pdf_reader import read_pdf
+from ingest.pdf.render import (
     BOX_COLOUR,
     BOX_WIDTH,
     SCALE,
@@ -22,6 +21,7 @@ from ingest.render import (
     draw_marks,
     render_bounded,
 )
+from ingest.tables.records import document_records
 
 
 def edge_points(bbox: tuple[float, float, float, float], scale: float = SCALE) -> list[tuple[int, int]]:

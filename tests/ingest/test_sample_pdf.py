@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.text import normalize_label
+from ingest.document.text import normalize_label
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from ingest.document.sandbox import ParseLimits
 from ingest.pipeline import ingest_paths
-from ingest.sandbox import ParseLimits
-from ingest.storage import StorePaths, Stores
-from ingest.store import Store
+from ingest.store.storage import StorePaths, Stores
+from ingest.store.store import Store
 
 
 @pytest.fixture(scope="module")

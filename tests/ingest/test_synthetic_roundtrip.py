@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 
 from eval import synth
-from ingest.reader import read_document
-from ingest.records import document_records
-from ingest.text import normalize_label
+from ingest.document.reader import read_document
+from ingest.document.text import normalize_label
+from ingest.tables.records import document_records
 
 
 def _key(text: str | None) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.codes import SubjectCodeCursor, parent_code
-from ingest.grid import Grid, GridCell, cells_to_grid, rows_to_grid
-from ingest.tables import (
+from ingest.pdf.grid import Grid, GridCell, cells_to_grid, rows_to_grid
+from ingest.tables.codes import SubjectCodeCursor, parent_code
+from ingest.tables.tables import (
     PageTable,
     grid_to_header_paths,
     is_column_number_row,

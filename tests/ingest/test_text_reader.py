@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from ingest.document.model import Document, Record
+from ingest.document.narrative import split_sentences
+from ingest.document.text import normalize_label
+from ingest.document.text_reader import infer_header_merges, read_text
 from ingest.errors import EmptyFile, NoTables, UnsupportedFile
-from ingest.grid import rows_to_grid
-from ingest.model import Document, Record
-from ingest.narrative import split_sentences
-from ingest.records import table_records
-from ingest.tables import grid_to_header_paths
-from ingest.text import normalize_label
-from ingest.text_reader import infer_header_merges, read_text
+from ingest.pdf.grid import rows_to_grid
+from ingest.tables.records import table_records
+from ingest.tables.tables import grid_to_header_paths
 
 SAMPLES = Path(__file__).resolve().parents[2] / "ingest/samples"
 SAMPLE_TEXT = SAMPLES / "changsha-gxj-2024.txt"
@@ -45,7 +45,7 @@ def money_cells(document: Document) -> set[tuple[str, str, str | None, Decimal]]
 
 @pytest.mark.slow
 def test_money_cells_of_tables_1_to_7_match_the_pdf_reading(doc: Document) -> None:
-    from ingest.pdf_reader import read_pdf
+    from ingest.pdf.pdf_reader import read_pdf
 
     from_pdf = money_cells(read_pdf(SAMPLE_PDF))
     from_text = money_cells(doc)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from eval import synth
-from ingest.storage import StorePaths, Stores
-from ingest.store import Store
+from ingest.store.storage import StorePaths, Stores
+from ingest.store.store import Store
 
 DEPARTMENTS = [(0, "长沙市", "财政局"), (1, "株洲市", "教育局"), (2, "湘潭市", "应急管理局")]
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from ingest.document.reader import read_document
 from ingest.errors import CorruptWorkbook, EmptyFile, NoTables
-from ingest.numbers import parse_amount
-from ingest.reader import read_document
-from ingest.records import document_records
-from ingest.sheet_tables import department_of_cell, table_title
-from ingest.xlsx_reader import amount_text, read_xlsx
+from ingest.tables.numbers import parse_amount
+from ingest.tables.records import document_records
+from ingest.xlsx.sheet_tables import department_of_cell, table_title
+from ingest.xlsx.xlsx_reader import amount_text, read_xlsx
 
 
 def _workbook(path: Path) -> Path:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from .completeness import empty_kinds, kind_counts, lacking
-from .identity import reading_notes
-from .kinds import all_kinds, mandated_kinds
-from .metadata import document_title
+from ..document.completeness import empty_kinds, kind_counts, lacking
+from ..document.identity import reading_notes
+from ..document.metadata import document_title
+from ..tables.kinds import all_kinds, mandated_kinds
 from .store import Store
 
 

@@ -10,14 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .grid import Grid, GridCell, drop_empty_columns
-from .kinds import table_kind
-from .layout import is_code_header, is_label_header, is_subject_code_part, is_table_title
-from .metadata import department_from_line, unit_from_line
-from .numbers import parse_amount
-from .tables import PageTable
+from ..document.metadata import department_from_line, unit_from_line
+from ..pdf.grid import Grid, GridCell, drop_empty_columns
+from ..pdf.layout import is_code_header, is_label_header, is_subject_code_part, is_table_title
+from ..tables.kinds import table_kind
+from ..tables.numbers import parse_amount
+from ..tables.tables import PageTable
 
-_PATH = Path(__file__).with_name("data") / "workbook.json"
+_PATH = Path(__file__).resolve().parents[1] / "data" / "workbook.json"
 
 
 @lru_cache(maxsize=1)

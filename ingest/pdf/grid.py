@@ -8,7 +8,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from .text import clean_cell
+from ..document.text import clean_cell
 
 BBox = tuple[float, float, float, float]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .grid import Grid, merge_columns
-from .layout import is_code_header, is_ignored_header, is_label_header, is_subject_code_part, layout
+from ..pdf.grid import Grid, merge_columns
+from ..pdf.layout import is_code_header, is_ignored_header, is_label_header, is_subject_code_part, layout
 
 
 @dataclass

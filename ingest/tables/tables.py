@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..document.model import Table, TableRow
+from ..pdf.grid import Grid, merge_columns
+from ..pdf.layout import is_performance_title, layout
 from .codes import SubjectCodeCursor, split_code_cell, split_label_code
 from .columns import ColumnRoles, Panel, column_roles, read_header, unique_paths
-from .grid import Grid, merge_columns
-from .layout import is_performance_title, layout
-from .model import Table, TableRow
 from .numbers import is_money
 from .performance import is_performance_header
 from .titles import base_title

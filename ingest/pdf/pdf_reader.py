@@ -7,7 +7,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import (
+from ..document.identity import read_identity
+from ..document.metadata import cover_lines, document_title
+from ..document.model import Document, LineBox, Paragraph, Table, round_box
+from ..document.narrative import heading_level, paragraphs_to_sections, sections_to_chunks
+from ..errors import (
     CorruptPdf,
     EmptyFile,
     EncryptedPdf,
@@ -17,14 +21,10 @@ from .errors import (
     NotAPdf,
     TooManyPages,
 )
-from .identity import read_identity
-from .metadata import cover_lines, document_title
-from .model import Document, LineBox, Paragraph, Table, round_box
-from .narrative import heading_level, paragraphs_to_sections, sections_to_chunks
-from .numbers import is_money
+from ..tables.numbers import is_money
+from ..tables.tables import PageTable, stitch_continued_tables
 from .page_tables import TABLE_SETTINGS, grid_name_lines, money_cells, read_page
 from .pdf_lines import Line
-from .tables import PageTable, stitch_continued_tables
 
 __all__ = ["TABLE_SETTINGS", "Line", "read_pdf", "lines_to_paragraphs"]
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import BBox
-from .sandbox import Overstepped, call_isolated
+from ..document.model import BBox
+from ..document.sandbox import Overstepped, call_isolated
 
 PAGES_DIR = "pages"  # in the store directory: the PDFs kept to show their pages, as <sha256>.pdf
 SCALE = 2.0  # pixels per PDF point (144 dpi): a 9-point figure stays readable

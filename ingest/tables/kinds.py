@@ -8,9 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .model import Table
+from ..document.model import Table
 
-_PATH = Path(__file__).with_name("data") / "table_kinds.json"
+_PATH = Path(__file__).resolve().parents[1] / "data" / "table_kinds.json"
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 
 

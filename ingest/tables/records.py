@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from .layout import is_money_header, is_performance_title
-from .model import Document, Record, Table, TableRow, round_box
+from ..document.model import Document, Record, Table, TableRow, round_box
+from ..pdf.layout import is_money_header, is_performance_title
 from .numbers import parse_amount
 from .performance import is_unit_table, performance_records
 

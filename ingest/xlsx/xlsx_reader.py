@@ -17,9 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import CorruptWorkbook, EmptyFile, NoTables, UnsupportedFile
-from .layout import is_code_header, is_subject_code_part, layout
-from .metadata import (
+from ..document.metadata import (
     department_prefix,
     document_title,
     read_cover_year,
@@ -28,10 +26,12 @@ from .metadata import (
     read_level,
     read_year,
 )
-from .model import Document, Table
+from ..document.model import Document, Table
+from ..document.text import clean_cell, normalize_label
+from ..errors import CorruptWorkbook, EmptyFile, NoTables, UnsupportedFile
+from ..pdf.layout import is_code_header, is_subject_code_part, layout
+from ..tables.tables import stitch_continued_tables
 from .sheet_tables import SheetRows, sheet_to_pieces, table_title, workbook_spec
-from .tables import stitch_continued_tables
-from .text import clean_cell, normalize_label
 
 
 def read_xlsx(path: str | Path) -> Document:

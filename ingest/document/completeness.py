@@ -1,5 +1,5 @@
 """Completeness (完整性) moved to `ingest.checks.completeness`; kept here for the modules importing it."""
-from .checks.completeness import (  # noqa: F401
+from ..checks.completeness import (  # noqa: F401
     CATEGORY,
     KindCounts,
     TableCheck,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-from .model import Document
+from ..document.model import Document
 
 SOURCE_JOIN = " + "
 NOTES_ONLY_CHUNKS = 5  # a 报表 file's own text is its tables' notes: a few chunks, no 说明

@@ -7,12 +7,12 @@ import math
 import re
 from typing import Any
 
+from ..document.metadata import department_from_line, unit_from_line
+from ..tables.numbers import is_money
+from ..tables.tables import PageTable
+from ..tables.titles import is_empty_note, is_number_label, is_year_line, split_number_label, table_title
 from .grid import BBox, Grid, cells_to_grid, drop_empty_columns
-from .metadata import department_from_line, unit_from_line
-from .numbers import is_money
 from .pdf_lines import Line, chars_to_lines, inside_any
-from .tables import PageTable
-from .titles import is_empty_note, is_number_label, is_year_line, split_number_label, table_title
 
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",

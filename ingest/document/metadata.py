@@ -11,7 +11,7 @@ from typing import Any
 
 from .model import Table
 
-_PATH = Path(__file__).with_name("data") / "metadata.json"
+_PATH = Path(__file__).resolve().parents[1] / "data" / "metadata.json"
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",

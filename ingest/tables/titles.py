@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-_PATH = Path(__file__).with_name("data") / "titles.json"
+_PATH = Path(__file__).resolve().parents[1] / "data" / "titles.json"
 
 
 @lru_cache(maxsize=1)

@@ -14,12 +14,12 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.llms import MockLLM
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
+from ..document.model import Document, Record
+from ..document.text import strip_ordinal
+from ..errors import EmbedderMismatch
+from ..pdf.layout import is_performance_title
+from ..tables.numbers import format_amount
 from .embed_cache import EmbeddingCache
-from .errors import EmbedderMismatch
-from .layout import is_performance_title
-from .model import Document, Record
-from .numbers import format_amount
-from .text import strip_ordinal
 
 COLLECTION = "budgetqa"
 _EMBED_LOCK = threading.Lock()  # one embedding call at a time: the CPU model uses both cores

@@ -20,9 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .codes import parent_code
-from .model import BBox, Chunk, Document, LineBox, Record
-from .text import normalize_label
+from ..document.model import BBox, Chunk, Document, LineBox, Record
+from ..document.text import normalize_label
+from ..tables.codes import parent_code
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UnsupportedFile
-from .kinds import assign_kinds
+from ..errors import UnsupportedFile
+from ..tables.kinds import assign_kinds
 from .model import Document
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -23,11 +23,11 @@ def _read(path: Path) -> Document:
 
         return read_text(path)
     if path.suffix.lower() == ".xlsx":
-        from .xlsx_reader import read_xlsx
+        from ..xlsx.xlsx_reader import read_xlsx
 
         return read_xlsx(path)
     if path.suffix.lower() == ".pdf" or path.suffix == "":
-        from .pdf_reader import read_pdf
+        from ..pdf.pdf_reader import read_pdf
 
         return read_pdf(path)
     raise UnsupportedFile(str(path), f"unsupported file type {path.suffix!r} (expected .pdf, .xlsx, .txt or .md)")

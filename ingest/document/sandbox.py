@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import CorruptPdf, IngestError, ParseOutOfMemory, ParseTimeout
+from ..errors import CorruptPdf, IngestError, ParseOutOfMemory, ParseTimeout
 from .model import Document
 from .reader import read_document
 
@@ -58,7 +58,7 @@ def _context() -> Any:
     global _CONTEXT
     if _CONTEXT is None:
         _CONTEXT = mp.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["ingest.reader"])
+        _CONTEXT.set_forkserver_preload(["ingest.document.reader"])
     return _CONTEXT
 
 

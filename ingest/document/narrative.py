@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .model import Chunk, LineBox, Paragraph, Section
 
-_HEADINGS = Path(__file__).with_name("data") / "headings.json"
+_HEADINGS = Path(__file__).resolve().parents[1] / "data" / "headings.json"
 _SENTENCE = re.compile(r"(?<=[。；！？!?])")
 CHUNK_CHARS = 220
 

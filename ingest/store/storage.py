@@ -11,11 +11,11 @@ from pathlib import Path
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
 
+from ..document.model import Document, Record
+from ..errors import IngestError
+from ..pdf.render import PAGES_DIR, kept_pdf
 from .embed_cache import CACHE_FILE, EmbeddingCache, embedder_identity
 from .embedding import configured_embedder
-from .errors import IngestError
-from .model import Document, Record
-from .render import PAGES_DIR, kept_pdf
 from .store import Store
 from .vectors import VectorIndex
 
@@ -44,7 +44,7 @@ class StorePaths:
 
     @property
     def embeddings(self) -> Path:
-        """The text → vector cache (ingest.embed_cache): each distinct text embedded once per store."""
+        """The text → vector cache (ingest.store.embed_cache): each distinct text embedded once per store."""
         return self.root / CACHE_FILE
 
     @property

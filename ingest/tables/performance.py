@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .layout import layout
-from .model import BBox, Record, Table, TableRow, round_box
+from ..document.model import BBox, Record, Table, TableRow, round_box
+from ..pdf.layout import layout
 from .numbers import is_money, parse_amount
 
 PROJECT_AMOUNT = "资金总额"

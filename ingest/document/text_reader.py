@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EmptyFile, NoTables, UnsupportedFile
-from .grid import Grid, GridCell, rows_to_grid
-from .layout import is_table_title
+from ..errors import EmptyFile, NoTables, UnsupportedFile
+from ..pdf.grid import Grid, GridCell, rows_to_grid
+from ..pdf.layout import is_table_title
+from ..tables.tables import PageTable, split_header, stitch_continued_tables
 from .metadata import (
     department_from_line,
     department_prefix,
@@ -31,7 +32,6 @@ from .metadata import (
 )
 from .model import Document, Paragraph
 from .narrative import heading_level, paragraphs_to_sections, sections_to_chunks
-from .tables import PageTable, split_header, stitch_continued_tables
 from .text import clean_cell
 
 NARRATIVE_PAGE = 1

@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .text import normalize_label
+from ..document.text import normalize_label
 
-_PATH = Path(__file__).with_name("data") / "table_layout.json"
+_PATH = Path(__file__).resolve().parents[1] / "data" / "table_layout.json"
 
 
 @lru_cache(maxsize=1)

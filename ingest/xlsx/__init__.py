@@ -1,0 +1,1 @@
+"""Reading an .xlsx disclosure: one table per sheet."""
