@@ -50,7 +50,9 @@ def strip_place(name: str) -> str:
 
 def abbreviates(org: str, department: str) -> bool:
     """「工信局」「长沙市工信局」「长沙工信局」 abbreviate 「长沙市工业和信息化局」: the same place (or none,
-    or the place without 市/县/区), the core's characters in order, the same last character."""
+    or the place without 市/县/区), the core's characters in order, the same first and last character
+    (「委办公厅」 drops the head of 「人大常委会办公厅」: another department's name, not a short one), or the
+    core is the tail of the name cut at 和 (「信息化局」)."""
     core, dept_core = strip_place(org), strip_place(department)
     place, dept_place = org[:len(org) - len(core)], department[:len(department) - len(dept_core)]
     if place and place != dept_place and not place_fits(place, department):
@@ -58,7 +60,8 @@ def abbreviates(org: str, department: str) -> bool:
     if not place and (head := _PLACE_HEAD.match(department)) and org.startswith(head.group(1)) \
             and len(org) - len(head.group(1)) >= 2:
         core = org[len(head.group(1)):]     # 「长沙工信局」: 长沙 is the place without 市
-    return core[-1:] == dept_core[-1:] and subsequence(core, dept_core)
+    head_kept = core[:1] == dept_core[:1] or dept_core.endswith(core)
+    return head_kept and core[-1:] == dept_core[-1:] and subsequence(core, dept_core)
 
 
 def subsequence(short: str, long: str) -> bool:
@@ -148,6 +151,7 @@ class Catalog:
             row.cells.setdefault(r.column, r)
         self._mark_subtotals()
         self._mark_department_totals()
+        self._mark_lone_rows()
         self._mark_sections()
         self.by_label: dict[str, list[Row]] = defaultdict(list)
         self.by_code: dict[str, list[Row]] = defaultdict(list)
@@ -201,6 +205,13 @@ class Catalog:
         for info in self.tables.values():
             if info.rows and info.total_row() is None and info.rows[0].key in names.get(info.document_id, ()) \
                     and _adds_up(info.rows[0], info.rows[1:]):
+                info.rows[0].is_total = True
+
+    def _mark_lone_rows(self) -> None:
+        """A table of one unlabelled row (a 三公 table printing its figures under the headers alone) has
+        that row as its total: there is nothing else it could be the figures of."""
+        for info in self.tables.values():
+            if len(info.rows) == 1 and not info.rows[0].key and info.total_row() is None:
                 info.rows[0].is_total = True
 
     def _mark_sections(self) -> None:

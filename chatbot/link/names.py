@@ -1,5 +1,6 @@
 """The names people use for a department: its printed name shortened as people shorten it (place left
-out or cut down, 「中共」 and 「人民政府」 dropped, 委员会 → 委, a bracketed note dropped), and whether a
+out or cut down, 「中共」 and 「人民政府」 dropped, 发展和改革 → 发改 and 委员会 → 委, a bracketed note
+dropped), and whether a
 place the question names fits the department's place. Vocabulary in chatbot/data/names.json."""
 from __future__ import annotations
 
@@ -83,6 +84,10 @@ def name_forms(department: str) -> tuple[str, ...]:
     cores = {core}
     for word in data["inner_words"]:
         cores |= {c.replace(word, "") for c in cores if word in c and len(c) > len(word) + 1}
+    for words, shorts in data["core_short_forms"].items():
+        cores |= {c.replace(words, s, 1) for c in cores if words in c for s in shorts}
+    for long, shorts in data["inner_suffixes"].items():
+        cores |= {c.replace(long, s, 1) for c in cores if long in c[:-len(long)] for s in shorts}
     for long, shorts in data["suffixes"].items():
         cores |= {c[:-len(long)] + s for c in cores if c.endswith(long) for s in shorts}
     places = ["".join(parts[i:]) for i in range(len(parts))] + ["".join(p[:-1] for p in parts[i:])

@@ -265,8 +265,9 @@ def extract_values(query: Query, text: str, focus: Sequence[str], narrower: Sequ
     asked term (「会议费预算8.36万元」) — never a number from elsewhere in the sentence, nor after a word of
     two characters alone (「拨款」「收入」 name no item), nor after the term narrowed by a scope the question
     does not say (`narrower`: 「政府性基金预算财政拨款收入」 is not 财政拨款收入), nor with another item
-    between (`others`, terms the question does not say: 「财政拨款安排“三公”经费19.86万元」)."""
-    text = _THOUSANDS.sub("", text)
+    between (`others`, terms the question does not say: 「财政拨款安排“三公”经费19.86万元」). Read
+    without quotes, as the terms are matched: 「“三公”经费预算1281.82万元」 states 三公经费."""
+    text = plain(text)
     if query.operation == "change":
         found = re.findall(rf"(增加|减少|增长|下降|上升|降低)了?({_NUMBER})(万元|亿元|元|%)", text)
         if found:

@@ -5,7 +5,9 @@ import re
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff（）《》“”、：；，。"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}\d])|(?<=[{_CJK}\d])\s+(?=[{_CJK}])")
-_ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+、|（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\))")
+# 一、 / 1、 / （一） / (1) / 1. or 1． before a word (never a decimal: 2.5) / ①
+_ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+、|（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\)"
+                      r"|\d{1,2}[.．](?=[\u4e00-\u9fff“（(])|[①-⑳])")
 
 
 def clean_cell(cell: str | None) -> str:
@@ -21,7 +23,8 @@ def clean_cell(cell: str | None) -> str:
 
 
 def strip_ordinal(label: str) -> str:
-    """Label without its ordinal prefix: 「一、本级财政拨款收入」 → 「本级财政拨款收入」."""
+    """Label without its ordinal prefix: 「一、本级财政拨款收入」 → 「本级财政拨款收入」, 「1.一般公共预算拨款」 →
+    「一般公共预算拨款」."""
     return _ORDINAL.sub("", label).strip()
 
 

@@ -42,3 +42,9 @@ def test_another_item_between_term_and_amount_is_that_items():
 def test_a_part_of_the_asked_term_reads_no_amount_where_the_sentence_says_the_whole():
     sentence = "在面向小微企业预留政府采购项目中，由小微企业供应商中标或成交的，采购金额0万元；"
     assert read("政府采购预算是多少", sentence, ["政府采购", "采购"]) == []
+
+
+def test_an_item_printed_in_quotes_is_the_item_asked():
+    sentence = "2026年财政拨款“三公”经费预算231.48万元，比2025年财政拨款“三公”经费年初预算增加7.5万元。"
+    assert read("三公经费是多少", sentence, ["三公经费", "三公", "经费"]) == [("三公经费", "231.48")]
+    assert read("“三公”经费有多少", sentence, ["三公经费", "三公", "经费"]) == [("三公经费", "231.48")]

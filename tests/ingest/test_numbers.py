@@ -47,6 +47,8 @@ def test_clean_cell_joins_wrapped_text(raw, clean):
 
 
 @pytest.mark.parametrize("label,key", [("一、本级财政拨款收入", "本级财政拨款收入"), ("1、一般公共预算拨款收入", "一般公共预算拨款收入"),
-                                       ("其中：公务用车购置", "公务用车购置"), ("维修(护)费", "维修（护）费")])
+                                       ("其中：公务用车购置", "公务用车购置"), ("维修(护)费", "维修（护）费"),
+                                       ("1.一般公共预算拨款", "一般公共预算拨款"), ("2．事业收入", "事业收入"),
+                                       ("①基本工资", "基本工资"), ("2.5G网络建设", "2.5G网络建设"), ("12.5", "12.5")])
 def test_normalize_label(label, key):
     assert normalize_label(label) == key
