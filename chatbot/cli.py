@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.chat import add_chat_parser, cmd_chat
+from ingest.errors import shown_name
 
 DEFAULT_STORE = "budgetqa-store"   # as ingest.store.storage.DEFAULT_STORE (test_parts checks they agree)
 SQLITE_NAME = "budgetqa.sqlite"    # as ingest.store.storage.StorePaths names it (test_listing checks they agree)
@@ -125,9 +126,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps({"document": doc.title, **c.to_json()}, ensure_ascii=False))
             else:
-                print(_check_line(c))
+                print(shown_name(_check_line(c)))
         if not args.json:
-            print(_check_summary(doc.title, checks))
+            print(shown_name(_check_summary(doc.title, checks)))
     return 1 if failed else 0
 
 
@@ -161,17 +162,24 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 1
     entries = list_documents(Store(root / SQLITE_NAME))
     for e in entries:
-        print(json.dumps(e.to_json(), ensure_ascii=False) if args.json else e.render_text())
+        print(json.dumps(e.to_json(), ensure_ascii=False) if args.json else shown_name(e.render_text()))
     if not args.json:
         print(summary_line(entries))
     return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.errors import disk_full_reason, is_disk_full
     from ingest.pipeline import ingest_paths, print_progress
 
-    summary = ingest_paths(args.paths, _paths(args.store).root, progress=print_progress,
-                           workers=args.workers)
+    root = _paths(args.store).root
+    try:
+        summary = ingest_paths(args.paths, root, progress=print_progress, workers=args.workers)
+    except Exception as exc:      # the store itself cannot be written (opening it, before any file)
+        if not is_disk_full(exc):
+            raise
+        print(f"\nerror: {shown_name(root)}: {disk_full_reason(exc)}", file=sys.stderr)
+        return 1
     for r in summary.results:
         print(r.line(), file=sys.stderr)     # with what could not be read (部门未能读出, 第N页的表格未能读取)
     print(summary.line(), file=sys.stderr)
@@ -250,10 +258,11 @@ def cmd_show(args: argparse.Namespace) -> int:
             views = shower.views(citations_from_text(text), out.parent)
             views = _name_outputs(views, out)
     except ShowError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown_name(str(exc))}", file=sys.stderr)
         return 1
     for view in views:
-        print(view.image if view.image else f"{view.caption}: {view.note}", file=sys.stdout if view.image else sys.stderr)
+        print(view.image if view.image else shown_name(f"{view.caption}: {view.note}"),
+              file=sys.stdout if view.image else sys.stderr)
     return 0 if any(v.image for v in views) else 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +47,22 @@ def citation_from_json(obj: dict[str, Any]) -> Citation:
     if "document" not in obj or "page" not in obj:
         raise ShowError("a citation needs at least \"document\" and \"page\"")
     args = {k: obj[k] for k in CITATION_KEYS if k in obj}
-    if args.get("bbox") is not None:
-        args["bbox"] = tuple(float(v) for v in args["bbox"])
-    args["page"] = int(args["page"])
+    try:
+        if args.get("bbox") is not None:
+            args["bbox"] = tuple(float(v) for v in args["bbox"])
+            if len(args["bbox"]) != 4 or not all(math.isfinite(v) for v in args["bbox"]):
+                raise ValueError("four finite numbers")
+        if isinstance(args["page"], bool):
+            raise ValueError("a page number")
+        args["page"] = int(args["page"])
+        if args.get("document_id") is not None:
+            args["document_id"] = int(args["document_id"])
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ShowError(f"--citation has a malformed field ({exc}): \"page\" must be a whole number, "
+                        f"\"bbox\" four numbers") from None
+    text = {k: v for k, v in args.items() if k not in ("page", "bbox", "document_id")}
+    if any(v is not None and not isinstance(v, str) for v in text.values()):
+        raise ShowError("--citation has a malformed field: \"document\", \"table\", \"row\" … must be text")
     return Citation(**args)
 
 
@@ -57,15 +71,17 @@ def citations_from_text(text: str) -> list[Citation]:
     answer per line (`ask --json` over several questions) gives all of theirs."""
     try:
         objs = [json.loads(text)]
+    except RecursionError:
+        raise ShowError("--citation is nested too deeply to be a citation") from None
     except json.JSONDecodeError as exc:
         try:
             objs = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             raise ShowError(f"--citation is not JSON ({exc.msg} at character {exc.pos})") from exc
     out: list[Citation] = []
     for obj in objs:
         items = obj if isinstance(obj, list) else obj.get("citations", [obj]) if isinstance(obj, dict) else None
-        if items is None:
+        if not isinstance(items, list):
             raise ShowError("--citation must be a JSON object (a citation or an answer) or a list of citations")
         out += [citation_from_json(item) for item in items if isinstance(item, dict)]
     if not out:

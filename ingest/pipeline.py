@@ -3,6 +3,7 @@ unit. Unchanged files are skipped by content hash; a failure leaves the store as
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -13,7 +14,7 @@ from pathlib import Path
 from .document.identity import reading_notes
 from .document.model import Document
 from .document.sandbox import ParseLimits, parse_isolated
-from .errors import IngestError
+from .errors import IngestError, disk_full_reason, is_disk_full, shown_name
 from .store.storage import StorePaths, Stores, open_stores
 from .store.vectors import document_nodes
 from .tables.merge import is_partial, merge_disclosure, pair_partials
@@ -37,10 +38,10 @@ class FileResult:
     def line(self) -> str:
         """The file's ingest line: 「ingested: a.pdf: 标题 — 9 tables, … （部门未能读出；第3页的表格未能读取）」."""
         if self.status != "ingested":
-            return f"{'error' if self.status == 'error' else 'skipped'}: {self.path}: {self.reason}"
+            return f"{'error' if self.status == 'error' else 'skipped'}: {shown_name(self.path)}: {shown_name(self.reason)}"
         notes = f"（{'；'.join(self.notes)}）" if self.notes else ""
-        return (f"ingested: {self.path}: {self.title} — {self.tables} tables, {self.records} records, "
-                f"{self.chunks} chunks ({self.seconds:.1f} s){notes}")
+        return shown_name(f"ingested: {self.path}: {self.title} — {self.tables} tables, {self.records} records, "
+                          f"{self.chunks} chunks ({self.seconds:.1f} s){notes}")
 
 
 @dataclass
@@ -67,6 +68,9 @@ DEFAULT_LIMITS = ParseLimits()
 # minutes. Whatever the embedder (an endpoint too), it gets at most this much of a node's short form;
 # a row label or a chunk's opening words fit in far fewer.
 EMBED_MAX_CHARS = 256
+# A file's size is read (stat) before a byte of it: a bigger one is refused, never read into memory.
+MAX_FILE_MB = int(os.environ.get("BUDGETQA_MAX_FILE_MB", "512"))
+HASH_BLOCK = 1 << 20
 
 
 def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: Progress | None = None,
@@ -143,7 +147,11 @@ def _submit(pool: ThreadPoolExecutor, path: Path, stores: Stores, limits: ParseL
     try:
         if not path.is_file():
             raise IngestError(str(path), "no such file")
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        size = path.stat().st_size
+        if size > MAX_FILE_MB * 1024 * 1024:
+            raise IngestError(str(path), f"file is {size / 1024 / 1024:.1f} MB, more than the limit of "
+                                         f"{MAX_FILE_MB} MB (BUDGETQA_MAX_FILE_MB)")
+        sha = file_sha256(path)
     except IngestError as exc:
         return FileResult(str(path), "error", reason=exc.reason)
     except OSError as exc:
@@ -152,6 +160,15 @@ def _submit(pool: ThreadPoolExecutor, path: Path, stores: Stores, limits: ParseL
         return FileResult(str(path), "skipped", reason="unchanged (same content already ingested)",
                           seconds=time.perf_counter() - started)
     return pool.submit(_parse, path, limits)
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256, read a block at a time (memory stays flat whatever the size)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _parse(path: Path, limits: ParseLimits) -> _Parsed:
@@ -169,16 +186,33 @@ def _store_parsed(path: Path, parsed: _Parsed, stores: Stores, files: tuple[Path
     if stores.sql.has_sha(doc.sha256):  # the same content twice in one batch
         return FileResult(str(path), "skipped", reason="unchanged (same content already ingested)")
     started = time.perf_counter()
+    doc = replace(doc, source=shown_name(doc.source))   # a name that is not UTF-8 is stored escaped
     records = document_records(doc)
     nodes, embed_texts = document_nodes(doc, records)
     embed_texts = [t[:EMBED_MAX_CHARS] for t in embed_texts]
     try:
         stores.replace_document(doc, records, nodes, embed_texts, files=files or (path,))
-    except IngestError as exc:
-        return FileResult(str(path), "error", reason=exc.reason, seconds=parsed.seconds)
+    except Exception as exc:
+        full = is_disk_full(exc, stores.paths.root)
+        if not full and not isinstance(exc, IngestError):
+            raise
+        if full:
+            _forget_partial(stores, doc.sha256)
+        reason = disk_full_reason(exc) if full else exc.reason   # type: ignore[attr-defined]
+        return FileResult(str(path), "error", reason=reason, seconds=parsed.seconds)
     return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
                       seconds=parsed.seconds + time.perf_counter() - started,
                       notes=reading_notes(doc.department, doc.year, doc.unread_pages))
+
+
+def _forget_partial(stores: Stores, sha256: str) -> None:
+    """After the disk filled mid-write: the new document's vectors and kept PDF, if any got written, are
+    removed (best effort: a later ingest of the same file removes what is left); SQLite rolled back."""
+    for step in (lambda: stores.vectors.delete_document(sha256), stores.drop_unused_page_files):
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - the disk may still be full; the line already says what failed
+            pass
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -196,7 +230,7 @@ def print_progress(i: int, n: int, result: FileResult) -> None:
     width = 24
     done = int(width * i / n) if n else width
     bar = "#" * done + "-" * (width - done)
-    name = Path(result.path).name
+    name = shown_name(Path(result.path).name)
     notes = f"（{'；'.join(result.notes)}）" if result.notes else ""
     print(f"\r[{bar}] {i}/{n} {name} {result.status}{notes}", end="\n" if i == n or n == 1 else "", file=sys.stderr,
           flush=True)

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from chatbot.link.statements import is_statement
 from chatbot.understand.query import Query
 from ingest.store.store import StoredChunk
 
 RRF_K = 60
 TOP_CHUNKS = 8
 MIN_COVERAGE = 0.5           # share of the question's content weight a sentence must contain
-_SPLIT = re.compile(r"(?<=[。；;])")
+_SPLIT = re.compile(r"(?<=[。；;？?！!])")
 _NUMBER = r"\d+(?:\.\d+)?"
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _QUOTES = re.compile(r"[“”\"‘’'「」『』\s]")
@@ -80,8 +81,9 @@ class Sentence:
 
 
 def sections_to_sentences(chunks: Sequence[StoredChunk]) -> list[Sentence]:
-    """Join each section's chunks (a chunk may end mid-sentence) and split on 。；, keeping the page
-    and chunk of each sentence's start."""
+    """Join each section's chunks (a chunk may end mid-sentence) and split on 。；？！, keeping the page
+    and chunk of each sentence's start. Only statements are kept: a sentence that instructs or asks
+    (chatbot.link.statements) is never read for a figure, nor quoted."""
     out: list[Sentence] = []
     groups: dict[tuple[int, str], list[StoredChunk]] = {}
     for c in chunks:
@@ -95,7 +97,7 @@ def sections_to_sentences(chunks: Sequence[StoredChunk]) -> list[Sentence]:
         for i, piece in enumerate(p for p in _SPLIT.split(text)):
             start, end = pos, pos + len(piece)
             pos = end
-            if not piece.strip():
+            if not piece.strip() or not is_statement(piece):
                 continue
             ids = {c.id for s, e, c in spans if s < end and e > start}
             first = next(c for s, e, c in spans if s <= start < e or (start >= s and e == len(text)))

@@ -24,6 +24,20 @@ def cite_sentence(s: Sentence) -> Citation:
     return Citation(document=s.document, page=s.page, section=s.section, text=s.text, document_id=s.document_id)
 
 
+def with_narrative_note(answer: Answer) -> Answer:
+    """A found answer whose figures rest on quoted narrative alone (no table cell cited) says so in a line
+    under it: the tables, the disclosure's source of figures, do not print them."""
+    from chatbot.link.statements import rules
+
+    figures = [v for v in answer.values if v.unit]
+    if not answer.found or not figures or not answer.citations or not all(c.is_quote for c in answer.citations):
+        return answer
+    note = rules().narrative_only_note["one" if len({(v.value, v.unit) for v in figures}) == 1 else "several"]
+    if note not in answer.answer:
+        answer.answer += "\n" + note
+    return answer
+
+
 def citations(figures: Sequence[Figure], extra: Sequence[StoredRecord] = ()) -> list[Citation]:
     """One citation per record (or narrative sentence) used, in order of use."""
     seen: dict[object, Citation] = {}

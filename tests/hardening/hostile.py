@@ -33,12 +33,12 @@ def _font() -> str:
 
 
 def draw_table_page(c, department: str = "测试市审计局", rows: list[list[str]] | None = None,
-                    number_font: str | None = None, label_font: str | None = None) -> None:
+                    number_font: str | None = None, label_font: str | None = None, title: str = TABLE_TITLE) -> None:
     """One disclosure page: a title, 部门名称 and 单位 lines over a ruled grid of `rows`."""
     rows = rows or TABLE_ROWS
     font = _font()
     c.setFont(font, 14)
-    c.drawString(72, 780, TABLE_TITLE)
+    c.drawString(72, 780, title)
     c.setFont(font, 10)
     c.drawString(72, 755, f"部门名称：{department}")
     c.drawString(400, 755, "单位：万元")
@@ -147,6 +147,23 @@ def garbled_sentence_pdf() -> bytes:
         c.drawString(72, 630, "本部门会议费预算8.36万元。")
 
     return without_unicode_map(pdf_bytes(draw, pages=2), b"CNS1")
+
+
+def narrative_pdf(lines: list[str], title: str, rows: list[list[str]]) -> bytes:
+    """A two-page disclosure: its narrative (`lines`, a line each, headings among them) on page 1,
+    one ruled table (`title`, `rows`) on page 2."""
+    state = {"page": 0}
+
+    def draw(c) -> None:
+        state["page"] += 1
+        if state["page"] == 2:
+            draw_table_page(c, rows=rows, title=title)
+            return
+        c.setFont(_font(), 12)
+        for i, line in enumerate(lines):
+            c.drawString(72, 780 - 20 * i, line)
+
+    return pdf_bytes(draw, pages=2)
 
 
 # -- PDFs written object by object (for shapes reportlab will not draw quickly) --------------------
