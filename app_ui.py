@@ -8,6 +8,7 @@ import gradio as gr
 
 from app_catalogue import CATALOGUE_HEADERS, MAX_UPLOAD_MB, RESULT_HEADERS, STATUS_TEXT
 from app_eval import eval_table_html
+from app_files import served_chat
 from app_tables import CHECK_HEADERS, RECORD_HEADERS
 from app_text import escape_text
 
@@ -39,7 +40,7 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
         loaded = gr.Markdown(app.loaded(), elem_id="loaded")
         with gr.Tab("问答", id="ask", elem_id="tab-ask"):
             QuestionChat(
-                fn=app.chat,
+                fn=served_chat(app.chat),
                 chatbot=gr.Chatbot(label="问答", height=520, latex_delimiters=[], sanitize_html=True,
                                    placeholder="请提问，例如「三公经费是多少？」，或点击下面的示例问题。",
                                    buttons=["copy"], feedback_options=None, elem_id="chat"),
