@@ -94,6 +94,7 @@ from app_eval import (  # noqa: E402
     system_name,
     without_paths,
 )
+from app_i18n import chinese_everywhere  # noqa: E402
 from app_pages import PagesPanel  # noqa: E402
 from app_reading import reading_view  # noqa: E402
 from app_tables import (  # noqa: E402
@@ -308,7 +309,7 @@ def launch(demo: gr.Blocks, store_dir: Path) -> str:
             server_name=host, server_port=port, share=False, quiet=True, prevent_thread_lock=True,
             max_file_size=f"{MAX_UPLOAD_MB}mb", allowed_paths=[],
             blocked_paths=[str(store_dir.resolve())], ssr_mode=False, mcp_server=False, show_error=False,
-            footer_links=["api", "settings"],
+            footer_links=[], i18n=chinese_everywhere(),  # no footer: gradio's API and settings pages are English
             theme=gr.themes.Default(font=THEME_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"]),
             css=CSS + app_pages.CSS, js=f"() => {{ ({FOLLOW_CHAT_JS})(); ({app_pages.JS})(); }}",
         )
@@ -331,8 +332,8 @@ def serve_until_stopped(demo: gr.Blocks) -> None:
         while demo.is_running:
             time.sleep(0.2)
     except KeyboardInterrupt:
+        demo.close(verbose=False)  # without gradio's English 「Closing server running on port …」
         print("\nbudgetqa: 已停止 / stopped", file=sys.stderr, flush=True)
-        demo.close()
 
 
 def main() -> int:

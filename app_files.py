@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import mimetypes
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,7 +28,8 @@ def servable(messages: Iterable[Any]) -> list[Any]:
             m = {f.name: getattr(m, f.name) for f in dataclasses.fields(m)}  # shallow: a component stays one
         content = m.get("content") if isinstance(m, dict) else None
         if isinstance(content, dict) and isinstance(content.get("path"), str):
-            file = {"path": content["path"], "meta": dict(FILE_DATA)}
+            path = content["path"]
+            file = {"path": path, "mime_type": mimetypes.guess_type(path)[0], "meta": dict(FILE_DATA)}  # shown by type
             m = {**m, "content": {"file": file, "alt_text": content.get("alt_text")}}
         out.append(m)
     return out

@@ -87,7 +87,8 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
         with gr.Tab("评测", id="eval", elem_id="tab-eval"):
             n_questions = app.question_count()
             gr.Markdown(f"用评测题集（{escape_text(app.questions_path.name)}，{n_questions or '?'} 题）给 budgetqa "
-                        "和基线（向量检索取前 3 段）打分。完整运行需要几分钟；只评 budgetqa 快得多。")
+                        "和基线（向量检索取前 3 段）打分。题集的文档导入评测专用库（首次约半分钟，之后沿用），"
+                        "不用问答所用的库，上传的文档不影响结果。完整运行需要几分钟；只评 budgetqa 快得多。")
             with gr.Row():
                 quick = gr.Checkbox(label="只评 budgetqa（快）", value=True, scale=0, min_width=240)
             with gr.Row():
