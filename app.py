@@ -85,7 +85,16 @@ from app_catalogue import (  # noqa: E402
     warmed,
 )
 from app_chat import MAX_QUESTION_CHARS, answer_messages, question_problem, user_questions, with_options  # noqa: E402
-from app_eval import QUICK_SYSTEMS, eval_headline, eval_questions_path, eval_rows, system_name  # noqa: E402
+from app_eval import (  # noqa: E402
+    EVAL_STORES,
+    QUICK_SYSTEMS,
+    eval_headline,
+    eval_questions_path,
+    eval_rows,
+    system_name,
+    without_paths,
+)
+from app_i18n import chinese_everywhere  # noqa: E402
 from app_pages import PagesPanel  # noqa: E402
 from app_reading import reading_view  # noqa: E402
 from app_tables import (  # noqa: E402
@@ -101,6 +110,7 @@ from app_tables import (  # noqa: E402
 from app_text import escape_text  # noqa: E402
 from app_ui import ALL, CSS, FOLLOW_CHAT_JS, THEME_FONTS, build_ui  # noqa: E402
 from chatbot.conversation import Conversation, example_questions  # noqa: E402
+from eval.own_store import corpus_of, own_store  # noqa: E402
 from eval.report import write_reports  # noqa: E402
 from eval.runner import SYSTEMS, load_questions, run_eval  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
@@ -260,10 +270,9 @@ class BudgetApp:
 
     def evaluate(self, quick: bool = True, progress: Any = None) -> tuple[str, list[list[str]], Path | None,
                                                                           Path | None]:
-        """Run the question set (budgetqa only when quick, else budgetqa and the baseline); the headline,
-        the per-category rows and the written Markdown and JSON reports."""
-        if not self.store.documents():
-            return "还没有入库的文档，请先在「文档」页上传。", [], None, None
+        """Run the question set (budgetqa only when quick, else budgetqa and the baseline) against its own
+        corpus in a store of its own (eval.own_store: never this app's store, so uploads change nothing);
+        the headline, the per-category rows and the written Markdown and JSON reports."""
         systems = QUICK_SYSTEMS if quick else SYSTEMS
 
         def step(system: str, i: int, n: int) -> None:
@@ -271,18 +280,22 @@ class BudgetApp:
                 done = systems.index(system) * n + i if system in systems else i
                 progress((done, n * len(systems)), desc=system_name(system), unit="题")  # 「budgetqa: 3 / 5 题」
 
-        if progress is not None:
-            progress(0.0, desc=f"正在打开 {system_name(systems[0])} …")
+        corpus = corpus_of(self.questions_path)
         try:
-            report = run_eval(self.store_dir, self.questions_path, systems=systems, progress=step)
+            if progress is not None:
+                progress(0.0, desc="正在准备评测专用库（首次需导入题集的文档）…")
+            store, _ = own_store(corpus, self.download_dir / EVAL_STORES)
+            if progress is not None:
+                progress(0.0, desc=f"正在打开 {system_name(systems[0])} …")
+            report = run_eval(store, self.questions_path, systems=systems, progress=step)
         except Exception as exc:  # noqa: BLE001 — a bad question file or a broken system: say so in the page
-            return f"评测没有完成：{escape_text(f'{type(exc).__name__}: {exc}')}", [], None, None
+            return f"评测没有完成：{escape_text(without_paths(f'{type(exc).__name__}: {exc}'))}", [], None, None
         out = self.download_dir / "eval"
         out.mkdir(parents=True, exist_ok=True)
         for pattern in ("*.md", "*.json"):
             _remove_old_files(out, CSV_KEEP_SECONDS, pattern)
         md, js = write_reports(report, out)
-        return eval_headline(report), eval_rows(report), md, js
+        return eval_headline(report, corpus.name(), store.name), eval_rows(report), md, js
 
 
 
@@ -296,7 +309,7 @@ def launch(demo: gr.Blocks, store_dir: Path) -> str:
             server_name=host, server_port=port, share=False, quiet=True, prevent_thread_lock=True,
             max_file_size=f"{MAX_UPLOAD_MB}mb", allowed_paths=[],
             blocked_paths=[str(store_dir.resolve())], ssr_mode=False, mcp_server=False, show_error=False,
-            footer_links=["api", "settings"],
+            footer_links=[], i18n=chinese_everywhere(),  # no footer: gradio's API and settings pages are English
             theme=gr.themes.Default(font=THEME_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"]),
             css=CSS + app_pages.CSS, js=f"() => {{ ({FOLLOW_CHAT_JS})(); ({app_pages.JS})(); }}",
         )
@@ -319,8 +332,8 @@ def serve_until_stopped(demo: gr.Blocks) -> None:
         while demo.is_running:
             time.sleep(0.2)
     except KeyboardInterrupt:
+        demo.close(verbose=False)  # without gradio's English 「Closing server running on port …」
         print("\nbudgetqa: 已停止 / stopped", file=sys.stderr, flush=True)
-        demo.close()
 
 
 def main() -> int:

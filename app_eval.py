@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from app_text import escape_text
+from eval.names import CATEGORY_NAMES, category_name, system_name
 from eval.runner import DEFAULT_QUESTIONS, EvalReport
 
 # The 评测 table's columns: (Chinese head, the technical name shown as its tooltip, or "").
@@ -20,14 +22,11 @@ EVAL_COLUMNS = [
     ("说明检索前 3 段命中率", "hit@3：说明文字类的题，出处段落在检索结果前 3 段中的比例"),
     ("延迟 中位数 / 95% 分位（毫秒）", "latency p50 / p95 (ms)：每题回答用时")]
 EVAL_HEADERS = [head for head, _ in EVAL_COLUMNS]
-CATEGORY_NAMES = {  # the question set's categories (eval/questions/README.md), as the 评测 tab shows them
-    "lookup": "查单项", "sum": "求和", "difference": "差额", "share": "占比", "ranking": "排名", "count": "计数",
-    "change": "增减变化", "narrative": "说明文字", "check": "一致性判断", "ambiguous": "多种读法",
-    "refusal": "应拒答", "jue": "决算对预算", "zero": "零值或空表", "overall": "总体"}
-SYSTEM_NAMES = {"budgetqa": "budgetqa", "baseline": "基线"}
 SYSTEM_TIPS = {"budgetqa": "", "baseline": "baseline: naive vector-search RAG (top-3 chunks)"}
 OVERALL = CATEGORY_NAMES["overall"]  # how the report's "overall" row is shown
 QUICK_SYSTEMS = ("budgetqa",)
+EVAL_STORES = "eval-stores"  # under the app's data folder: each question set's own store (eval.own_store)
+_ABSOLUTE_PATH = re.compile(r"(?<![\w./:])/(?:[^\s/:'\"]+/)+([^\s/:'\"]+)")
 
 
 # -- evaluation ----------------------------------------------------------------------------------
@@ -41,15 +40,6 @@ def _ms(x: float | None) -> str:
 
 def _pair(a: str, b: str) -> str:
     return "–" if a == b == "–" else f"{a} / {b}"
-
-
-def category_name(category: str) -> str:
-    """A question category as the 评测 tab shows it (「查单项」 for lookup); an unknown one as it is."""
-    return CATEGORY_NAMES.get(category, category)
-
-
-def system_name(system: str) -> str:
-    return SYSTEM_NAMES.get(system, system)
 
 
 def eval_rows(report: EvalReport) -> list[list[str]]:
@@ -94,10 +84,19 @@ def eval_table_html(rows: Sequence[Sequence[str]]) -> str:
     return f'<table class="eval-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def eval_headline(report: EvalReport) -> str:
-    """What was run, then each system's overall figures (or why it did not run), as Markdown."""
+def without_paths(text: str) -> str:
+    """An error's text with each absolute path cut to its file name: the page shows no server path."""
+    return _ABSOLUTE_PATH.sub(r"\1", text)
+
+
+def eval_headline(report: EvalReport, corpus: str = "", store: str = "") -> str:
+    """What was run — the question set, its corpus and the store of its own it ran in —, then each
+    system's overall figures (or why it did not run), as Markdown."""
     lines = [f"**{len(report.questions)} 道题**（{escape_text(Path(report.questions_path).name)}），"
              f"用时 {report.seconds:.0f} 秒。", ""]
+    if corpus:
+        lines += [f"语料：{escape_text(corpus)}，导入评测专用库 {escape_text(store)}（与问答所用的库分开："
+                  "上传或删除的文档不影响评测结果）。", ""]
     for name, run in report.runs.items():
         shown = escape_text(system_name(name))
         if run.error or "overall" not in run.summary:

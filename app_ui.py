@@ -8,6 +8,7 @@ import gradio as gr
 
 from app_catalogue import CATALOGUE_HEADERS, MAX_UPLOAD_MB, RESULT_HEADERS, STATUS_TEXT
 from app_eval import eval_table_html
+from app_files import served_chat
 from app_tables import CHECK_HEADERS, RECORD_HEADERS
 from app_text import escape_text
 
@@ -39,7 +40,7 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
         loaded = gr.Markdown(app.loaded(), elem_id="loaded")
         with gr.Tab("问答", id="ask", elem_id="tab-ask"):
             QuestionChat(
-                fn=app.chat,
+                fn=served_chat(app.chat),
                 chatbot=gr.Chatbot(label="问答", height=520, latex_delimiters=[], sanitize_html=True,
                                    placeholder="请提问，例如「三公经费是多少？」，或点击下面的示例问题。",
                                    buttons=["copy"], feedback_options=None, elem_id="chat"),
@@ -86,7 +87,8 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
         with gr.Tab("评测", id="eval", elem_id="tab-eval"):
             n_questions = app.question_count()
             gr.Markdown(f"用评测题集（{escape_text(app.questions_path.name)}，{n_questions or '?'} 题）给 budgetqa "
-                        "和基线（向量检索取前 3 段）打分。完整运行需要几分钟；只评 budgetqa 快得多。")
+                        "和基线（向量检索取前 3 段）打分。题集的文档导入评测专用库（首次约半分钟，之后沿用），"
+                        "不用问答所用的库，上传的文档不影响结果。完整运行需要几分钟；只评 budgetqa 快得多。")
             with gr.Row():
                 quick = gr.Checkbox(label="只评 budgetqa（快）", value=True, scale=0, min_width=240)
             with gr.Row():

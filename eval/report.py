@@ -1,5 +1,6 @@
-"""The evaluation report: a Markdown summary (budgetqa and baseline side by side, per category) and
-the full JSON, written to eval/reports/ (gitignored) or a chosen folder."""
+"""The evaluation report: a Markdown summary in Chinese (budgetqa and baseline side by side, per
+category) and the full JSON (its keys and values as the code names them), written to eval/reports/
+(gitignored) or a chosen folder."""
 from __future__ import annotations
 
 import json
@@ -8,12 +9,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .names import category_name, system_name
 from .runner import EvalReport, QuestionResult
 
 REPORTS_DIR = Path(__file__).resolve().parent / "reports"
-SCORERS = {"strict": "expected figures among the answer's values", "lenient": "expected figures among the answer's "
-           "values or the numbers of its text"}
+SCORERS = {"strict": "严格：标准答案的数字须在回答的主要数值（values）之中",
+           "lenient": "宽松：标准答案的数字在回答的主要数值或正文的任一数字之中"}
 FAILURES_PER_CATEGORY = 5
+VERDICTS = {"right": "正确", "refused": "拒答", "wrong": "错误"}
 
 
 def _pct(x: float | None) -> str:
@@ -27,7 +30,7 @@ def _ms(x: float | None) -> str:
 def _cell(report: EvalReport, system: str, category: str, metric: str) -> str:
     run = report.runs.get(system)
     if run is None or run.error:
-        return "n/a"
+        return "未运行"
     m = run.summary.get(category)
     if m is None:
         return "–"
@@ -40,8 +43,8 @@ def _cell(report: EvalReport, system: str, category: str, metric: str) -> str:
     return _pct(m[metric])
 
 
-METRICS = [("accuracy", "accuracy"), ("verdicts", "right / refused / wrong"), ("citations", "citation P / R"),
-           ("hit_at_3", "hit@3"), ("latency", "p50 / p95 ms")]
+METRICS = [("accuracy", "准确率"), ("verdicts", "正确 / 拒答 / 错误"), ("citations", "引用精确率 / 召回率"),
+           ("hit_at_3", "说明检索前 3 段命中率"), ("latency", "延迟中位数 / 95% 分位（毫秒）")]
 
 
 def _verdicts(m: dict[str, Any]) -> str:
@@ -51,11 +54,12 @@ def _verdicts(m: dict[str, Any]) -> str:
 def summary_table(report: EvalReport) -> str:
     """One row per category (and overall): n, then each metric for every system side by side."""
     systems = list(report.runs)
-    head = ["category", "n"] + [f"{s} {label}" for key, label in METRICS for s in systems]
+    head = ["类别", "题数"] + [f"{system_name(s)} {label}" for key, label in METRICS for s in systems]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for category in report.categories():
         n = next((r.summary[category]["n"] for r in report.runs.values() if category in r.summary), 0)
-        row = [f"**{category}**" if category == "overall" else category, str(n)]
+        name = f"{category_name(category)}（{category}）" if category_name(category) != category else category
+        row = [f"**{name}**" if category == "overall" else name, str(n)]
         row += [_cell(report, s, category, key) for key, _ in METRICS for s in systems]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
@@ -66,7 +70,7 @@ def document_table(report: EvalReport, system: str = "budgetqa") -> str:
     run = report.runs.get(system)
     if run is None or not run.by_document:
         return ""
-    lines = [f"| document | n | {system} accuracy | right / refused / wrong |", "|---|---|---|---|"]
+    lines = [f"| 文档 | 题数 | {system_name(system)} 准确率 | 正确 / 拒答 / 错误 |", "|---|---|---|---|"]
     for doc, m in run.by_document.items():
         lines.append(f"| {doc} | {m['n']} | {_pct(m['accuracy'])} | {_verdicts(m)} |")
     return "\n".join(lines)
@@ -77,14 +81,14 @@ def headline(report: EvalReport) -> str:
     lines = []
     for name, run in report.runs.items():
         if run.error:
-            lines.append(f"- {name}: not run — {run.error}")
+            lines.append(f"- {system_name(name)}：未运行 —— {run.error}")
             continue
         m = run.summary["overall"]
-        lines.append(f"- {name}: accuracy {_pct(m['accuracy'])} (right {m.get('right', 0)}, refused "
-                     f"{m.get('refused', 0)}, wrong {m.get('wrong', 0)}), refusal accuracy {_pct(m['refusal_accuracy'])}, "
-                     f"false refusals {_pct(m['false_refusal_rate'])}, citations P {_pct(m['citation_precision'])}"
-                     f" / R {_pct(m['citation_recall'])}, hit@3 {_pct(m['hit_at_3'])}, latency p50 "
-                     f"{_ms(m['latency_p50_ms'])} ms / p95 {_ms(m['latency_p95_ms'])} ms")
+        lines.append(f"- {system_name(name)}：准确率 {_pct(m['accuracy'])}（正确 {m.get('right', 0)}，拒答 "
+                     f"{m.get('refused', 0)}，错误 {m.get('wrong', 0)}），应拒答时拒答 {_pct(m['refusal_accuracy'])}，"
+                     f"误拒率 {_pct(m['false_refusal_rate'])}，引用精确率 {_pct(m['citation_precision'])}"
+                     f" / 召回率 {_pct(m['citation_recall'])}，说明检索前 3 段命中率 {_pct(m['hit_at_3'])}，延迟中位数 "
+                     f"{_ms(m['latency_p50_ms'])} 毫秒 / 95% 分位 {_ms(m['latency_p95_ms'])} 毫秒")
     return "\n".join(lines)
 
 
@@ -102,21 +106,21 @@ def failures(report: EvalReport, system: str = "budgetqa", per_category: int = F
 
 
 def _failure_line(r: Any, expected: Any, width: int = 90) -> str:
-    """「- `id` question — expected …; got 「answer」 (reasons)」, the answer cut to `width` characters."""
-    want = ", ".join(expected.values) or ("not found" if not expected.found else "")
+    """「- `id` 问题 —— 应为 …；答 「回答」（原因）」, the answer cut to `width` characters."""
+    want = "、".join(expected.values) or ("未找到" if not expected.found else "")
     got = _one_line(r.answer.get("answer", ""), width)
-    return f"- `{r.id}` {r.question} — expected {want}; got 「{got}」 ({'; '.join(r.scored.reasons)})" \
+    return f"- `{r.id}` {r.question} —— 应为 {want}；答「{got}」（{'; '.join(r.scored.reasons)}）" \
         + _reading_note(r.answer.get("reading") or {})
 
 
 def _reading_note(reading: dict[str, Any]) -> str:
-    """「 · read as 上海市普陀区财政局, 2024, 决算, 2 parts」: how the system read the question, when it says."""
+    """「 · 理解为 上海市普陀区财政局、2024、决算、2 问」: how the system read the question, when it says."""
     said = [*reading.get("departments", []), *map(str, reading.get("years", [])),
-            *(f"vs {y}" for y in reading.get("compared_years", [])), *reading.get("kinds", []),
+            *(f"对比 {y}" for y in reading.get("compared_years", [])), *reading.get("kinds", []),
             *reading.get("levels", [])]
     if len(reading.get("parts", [])) > 1:
-        said.append(f"{len(reading['parts'])} parts")
-    return f" · read as {', '.join(said)}" if said else ""
+        said.append(f"{len(reading['parts'])} 问")
+    return f" · 理解为 {'、'.join(said)}" if said else ""
 
 
 def _one_line(text: str, width: int = 90) -> str:
@@ -132,14 +136,14 @@ def wrong_answers(report: EvalReport, system: str = "budgetqa") -> list[Question
 
 def render_markdown(report: EvalReport) -> str:
     gold = {q.id: q.expected for q in report.questions}
-    parts = [f"# budgetqa evaluation — {Path(report.questions_path).name}", "",
-             f"{len(report.questions)} questions over store `{report.store}`, run {report.started_at} "
-             f"({report.seconds:.0f} s), {report.scorer} scorer"
-             f" ({SCORERS.get(report.scorer, '')}).", "", headline(report), "", summary_table(report), ""]
+    parts = [f"# budgetqa 评测报告 —— {Path(report.questions_path).name}", "",
+             f"共 {len(report.questions)} 道题，在库 `{report.store}` 上运行，开始于 {report.started_at}"
+             f"（用时 {report.seconds:.0f} 秒）；评分：{SCORERS.get(report.scorer, report.scorer)}。", "",
+             headline(report), "", summary_table(report), ""]
     if documents := document_table(report):
-        parts += ["## budgetqa per document", "", documents, ""]
+        parts += ["## budgetqa 各文档", "", documents, ""]
     if wrong := wrong_answers(report):
-        parts += ["## budgetqa: every wrong answer", ""]
+        parts += ["## budgetqa：全部错误回答", ""]
         parts += [_failure_line(r, gold[r.id], 160) for r in wrong]
         parts.append("")
     if report.variants is not None:
@@ -148,9 +152,9 @@ def render_markdown(report: EvalReport) -> str:
         fails = failures(report, system)
         if not fails:
             continue
-        parts += [f"## {system}: failing examples", ""]
+        parts += [f"## {system_name(system)}：未答对的例子", ""]
         for category, results in fails.items():
-            parts.append(f"### {category}")
+            parts.append(f"### {category_name(category)}（{category}）")
             parts += [_failure_line(r, gold[r.id]) for r in results]
             parts.append("")
     return "\n".join(parts)
@@ -199,11 +203,10 @@ def variants_headline(report: EvalReport) -> str:
         return ""
     m = report.variants.summary()
     verdicts = m["variant_verdicts"]
-    return (f"- variants: invariance {_pct(m['invariance'])} ({m['variants_holding']} of "
-            f"{m['variants_of_right_originals']} variants of questions answered right hold; {m['variants']} "
-            f"variants: right {verdicts['right']}, refused {verdicts['refused']}, wrong {verdicts['wrong']}); "
-            f"mutations refused {_pct(m['mutation_refusal_rate'])} ({m['mutations_refused']} of "
-            f"{m['mutations']}); wrong answers over questions, variants and mutations: {report.wrong()}")
+    return (f"- 改写：不变率 {_pct(m['invariance'])}（答对的题的改写 {m['variants_of_right_originals']} 个中 "
+            f"{m['variants_holding']} 个不变；共 {m['variants']} 个改写：正确 {verdicts['right']}，拒答 "
+            f"{verdicts['refused']}，错误 {verdicts['wrong']}）；变异题拒答率 {_pct(m['mutation_refusal_rate'])}"
+            f"（{m['mutations']} 个中拒答 {m['mutations_refused']} 个）；原题、改写与变异题的错误回答合计：{report.wrong()}")
 
 
 def rule_table(report: EvalReport) -> str:
@@ -211,9 +214,9 @@ def rule_table(report: EvalReport) -> str:
     from eval.variants import VARIANT_RULES
 
     by_rule = report.variants.summary()["by_rule"] if report.variants is not None else {}
-    lines = ["| rule | kind | n | hold | wrong |", "|---|---|---|---|---|"]
+    lines = ["| 规则 | 种类 | 个数 | 不变 | 错误 |", "|---|---|---|---|---|"]
     for rule, m in by_rule.items():
-        kind = "variant" if rule in VARIANT_RULES else "mutation (must refuse)"
+        kind = "改写" if rule in VARIANT_RULES else "变异（应拒答）"
         lines.append(f"| {rule} | {kind} | {m['n']} | {m['held']} | {m['wrong']} |")
     return "\n".join(lines)
 
@@ -221,23 +224,21 @@ def rule_table(report: EvalReport) -> str:
 def variants_markdown(report: EvalReport) -> list[str]:
     """The report's section on wording: figures, per rule, every changed variant, every answered mutation."""
     v = report.variants
-    parts = ["## budgetqa: wording invariance", "", variants_headline(report), "",
-             "A variant holds when it is right and states the original's headline figures (`answer.values`); "
-             "only variants of questions answered right are counted. A mutation must be refused.", "",
+    parts = ["## budgetqa：换一种说法，答案不变", "", variants_headline(report), "",
+             "改写答对且给出原题的主要数值（`answer.values`）即为不变；只统计答对的题的改写。变异题必须拒答。", "",
              rule_table(report), ""]
     if v.skipped:
-        parts += [f"No variants for {len(v.skipped)} question(s) whose document the store does not hold: "
-                  f"{', '.join(v.skipped)}", ""]
+        parts += [f"库中没有其文档、未生成改写的题 {len(v.skipped)} 道：{', '.join(v.skipped)}", ""]
     changed = v.changed()
-    parts += [f"### Variants whose answer changed ({len(changed)})", ""]
+    parts += [f"### 答案变了的改写（{len(changed)} 个）", ""]
     for r in changed:
         c = _change_json(v, r)
         parts.append(f"- `{c['id']}` ({c['rule']}: {c['form']}) 「{c['original']}」 → 「{c['question']}」: "
-                     f"{c['original_values']} → {c['values']} [{c['verdict']}"
+                     f"{c['original_values']} → {c['values']} [{VERDICTS.get(c['verdict'], c['verdict'])}"
                      + (f": {'; '.join(c['reasons'])}" if c["reasons"] else "") + f"] 「{_one_line(c['answer'], 120)}」"
                      + _reading_note(r.answer.get("reading") or {}))
     answered = v.answered_mutations()
-    parts += ["", f"### Mutations answered with a figure ({len(answered)}; each a wrong answer)", ""]
+    parts += ["", f"### 答出了数字的变异题（{len(answered)} 个，每个都是错误回答）", ""]
     for r in answered:
         c = _change_json(v, r)
         parts.append(f"- `{c['id']}` ({c['rule']}: {c['form']}) 「{c['question']}」: {c['values']} "

@@ -404,9 +404,8 @@ def test_the_eval_question_set_comes_from_the_environment(monkeypatch, tmp_path)
     assert app.BudgetApp(tmp_path / "store").questions_path == tmp_path / "q.jsonl"
 
 
-def test_evaluate_on_an_empty_store_asks_for_a_document_first(tmp_path):
+def test_checks_on_an_empty_store_ask_for_a_document_first(tmp_path):
     budget_app = app.BudgetApp(tmp_path / "store")
-    assert budget_app.evaluate(True) == ("还没有入库的文档，请先在「文档」页上传。", [], None, None)
     assert budget_app.checks(None) == ("还没有入库的文档，请先在「文档」页上传。", [], "")
 
 

@@ -416,7 +416,7 @@ def test_quick_evaluation_shows_the_per_category_table_in_chinese_and_offers_the
         panel.get_by_role("button", name="下载报告（Markdown）").click()
     report = Path(info.value.path()).read_text(encoding="utf-8")
     shutil.copy(info.value.path(), ARTIFACTS / "11-eval-quick.md")
-    assert report.startswith("# budgetqa evaluation — small.jsonl") and "| lookup | 2 |" in report
+    assert report.startswith("# budgetqa 评测报告 —— small.jsonl") and "| 查单项（lookup） | 2 |" in report
 
 
 @pytest.mark.slow

@@ -9,10 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from appserver import several_documents_store
 
 import app
 import app_catalogue
 import app_eval
+from eval.runner import run_eval
 from ingest.pipeline import ingest_paths
 
 DOC = "长沙市工业和信息化局2024年部门预算"
@@ -188,9 +190,28 @@ def test_quick_evaluation_scores_budgetqa_per_category_and_writes_the_reports(bu
     assert rows[0][3].endswith("%") and " / " in rows[-1][8]
     assert progress[-1] == ((5, 5), "budgetqa", "题")
     assert all(unit == "题" for value, _, unit in progress if isinstance(value, tuple))
-    assert md.read_text(encoding="utf-8").startswith("# budgetqa evaluation — small.jsonl")
+    assert md.read_text(encoding="utf-8").startswith("# budgetqa 评测报告 —— small.jsonl")
     assert set(json.loads(js.read_text(encoding="utf-8"))["systems"]) == {"budgetqa"}
     assert md.parent == budget_app.download_dir / "eval"
+
+
+@pytest.mark.slow
+def test_evaluation_runs_in_a_store_of_its_own_which_documents_of_the_app_do_not_change(
+        budget_app, small_questions, sample_pdf, tmp_path):
+    crowded = several_documents_store(tmp_path / "crowded", sample_pdf)  # the sample and 3 more documents
+    beside = app.BudgetApp(crowded, download_dir=budget_app.download_dir, questions_path=small_questions)
+    alone = app.BudgetApp(budget_app.store_dir, download_dir=budget_app.download_dir, questions_path=small_questions)
+    line, rows, _, js = alone.evaluate(True)
+    crowded_line, crowded_rows, _, _ = beside.evaluate(True)
+    figures = [r[:-1] for r in rows]  # all but the latency
+    assert [r[:-1] for r in crowded_rows] == figures and figures[-1][3] == "100.0%", (rows, crowded_rows)
+    [store] = [p for p in (budget_app.download_dir / app_eval.EVAL_STORES).iterdir() if p.is_dir()]  # built once
+    assert f"语料：内置示例 {app_eval.escape_text(sample_pdf.name)}，导入评测专用库 {store.name}" in line
+    assert f"评测专用库 {store.name}" in crowded_line
+    assert json.loads(js.read_text(encoding="utf-8"))["store"] == str(store)
+    mixed = run_eval(crowded, small_questions, systems=["budgetqa"])  # the crowded store itself scores lower
+    assert mixed.accuracy() is not None and mixed.accuracy() < 1.0
+    assert len(beside.store.documents()) == 4 and len(alone.store.documents()) == 1  # neither store written
 
 
 @pytest.mark.slow
@@ -210,7 +231,8 @@ def test_a_broken_question_file_is_reported_in_the_page(budget_app, tmp_path, mo
     bad.write_text('{"id": "x", "category": "<b>nope</b>"}\n', encoding="utf-8")
     monkeypatch.setattr(budget_app, "questions_path", bad)
     line, rows, md, js = budget_app.evaluate(True)
-    assert line.startswith("评测没有完成：QuestionError") and "<b>" not in line
+    assert line.startswith("评测没有完成：QuestionError: bad.jsonl:1: ") and "<b>" not in line
+    assert str(tmp_path) not in line  # no server path in the page
     assert (rows, md, js) == ([], None, None)
 
 

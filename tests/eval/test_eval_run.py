@@ -82,7 +82,7 @@ def test_baseline_run_writes_markdown_and_json_reports(store_dir, tmp_path):
     report = run_eval(store_dir, path, systems=["baseline"])
     md, js = write_reports(report, tmp_path / "reports")
     assert md.exists() and js.exists()
-    assert "| category | n | baseline accuracy" in md.read_text(encoding="utf-8")
+    assert "| 类别 | 题数 | 基线 准确率" in md.read_text(encoding="utf-8")
     data = json.loads(js.read_text(encoding="utf-8"))
     summary = data["systems"]["baseline"]["summary"]
     assert summary["overall"]["n"] == 3
@@ -97,7 +97,7 @@ def test_budgetqa_beats_the_baseline_on_table_questions(store_dir, tmp_path):
     assert budgetqa is not None and baseline is not None
     assert budgetqa > baseline
     md, js = write_reports(report, tmp_path)
-    assert "budgetqa accuracy | baseline accuracy" in md.read_text(encoding="utf-8")
+    assert "budgetqa 准确率 | 基线 准确率" in md.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("min_accuracy, status", [("0", 0), ("1.01", 1)])
@@ -123,7 +123,7 @@ def test_cli_eval_exits_non_zero_above_max_wrong(store_dir, tmp_path, capsys, ma
     assert ("more than --max-wrong" in capsys.readouterr().err) == bool(status)
     report = next((tmp_path / "out").glob("wrong-*.md")).read_text(encoding="utf-8")
     wrong_line = next(line for line in report.splitlines() if line.startswith("- `lookup-wrong`"))
-    assert wrong_line.endswith(" · read as 2024, 预算"), wrong_line   # how the question was read
+    assert wrong_line.endswith(" · 理解为 2024、预算"), wrong_line   # how the question was read
 
 
 @pytest.mark.slow
@@ -133,4 +133,4 @@ def test_cli_eval_ingests_the_sample_into_an_empty_store(tmp_path, capsys):
     assert rc == 0
     out = capsys.readouterr()
     assert "ingested the bundled sample" in out.err
-    assert "| lookup | 1 |" in out.out
+    assert "| 查单项（lookup） | 1 |" in out.out

@@ -373,15 +373,15 @@ def test_cli_eval_variants_writes_the_invariance_and_gates_on_it(store_dir, stor
     assert v["mutations"] >= 2 and v["mutations_refused"] <= v["mutations"]
     assert len(v["changed"]) == v["variants_changed"]
     md = next((tmp_path / "out").glob("templates-*.md")).read_text(encoding="utf-8")
-    assert "## budgetqa: wording invariance" in md and "| other-year | mutation" in md
+    assert "## budgetqa：换一种说法，答案不变" in md and "| other-year | 变异（应拒答）" in md
     data = json.loads(next((tmp_path / "out").glob("templates-*.json")).read_text(encoding="utf-8"))
     assert {r["kind"] for r in data["variants"]["results"]} == {"variant", "mutation"}
-    assert re.search(r"### Variants whose answer changed \(\d+\)", md)
+    assert re.search(r"### 答案变了的改写（\d+ 个）", md)
 
     rc = main(["eval", "--store", str(store_dir), "--questions", str(path), "--out", str(tmp_path / "out2"),
                "--min-invariance", "0", "--max-wrong", "1000"])
     assert rc == 0
-    assert "variants: invariance" in capsys.readouterr().out
+    assert "改写：不变率" in capsys.readouterr().out
 
 
 def test_cli_max_wrong_counts_the_wrong_answers_of_variants_and_mutations(store_dir, stored, tmp_path, capsys):
