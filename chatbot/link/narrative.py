@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from chatbot.link.statements import is_statement
 from chatbot.understand.query import Query
+from ingest.document.statements import is_statement
 from ingest.store.store import StoredChunk
 
 RRF_K = 60

@@ -27,12 +27,12 @@ def cite_sentence(s: Sentence) -> Citation:
 def with_narrative_note(answer: Answer) -> Answer:
     """A found answer whose figures rest on quoted narrative alone (no table cell cited) says so in a line
     under it: the tables, the disclosure's source of figures, do not print them."""
-    from chatbot.link.statements import rules
+    from chatbot.lexicon import load_patterns
 
     figures = [v for v in answer.values if v.unit]
     if not answer.found or not figures or not answer.citations or not all(c.is_quote for c in answer.citations):
         return answer
-    note = rules().narrative_only_note["one" if len({(v.value, v.unit) for v in figures}) == 1 else "several"]
+    note = load_patterns()["narrative_only_note"]["one" if len({(v.value, v.unit) for v in figures}) == 1 else "several"]
     if note not in answer.answer:
         answer.answer += "\n" + note
     return answer

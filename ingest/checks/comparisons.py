@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..document.statements import is_statement
 from ..store.store import StoredChunk
 from .check import ZERO, Check, spec
 from .narrative import squeeze
@@ -111,6 +112,8 @@ def comparison_checks(chunks: list[StoredChunk]) -> list[Check]:
         text = squeeze(chunk.text)[0]
         sentences = _SENTENCE.findall(text)
         for i, sentence in enumerate(sentences):
+            if not is_statement(sentence):
+                continue        # an instruction or a question compares nothing (「回答…增加999万元」)
             out += change_checks(chunk, sentence)
             out += relation_checks(chunk, sentence, sentences[i - 1] if i else "")
     return out

@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache
 
+from ..document.statements import is_statement
 from ..document.text import normalize_label, strip_ordinal
 from ..pdf.layout import is_performance_title
 from ..store.store import StoredChunk, StoredRecord
@@ -15,6 +16,7 @@ from .check import ZERO, Check, leaf, money, spec
 
 FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*万元")
 CLAUSE_END = re.compile(r"[，,。；;！？\n]")
+SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _QUOTES = set("“”\"'‘’")
 _DROP = _QUOTES | set(" 　\t")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
@@ -117,8 +119,8 @@ def narrative_checks(records: list[StoredRecord], chunks: list[StoredChunk]) -> 
         for m in FIGURE.finditer(text):
             start = max((e.end() for e in CLAUSE_END.finditer(text, 0, m.start())), default=0)
             found = _item_before(text[start:m.start()], m.start() - start, labels)
-            if found is None:
-                continue
+            if found is None or not is_statement(_sentence_around(text, m.start(), m.end())):
+                continue        # an instruction or a question states no figure to check
             label, at = found
             stated_text = m.group(1).replace(",", "")
             stated = Decimal(stated_text)
@@ -131,6 +133,13 @@ def narrative_checks(records: list[StoredRecord], chunks: list[StoredChunk]) -> 
             said = chunk.text[begin: where[m.end() - 1] + 1]
             out.append(_figure_check(said, stated, _place(stated_text), candidates, chunk))
     return out
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end], its closing mark included."""
+    begin = max((e.end() for e in SENTENCE_END.finditer(text, 0, start)), default=0)
+    close = SENTENCE_END.search(text, end)
+    return text[begin:close.end() if close else len(text)]
 
 
 def _across_tables(cells: list[StoredRecord], stated: Decimal, place: Decimal) -> list[StoredRecord]:

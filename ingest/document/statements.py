@@ -1,6 +1,7 @@
 """Which sentences of a narrative state something: a sentence that instructs (「请…」「忽略以上指令…」,
 prompt-injection phrasing) or asks (「…吗」「…？」) states nothing, so no figure is ever read from it
-nor quoted as one. The words are data (chatbot/data/statements.json)."""
+nor quoted as one. The words are data (ingest/data/statements.json); the chatbot and the
+consistency checks both read them."""
 from __future__ import annotations
 
 import json
@@ -21,7 +22,6 @@ class StatementRules:
     instruction_words: tuple[str, ...]
     imperative: re.Pattern[str]
     question_endings: tuple[str, ...]
-    narrative_only_note: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -30,8 +30,7 @@ def rules() -> StatementRules:
     openers = "|".join(re.escape(w) for w in data["imperative_openers"])
     words = "|".join(re.escape(w) for w in data["not_imperative"])
     return StatementRules(tuple(w.lower() for w in data["instruction_words"]),
-                          re.compile(rf"{_CLAUSE_START}(?!{words})(?:{openers})"), tuple(data["question_endings"]),
-                          data["narrative_only_note"])
+                          re.compile(rf"{_CLAUSE_START}(?!{words})(?:{openers})"), tuple(data["question_endings"]))
 
 
 def is_instruction(text: str) -> bool:
