@@ -272,7 +272,7 @@ class BudgetApp:
         doc = self._document(document_id)
         if doc is None:
             return None, "请选择要删除的文档。"
-        records = sum(t["n_rows"] for t in self.store.tables(doc.id))
+        records = self.store.execute("SELECT COUNT(*) FROM records WHERE document_id=?", (doc.id,)).fetchone()[0]
         return doc.id, confirm_line(doc, records)
 
     def remove(self, document_id: int | str | None) -> str:

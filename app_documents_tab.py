@@ -37,6 +37,8 @@ CSS = """
 .ingest-progress progress::-webkit-progress-value { background: var(--color-accent); }
 .ingest-progress progress::-moz-progress-bar { background: var(--color-accent); }
 .ingest-progress span, .ingest-problem { font-size: var(--text-md); }
+/* on a phone the catalogue scrolls sideways rather than wrapping a name one character a line */
+@media (max-width: 640px) { #catalogue table { min-width: 960px; } }
 """
 CATALOGUE_WIDTHS = ["12%", "7%", "7%", "6%", "6%", "30%", "13%", "11%", "8%"]
 
@@ -104,7 +106,7 @@ def build_documents_tab(app: BudgetApp) -> DocumentsTab:
             tab.remove_doc = gr.Dropdown(label="删除文档", choices=choices, value=first, scale=3)
             tab.remove_btn = gr.Button("删除…", variant="secondary", size="md", scale=0, min_width=120)
         with gr.Group(visible=False, elem_id="confirm-removal") as tab.confirm_box:
-            tab.confirm_line = gr.Markdown()
+            tab.confirm_line = gr.Markdown(elem_id="confirm-line")
             with gr.Row():
                 tab.confirm_btn = gr.Button("确认删除", variant="stop", size="md", scale=0, min_width=140)
                 tab.cancel_btn = gr.Button("取消", size="md", scale=0, min_width=120)

@@ -128,7 +128,9 @@ def test_removing_a_document_takes_its_records_vectors_and_pdf_and_keeps_the_oth
     assert pdf.is_file()
 
     doc_id, question = budget_app.removal_question(synthetic.id)
+    records = budget_app.store.execute("SELECT COUNT(*) FROM records WHERE document_id=?", (synthetic.id,)).fetchone()[0]
     assert doc_id == synthetic.id and synthetic.title in question and "不能撤销" in question
+    assert f"其 {records:,} 条记录" in question
     line = budget_app.remove(synthetic.id)
     assert line.startswith("已删除《") and synthetic.title in line
     assert [d.id for d in budget_app.store.documents()] == [sample.id]
