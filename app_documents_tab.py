@@ -127,8 +127,9 @@ def wire_documents_tab(tab: DocumentsTab, app: BudgetApp, refreshed: list[Any], 
         staff = signed_in(session)
         return session, line, gr.Textbox(value=""), gr.Group(visible=not staff), gr.Column(visible=staff)
 
+    # named endpoints: a staff API client signs in within its own session, then uploads (bench/load_app.py)
     sign_in_outputs = [tab.session, tab.sign_in_line, tab.token, tab.sign_in_box, tab.staff_box]
-    tab.sign_in_btn.click(on_sign_in, [tab.token, tab.session], sign_in_outputs, api_visibility="private")
+    tab.sign_in_btn.click(on_sign_in, [tab.token, tab.session], sign_in_outputs, api_name="sign_in")
     tab.token.submit(on_sign_in, [tab.token, tab.session], sign_in_outputs, api_visibility="private")
 
     def on_ingest(files: list[str] | None, session: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
@@ -151,7 +152,7 @@ def wire_documents_tab(tab: DocumentsTab, app: BudgetApp, refreshed: list[Any], 
     # one bar, the page's own (gradio's overlay would cover every output, the catalogue among them, and
     # stays at 0 % for a generator): the catalogue stays in view while a file is ingested
     tab.ingest_btn.click(on_ingest, [tab.uploads, tab.session], [tab.ingest_line, tab.outcome, tab.uploads, tab.session],
-                         api_visibility="private", concurrency_limit=1, concurrency_id="ingest", show_progress="hidden",
+                         api_name="ingest", concurrency_limit=1, concurrency_id="ingest", show_progress="hidden",
                          ).then(refresh, None, refreshed, api_visibility="private", show_progress="hidden")
 
     def on_remove(document_id: int | None, session: dict[str, Any]) -> tuple[Any, ...]:
