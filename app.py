@@ -65,12 +65,13 @@ import signal  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
+from collections.abc import Callable, Iterator, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
+import app_documents_tab  # noqa: E402
 import app_pages  # noqa: E402
 from app_catalogue import (  # noqa: E402
     MAX_UPLOAD_MB,
@@ -95,8 +96,11 @@ from app_eval import (  # noqa: E402
     without_paths,
 )
 from app_i18n import chinese_everywhere  # noqa: E402
+from app_ingest import Step, stage_line, staged_ingest  # noqa: E402
 from app_pages import PagesPanel  # noqa: E402
+from app_pdf import add_pdf_route, kept_pdf_of, page_count, pdf_link  # noqa: E402
 from app_reading import reading_view  # noqa: E402
+from app_removal import NO_SUCH, confirm_line, removal_choices, remove_document  # noqa: E402
 from app_tables import (  # noqa: E402
     CSV_KEEP_SECONDS,
     MAX_ROWS,
@@ -113,10 +117,13 @@ from chatbot.conversation import Conversation, example_questions  # noqa: E402
 from eval.own_store import corpus_of, own_store  # noqa: E402
 from eval.report import write_reports  # noqa: E402
 from eval.runner import SYSTEMS, load_questions, run_eval  # noqa: E402
-from ingest.pipeline import ingest_paths  # noqa: E402
 from ingest.store.listing import list_documents  # noqa: E402
 from ingest.store.storage import StorePaths, default_store_dir  # noqa: E402
 from ingest.store.store import Store  # noqa: E402
+
+WAITING = "等待"
+INGESTING = "入库中"
+FILES_SHARE = 0.9  # of the upload's bar: the files' stages; the rest is building their engines (检查)
 
 
 # -- the app's state -----------------------------------------------------------------------------
@@ -223,24 +230,89 @@ class BudgetApp:
         return example_questions(service, service.patterns["conversation"]["examples"])
 
     def ingest_uploads(self, paths: Sequence[str | Path], progress: Any = None) -> list[list[str]]:
-        """Check and ingest uploaded files one by one; one result row per file."""
+        """Check and ingest uploaded files one by one; one result row per file (`progress` is called
+        as gr.Progress is: with the share done and what is being done)."""
         rows: list[list[str]] = []
+        for step_rows, share, doing in self.ingest_steps(paths):
+            rows = step_rows
+            if progress is not None:
+                progress(share, desc=doing)
+        return rows
+
+    def ingest_steps(self, paths: Sequence[str | Path]) -> Iterator[tuple[list[list[str]], float, str]]:
+        """Check and ingest uploaded files one by one (one writer at a time), yielding as it goes the
+        rows so far (文件, 结果, 说明: one per file, its stage while it is ingested), the share of the
+        work done and what is being done; then the new documents' engines and checks are built
+        (检查), so their first question waits for nothing."""
         files = [Path(p) for p in paths]
-        with self._ingest_lock:
+        rows = [[f.name, WAITING, ""] for f in files]
+        n = max(1, len(files))
+        if not self._ingest_lock.acquire(blocking=False):
+            yield [list(r) for r in rows], 0.0, "排队：另一个上传正在入库"
+            self._ingest_lock.acquire()
+        try:
+            ingested = False
             for i, path in enumerate(files):
-                if progress is not None:
-                    progress((i, len(files)), desc=f"正在入库 {path.name}", unit="个文件")  # the bar adds 「i / n 个文件」
                 problem = upload_problem(path)
                 if problem:
-                    rows.append([path.name, STATUS_TEXT["error"], problem])
+                    rows[i] = [path.name, STATUS_TEXT["error"], problem]
                     continue
-                summary = ingest_paths([path], self.store_dir)
-                rows += [result_row(r) for r in summary.results]
-            if any(row[1] == STATUS_TEXT["ingested"] for row in rows):
+                pages = page_count(path)
+                for item in staged_ingest(path, self.store_dir):
+                    if isinstance(item, Step):
+                        rows[i] = [path.name, INGESTING, stage_line(item, pages)]
+                        yield [list(r) for r in rows], FILES_SHARE * (i + item.share(pages)) / n, \
+                            f"{path.name}：{item.stage}（第 {i + 1}/{len(files)} 个文件，{item.seconds:.0f} 秒）"
+                    else:
+                        rows[i] = [result_row(r) for r in item.results][0]
+                ingested = ingested or rows[i][1] == STATUS_TEXT["ingested"]
+            if ingested:
+                yield [list(r) for r in rows], FILES_SHARE, "检查：建立新文档的问答引擎和检查"
                 self.reopen_service(prepare_new=True)
-        if progress is not None:
-            progress((len(files), len(files)), desc="完成", unit="个文件")
-        return rows
+        finally:
+            self._ingest_lock.release()
+        yield [list(r) for r in rows], 1.0, "完成"
+
+    # -- removal
+    def removal_choices(self) -> list[tuple[str, int]]:
+        return removal_choices(self.store.documents())
+
+    def removal_question(self, document_id: int | str | None) -> tuple[int | None, str]:
+        """The document about to be removed and the question asked first; (None, why not) when there is none."""
+        doc = self._document(document_id)
+        if doc is None:
+            return None, "请选择要删除的文档。"
+        records = self.store.execute("SELECT COUNT(*) FROM records WHERE document_id=?", (doc.id,)).fetchone()[0]
+        return doc.id, confirm_line(doc, records)
+
+    def remove(self, document_id: int | str | None) -> str:
+        """Remove a stored document (asked first in the page) and reopen the question service; one line."""
+        doc = self._document(document_id)
+        if doc is None:
+            return NO_SUCH
+        with self._ingest_lock:  # one writer at a time: not while an upload is being stored
+            removed = remove_document(self.store_dir, doc.id)
+            if removed is None:
+                return NO_SUCH
+            self.reopen_service()
+        return f"已删除《{escape_text(removed.title)}》（{escape_text(removed.source)}）。"
+
+    def _document(self, document_id: int | str | None) -> Any | None:
+        try:
+            wanted = int(document_id) if document_id not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+        return next((d for d in self.store.documents() if d.id == wanted), None)
+
+    def pdf_link(self, document_id: int | str | None, page: float | int | None) -> str:
+        """The link opening a document's PDF at a page (the page held within the document's pages)."""
+        doc = self._document(document_id)
+        if doc is None:
+            return ""
+        if kept_pdf_of([doc], self.store_dir, doc.id) is None:
+            return f"《{escape_text(doc.title)}》不是从 PDF 读入的，没有原文 PDF 可打开。"
+        at = min(max(1, int(page or 1)), max(1, doc.pages))
+        return pdf_link(doc.id, doc.title, at)
 
     # -- 一致性检查
     def check_choices(self) -> list[tuple[str, int]]:
@@ -300,8 +372,9 @@ class BudgetApp:
 
 
 
-def launch(demo: gr.Blocks, store_dir: Path) -> str:
-    """Start serving (in gradio's thread) and return the page's URL."""
+def launch(demo: gr.Blocks, store_dir: Path, documents: Callable[[], list[Any]] | None = None) -> str:
+    """Start serving (in gradio's thread) and return the page's URL; `documents` (the store's) lets
+    the page open their PDFs (app_pdf's route)."""
     host, port = server_address()
     demo.queue(default_concurrency_limit=4, max_size=64)
     try:
@@ -311,12 +384,14 @@ def launch(demo: gr.Blocks, store_dir: Path) -> str:
             blocked_paths=[str(store_dir.resolve())], ssr_mode=False, mcp_server=False, show_error=False,
             footer_links=[], i18n=chinese_everywhere(),  # no footer: gradio's API and settings pages are English
             theme=gr.themes.Default(font=THEME_FONTS, font_mono=["Noto Sans Mono CJK SC", "monospace"]),
-            css=CSS + app_pages.CSS, js=f"() => {{ ({FOLLOW_CHAT_JS})(); ({app_pages.JS})(); }}",
+            css=CSS + app_pages.CSS + app_documents_tab.CSS, js=f"() => {{ ({FOLLOW_CHAT_JS})(); ({app_pages.JS})(); }}",
         )
     except OSError as exc:  # taken between the early check and now
         if "Cannot find empty port" in str(exc):
             raise port_busy(port) from exc
         raise
+    if documents is not None:
+        add_pdf_route(demo.app, documents, store_dir)
     return demo.local_url or f"http://{host}:{port}/"
 
 
@@ -351,7 +426,7 @@ def main() -> int:
         app.service  # noqa: B018 — warm it now, not on the first question
     demo = build_ui(app)
     try:
-        url = launch(demo, store_dir)
+        url = launch(demo, store_dir, app.store.documents)
     except ServeError as exc:
         print(f"budgetqa: {exc}", file=sys.stderr)
         return 1
@@ -360,5 +435,13 @@ def main() -> int:
     return 0
 
 
+def spare_children_the_app() -> None:
+    """Parse and render children (ingest.document.sandbox, forked from a fork server) import the main module
+    before their work unless it has no file: app.py's imports (gradio, the service) cost each of them
+    about 16 s on 2 busy cores (0.5 s without), every parse and every page shown."""
+    vars(sys.modules["__main__"]).pop("__file__", None)
+
+
 if __name__ == "__main__":
+    spare_children_the_app()
     sys.exit(main())

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from app_catalogue import CATALOGUE_HEADERS, MAX_UPLOAD_MB, RESULT_HEADERS, STATUS_TEXT
+from app_documents_tab import build_documents_tab, picker_components, picker_updates, wire_documents_tab
 from app_eval import eval_table_html
 from app_files import served_chat
 from app_tables import CHECK_HEADERS, RECORD_HEADERS
@@ -33,13 +33,19 @@ def table_update(rows: Sequence[Sequence[Any]]) -> Any:
     return gr.Dataframe(value=[list(r) for r in rows], visible=bool(rows))
 
 
+def example_messages(questions: Sequence[str]) -> list[dict[str, str]]:
+    """The chat's example questions as its placeholder shows them (an empty chat)."""
+    return [{"text": q} for q in questions]
+
+
 def build_ui(app: BudgetApp) -> gr.Blocks:
     """The five tabs: 问答, 数据查询, 文档, 一致性检查, 评测."""
-    with gr.Blocks(title="预算公开问答", analytics_enabled=False) as demo:
+    # uploads left in gradio's cache are deleted after a day (the kept copy is in the store)
+    with gr.Blocks(title="预算公开问答", analytics_enabled=False, delete_cache=(86400, 86400)) as demo:
         gr.Markdown("# 预算公开问答\n就已入库的部门预算/决算公开文件提问，每个数字都注明出处（文档、表、页、行）。")
         loaded = gr.Markdown(app.loaded(), elem_id="loaded")
         with gr.Tab("问答", id="ask", elem_id="tab-ask"):
-            QuestionChat(
+            chat = QuestionChat(
                 fn=served_chat(app.chat),
                 chatbot=gr.Chatbot(label="问答", height=520, latex_delimiters=[], sanitize_html=True,
                                    placeholder="请提问，例如「三公经费是多少？」，或点击下面的示例问题。",
@@ -62,16 +68,7 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
             results = gr.Dataframe(headers=RECORD_HEADERS, datatype="str", interactive=False, wrap=True,
                                    label="查询结果", column_count=len(RECORD_HEADERS), visible=False)
         with gr.Tab("文档", id="documents", elem_id="tab-documents"):
-            docs = gr.Dataframe(value=app.documents, headers=CATALOGUE_HEADERS, datatype="str", wrap=True,
-                                interactive=False, label="已入库的文档", column_count=len(CATALOGUE_HEADERS),
-                                column_widths=["12%", "7%", "7%", "6%", "6%", "30%", "13%", "11%", "8%"],
-                                elem_id="catalogue")
-            uploads = gr.File(label=f"上传 PDF（可多选，每个不超过 {MAX_UPLOAD_MB} MB）", file_count="multiple",
-                              file_types=[".pdf"], type="filepath", elem_id="upload")
-            with gr.Row():
-                ingest_btn = gr.Button("开始入库", variant="primary", size="md", scale=0, min_width=140)
-            outcome = gr.Dataframe(headers=RESULT_HEADERS, datatype="str", interactive=False,
-                                   label="入库结果", column_count=len(RESULT_HEADERS), visible=False)
+            documents_tab = build_documents_tab(app)
         with gr.Tab("一致性检查", id="checks", elem_id="tab-checks"):
             gr.Markdown("核对一份文档的勾稽关系：表内合计、科目层级、合计行、表与表之间，以及说明中的数字与表格。")
             check_choices = app.check_choices()
@@ -107,13 +104,13 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
         def on_document(doc: str | None) -> Any:
             return gr.Dropdown(choices=app.table_choices(doc), value=ALL)
 
-        def on_ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio injects it)
-            if not files:
-                return table_update([["", STATUS_TEXT["error"], "请先选择要上传的 PDF 文件"]]), app.documents(), \
-                    gr.Dropdown(), gr.Dropdown(), gr.Markdown()
-            rows = app.ingest_uploads(files, progress)
-            return table_update(rows), app.documents(), gr.Dropdown(choices=app.document_choices()), \
-                gr.Dropdown(choices=app.check_choices()), app.loaded()
+        def on_store_changed() -> list[Any]:
+            """After an upload or a removal: everything that lists the store's documents, read again."""
+            choices = app.check_choices()
+            return [app.documents(), gr.Dropdown(choices=app.document_choices(), value=ALL),
+                    gr.Dropdown(choices=app.table_choices(ALL), value=ALL),
+                    gr.Dropdown(choices=choices, value=choices[0][1] if choices else None), app.loaded(),
+                    gr.Chatbot(examples=example_messages(app.examples()))] + picker_updates(app, documents_tab)
 
         def on_load() -> tuple[Any, ...]:
             choices = app.check_choices()
@@ -135,9 +132,9 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
         search_btn.click(on_search, search_inputs, [results, download, status], api_name="search")
         query.submit(on_search, search_inputs, [results, download, status], api_visibility="private")
         document.change(on_document, document, table, api_visibility="private")
-        demo.load(on_load, None, [document, table, check_doc, loaded, docs], api_visibility="private")
-        ingest_btn.click(on_ingest, uploads, [outcome, docs, document, check_doc, loaded], api_name="ingest",
-                         concurrency_limit=1)
+        demo.load(on_load, None, [document, table, check_doc, loaded, documents_tab.docs], api_visibility="private")
+        changed = [documents_tab.docs, document, table, check_doc, loaded, chat.chatbot] + picker_components(documents_tab)
+        wire_documents_tab(documents_tab, app, changed, on_store_changed)
         check_btn.click(on_checks, check_doc, [check_status, check_table, check_cells], api_name="checks")
         # one evaluation at a time, in its own queue slot: questions and searches keep being answered
         eval_btn.click(on_eval, quick, [eval_status, eval_table, eval_md, eval_js], api_name="evaluate",

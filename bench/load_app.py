@@ -5,8 +5,13 @@ gradio_client sessions in threads and has them ask a mix of questions through th
 endpoint (the queue included, as the browser uses it) until --requests answers or --seconds pass.
 Prints requests/s, p50/p95/max latency per request and errors.
 
+With --ingest-pages N (started app only), a staff client signs in (a token made for the run) and
+uploads an N-page synthetic disclosure through the app's /ingest endpoint while the sessions ask;
+the questions then name the sample's department (two departments are held). Prints its ingest time.
+
 Run:
   .venv/bin/python bench/load_app.py                          (starts the app on ./budgetqa-store)
+  .venv/bin/python bench/load_app.py --store /tmp/store --seconds 60 --requests 100000 --ingest-pages 40
   .venv/bin/python bench/load_app.py --store /tmp/store --sessions 20 --requests 400
   .venv/bin/python bench/load_app.py --url http://127.0.0.1:7860/
 """
@@ -15,10 +20,12 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import secrets
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -36,7 +43,7 @@ QUESTIONS = [
     ("公车购置费占三公经费多少？", "%"),
     ("基本支出比项目支出多多少？", "万元"),
     ("会议费预算是多少？", ""),
-    ("行政运行支出是多少？", "2466.28"),
+    ("行政运行支出是多少？", "2,466.28"),
     ("差旅费是多少？", "万元"),
     ("2150501是什么科目，预算多少？", ""),
     ("北京市教委2024年预算是多少？", "没有找到答案"),  # refusal
@@ -82,9 +89,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(store: str | None, timeout: float) -> tuple[subprocess.Popen, str]:
+def start_app(store: str | None, timeout: float, token: str = "") -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port), PYTHONUNBUFFERED="1",
+               BUDGETQA_STAFF_TOKEN=token)
     if store:
         env["BUDGETQA_STORE"] = store
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
@@ -132,12 +140,50 @@ def session(client, questions: list, offset: int, budget: dict, tally: Tally, de
             tally.error(f"{type(exc).__name__}: {exc}")
             continue
         elapsed = time.perf_counter() - started
-        text = " ".join(m.get("content", "") for m in reply if isinstance(m, dict)) if isinstance(reply, list) \
-            else str(reply)
+        text = " ".join(m["content"] for m in reply if isinstance(m, dict) and isinstance(m.get("content"), str)) \
+            if isinstance(reply, list) else str(reply)  # a page image's message has a file, not text
         if not text or expected not in text:
             tally.error(f"unexpected answer to {question}: {text[:60]!r}")
             continue
         tally.ok(question, elapsed)
+
+
+SAMPLE_DEPARTMENT = "长沙市工业和信息化局"
+
+
+def synthetic_pdf(out: Path, pages: int) -> Path:
+    """A synthetic disclosure (eval.synth) of at least `pages` pages: its projects repeated under new
+    names until the PDF is that long."""
+    import dataclasses
+
+    import pypdfium2
+
+    from eval.synth import generate, render_pdf
+
+    path = out / f"synthetic-{pages}p.pdf"
+    for copies in range(1, 60):
+        doc = generate("load-app", 0)
+        doc.projects = [dataclasses.replace(p, name=p.name + (f"（第{k + 1}批）" if k else ""))
+                        for k in range(copies) for p in generate("load-app", 0).projects]
+        render_pdf(doc, path)
+        if len(pypdfium2.PdfDocument(str(path))) >= pages:
+            return path
+    sys.exit(f"load_app: could not make a {pages}-page disclosure")
+
+
+def staff_upload(url: str, token: str, pdf: Path, outcome: dict) -> None:
+    """Sign in as staff in a session of its own and upload `pdf` through /ingest; its time and last line."""
+    from gradio_client import Client, handle_file
+
+    client = Client(url, verbose=False, download_files=False, analytics_enabled=False, ssl_verify=False)
+    client.predict(token, api_name="/sign_in")
+    started = time.perf_counter()
+    try:
+        result = client.submit([handle_file(str(pdf))], api_name="/ingest").result(timeout=900)
+        outcome["line"] = str(result[0])
+    except Exception as exc:  # noqa: BLE001 — reported, not raised
+        outcome["line"] = f"{type(exc).__name__}: {exc}"
+    outcome["seconds"] = time.perf_counter() - started
 
 
 def report(tally: Tally, wall: float, sessions: int, mix: str) -> None:
@@ -167,16 +213,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mix", choices=["all", "tables"], default="all",
                         help="all: table, refusal and narrative questions; tables: without the narrative one")
     parser.add_argument("--start-timeout", type=float, default=180)
+    parser.add_argument("--ingest-pages", type=int, default=0,
+                        help="upload a synthetic disclosure of this many pages, signed in, while asking")
     args = parser.parse_args(argv)
 
     proc = None
     url = args.url
+    token = secrets.token_urlsafe(16) if args.ingest_pages else ""
     if url:
         require_loopback(url)
+        if args.ingest_pages:
+            sys.exit("load_app: --ingest-pages needs the app this benchmark starts (it sets the staff token)")
     else:
-        proc, url = start_app(args.store, args.start_timeout)
+        proc, url = start_app(args.store, args.start_timeout, token)
     try:
         questions = QUESTIONS + (NARRATIVE if args.mix == "all" else [])
+        upload: dict = {}
+        uploader = None
+        if args.ingest_pages:
+            questions = [(SAMPLE_DEPARTMENT + q if "北京" not in q else q, want) for q, want in questions]
+            pdf = synthetic_pdf(Path(tempfile.mkdtemp(prefix="load-app-")), args.ingest_pages)
+            uploader = threading.Thread(target=staff_upload, args=(url, token, pdf, upload), daemon=True)
         clients = connect(url, args.sessions)
         tally = Tally()
         budget = {"left": args.requests}
@@ -184,11 +241,17 @@ def main(argv: list[str] | None = None) -> int:
         deadline = time.monotonic() + args.seconds
         threads = [threading.Thread(target=session, args=(c, questions, k, budget, tally, deadline), daemon=True)
                    for k, c in enumerate(clients)]
-        for t in threads:
+        for t in threads + ([uploader] if uploader else []):
             t.start()
         for t in threads:
             t.join(args.seconds + 30)
         report(tally, time.perf_counter() - started, args.sessions, args.mix)
+        if uploader is not None:
+            uploader.join(900)
+            print(f"upload of a {args.ingest_pages}-page PDF while asking: {upload.get('seconds', 0):.1f} s; "
+                  f"{upload.get('line', 'no answer')}")
+            if "完成" not in upload.get("line", ""):
+                return 1
         return 1 if tally.errors else 0
     finally:
         if proc is not None:

@@ -30,6 +30,7 @@ TAB_IDS = {"问答": "tab-ask", "数据查询": "tab-search", "文档": "tab-doc
            "评测": "tab-eval"}
 EVIL_PROJECT = "<img src=x onerror=alert(1)>专项"
 PLACEHOLDER = "输入问题，回车发送"
+STAFF_TOKEN = "test-staff-令牌-42"  # the servers' BUDGETQA_STAFF_TOKEN: uploads need a staff sign-in
 # the chat log's scroll position, and whether the last message's buttons and its last table row are
 # inside the visible part of the log
 CHAT_POSITION_JS = """() => {
@@ -53,7 +54,7 @@ def server(tmp_path_factory, small_questions) -> Iterator[dict]:
     url, store dir and log."""
     store = tmp_path_factory.mktemp("app-store")
     log = ARTIFACTS / "app-server.log"
-    with running_app(store, log, BUDGETQA_EVAL_QUESTIONS=str(small_questions)) as url:
+    with running_app(store, log, BUDGETQA_EVAL_QUESTIONS=str(small_questions), BUDGETQA_STAFF_TOKEN=STAFF_TOKEN) as url:
         yield {"url": url, "store": store, "log": log}
 
 
@@ -109,8 +110,17 @@ class Session:
         box.fill(question)
         box.press("Enter")
 
+    def sign_in(self, token: str) -> None:
+        """Sign in as staff in the 文档 tab (uploading and removing need it)."""
+        panel = self.tab("文档")
+        panel.get_by_label("工作人员令牌").fill(token)
+        panel.get_by_role("button", name="登录").click()
+
     def upload(self, *paths: Path) -> None:
         panel = self.tab("文档")
+        if not panel.locator("#upload").is_visible():
+            self.sign_in(STAFF_TOKEN)
+            panel.locator("#upload").wait_for(timeout=15_000)
         panel.locator("#upload input[type=file]").set_input_files([str(p) for p in paths])
         panel.get_by_role("button", name="开始入库").click()
 

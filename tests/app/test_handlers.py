@@ -120,10 +120,10 @@ def test_uploading_the_same_pdf_again_is_skipped(budget_app, sample_pdf, tmp_pat
     copy = tmp_path / "副本.pdf"
     shutil.copy(sample_pdf, copy)
     progress = []
-    rows = budget_app.ingest_uploads([copy], lambda value, desc="", unit="steps": progress.append((value, desc, unit)))
+    rows = budget_app.ingest_uploads([copy], lambda share, desc="": progress.append((share, desc)))
     assert rows == [["副本.pdf", "未变更，已跳过", "内容与已入库的文件相同"]]
-    assert progress[0] == ((0, 1), "正在入库 副本.pdf", "个文件")
-    assert progress[-1] == ((1, 1), "完成", "个文件")
+    shares = [share for share, _ in progress]
+    assert shares == sorted(shares) and progress[-1] == (1.0, "完成")
 
 
 # -- 一致性检查 ---------------------------------------------------------------------------------------
