@@ -70,14 +70,17 @@ EMBED_MAX_CHARS = 256
 
 
 def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: Progress | None = None,
-                 limits: ParseLimits = DEFAULT_LIMITS, workers: int = 1) -> IngestSummary:
-    """Ingest every file (folders are walked for .pdf/.xlsx/.txt/.md); each file on its own.
+                 limits: ParseLimits = DEFAULT_LIMITS, workers: int = 1, by: str | None = None) -> IngestSummary:
+    """Ingest every file (folders are walked for .pdf/.xlsx/.txt/.md); each file on its own; `by`
+    is who adds them (the OS user when None).
 
     Files are parsed by up to `workers` child processes at once; one writer (this process) stores
-    them in the order given, so SQLite and Chroma never see two writers.
+    them in the order given, each under the store's write lock, so SQLite and Chroma never see two
+    writers, whichever processes ingest.
     """
     files = expand_paths(paths)
     stores = open_stores(StorePaths.at(store_dir))
+    stores.added_by = by or os_user()
     results: dict[int, FileResult] = {}
 
     def report(i: int, result: FileResult) -> None:
@@ -166,19 +169,32 @@ def _store_parsed(path: Path, parsed: _Parsed, stores: Stores, files: tuple[Path
     doc = parsed.document
     if doc is None:
         return FileResult(str(path), "error", reason=parsed.error, seconds=parsed.seconds)
+    unchanged = FileResult(str(path), "skipped", reason="unchanged (same content already ingested)")
     if stores.sql.has_sha(doc.sha256):  # the same content twice in one batch
-        return FileResult(str(path), "skipped", reason="unchanged (same content already ingested)")
+        return unchanged
     started = time.perf_counter()
     records = document_records(doc)
     nodes, embed_texts = document_nodes(doc, records)
     embed_texts = [t[:EMBED_MAX_CHARS] for t in embed_texts]
     try:
-        stores.replace_document(doc, records, nodes, embed_texts, files=files or (path,))
+        stored = stores.store_document(doc, records, nodes, embed_texts, files=files or (path,))
     except IngestError as exc:
         return FileResult(str(path), "error", reason=exc.reason, seconds=parsed.seconds)
+    if stored is None:  # another writer stored the same content while this one parsed it
+        return unchanged
     return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
                       seconds=parsed.seconds + time.perf_counter() - started,
                       notes=reading_notes(doc.department, doc.year, doc.unread_pages))
+
+
+def os_user() -> str:
+    """Who runs this process, as `list` shows who added a document ("" when the system cannot say)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -53,7 +53,8 @@ def lines(store_dir) -> list[dict]:
 
 
 def test_json_line_is_the_design_document_line_then_empty_chunks_and_unread_pages(lines):
-    assert [list(ln) for ln in lines] == [DESIGN_KEYS + ["empty", "chunks", "unread_pages"]] * 2
+    assert [list(ln) for ln in lines] == [DESIGN_KEYS + ["empty", "chunks", "unread_pages", "added_at", "added_by",
+                                                         "version", "versions"]] * 2
     sample = lines[0]
     assert {k: sample[k] for k in ("source", "department", "year", "kind", "level")} == {
         "source": "changsha-gxj-2024.txt", "department": "长沙市工业和信息化局", "year": 2024, "kind": "预算",
@@ -93,7 +94,7 @@ def test_a_narrative_only_document_lacks_all_the_tables_plainly():
     entry = DocumentEntry("附件1情况说明.pdf", "0" * 64, "北京市审计局", 2026, "预算", "部门", 10, {}, 0,
                           mandated_kinds("预算"), [], 12)
     assert entry.render_text() == ("附件1情况说明.pdf  北京市审计局  2026年 部门预算  10页  表0张  记录0条  说明12段  "
-                                   "无表格（仅说明文字），缺少全部8张必需表")
+                                   "sha256 00000000  无表格（仅说明文字），缺少全部8张必需表")
 
 
 def test_list_documents_is_the_library_behind_the_command(store_dir, lines):
