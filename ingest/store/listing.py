@@ -48,11 +48,11 @@ class DocumentEntry:
         in place of a name or a year."""
         year = f"{self.year}年 " if self.year is not None else ""
         fields = [self.source, self.department, year + document_title("", None, self.kind, self.level), f"{self.pages}页", self._tables_text(),
-                  f"记录{self.records}条", f"说明{self.chunks}段", self._version_text(), self._lacks_text(),
+                  f"记录{self.records}条", f"说明{self.chunks}段", self.version_text(), self._lacks_text(),
                   "；".join(reading_notes(self.department, self.year, self.unread_pages))]
         return "  ".join(f for f in fields if f)
 
-    def _version_text(self) -> str:
+    def version_text(self) -> str:
         """「sha256 ab12cd34  第2版（共2版，答案采用此版）  2026-12-06 09:30 由 alice 添加」."""
         version = ""
         if self.versions > 1:

@@ -3,13 +3,14 @@ or one readable Chinese line each; counted by SQL."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import ingest_paths, os_user
 from ingest.store.listing import DocumentEntry, list_documents
 from ingest.store.storage import StorePaths
 from ingest.store.store import Store
@@ -52,7 +53,7 @@ def lines(store_dir) -> list[dict]:
     return [json.loads(ln) for ln in proc.stdout.splitlines()]
 
 
-def test_json_line_is_the_design_document_line_then_empty_chunks_and_unread_pages(lines):
+def test_json_line_is_the_design_document_line_then_empty_chunks_unread_pages_and_the_version(lines):
     assert [list(ln) for ln in lines] == [DESIGN_KEYS + ["empty", "chunks", "unread_pages", "added_at", "added_by",
                                                          "version", "versions"]] * 2
     sample = lines[0]
@@ -61,6 +62,9 @@ def test_json_line_is_the_design_document_line_then_empty_chunks_and_unread_page
         "level": "部门"}
     assert sample["lacks"] == [] and sample["empty"] == ["政府性基金"]
     assert sample["tables"]["三公经费"] == 1 and sum(sample["tables"].values()) == 10
+    # the altered file is other content for the same disclosure: a second version, beside the first
+    assert [(ln["version"], ln["versions"], ln["added_by"]) for ln in lines] == [(1, 2, os_user()), (2, 2, os_user())]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", ln["added_at"]) for ln in lines)
 
 
 def test_a_document_without_a_mandated_table_lacks_it_by_name(lines):
