@@ -31,9 +31,11 @@ from hostile import (  # noqa: E402
     ATTACKS,
     FORMULA,
     SAMPLE_TXT,
+    forged_pdf,
     garbled_sentence_pdf,
     injected_text,
     owner_password_pdf,
+    sample_excerpt,
     tiny_text,
 )
 from storecheck import consistency, count_readonly, snapshot  # noqa: E402
@@ -41,7 +43,7 @@ from storecheck import consistency, count_readonly, snapshot  # noqa: E402
 from ingest.document.sandbox import ParseLimits, parse_isolated  # noqa: E402
 from ingest.errors import IngestError  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
-from ingest.store.storage import StorePaths  # noqa: E402
+from ingest.store.storage import StorePaths, Stores  # noqa: E402
 
 ROWS: list[tuple[str, str, str, str]] = []
 
@@ -152,6 +154,69 @@ def kill_mid_batch(work: Path) -> None:
 
     outcome, seconds = timed(run)
     row("kill -9 of `budgetqa ingest` mid-batch", outcome, seconds, "consistent" if "integrity ok" in outcome else "NO")
+
+
+def two_writers(work: Path) -> None:
+    """Two `budgetqa ingest` processes into one store, started together: the same file, then two files."""
+    first, second = work / "writers" / "a.pdf", work / "writers" / "b.pdf"
+    first.parent.mkdir(parents=True, exist_ok=True)
+    first.write_bytes(sample_excerpt((1, 9, 10, 19)))
+    second.write_bytes(sample_excerpt((1, 9, 10)))
+    for name, runs in (("same file", [[first], [first]]), ("different files", [[first], [second]])):
+        store = work / f"writers-{name.replace(' ', '-')}"
+
+        def run(runs: list[list[Path]] = runs, store: Path = store) -> str:
+            procs = [subprocess.Popen([sys.executable, "-m", "chatbot.cli", "ingest", *map(str, files), "--store",
+                                       str(store)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True) for files in runs]
+            errs = [p.communicate()[1] for p in procs]
+            c = consistency(store)
+            stores = Stores(StorePaths.at(store))
+            try:
+                docs = stores.sql.documents()
+                kept = sum(stores.paths.page_file(d.tables_file).is_file() for d in docs if d.tables_file)
+            finally:
+                stores.close()
+            return (f"exit {[p.returncode for p in procs]}; {sum('Traceback' in e for e in errs)} tracebacks; "
+                    f"{len(docs)} documents, {len(c.without_vectors)} without vectors, {len(c.orphans)} orphaned; "
+                    f"{kept}/{len(docs)} kept PDFs")
+
+        outcome, seconds = timed(run)
+        whole = outcome.startswith("exit [0, 0]; 0 tracebacks") and "0 without vectors, 0 orphaned" in outcome
+        row(f"two `budgetqa ingest` at once ({name})", outcome, seconds, "consistent" if whole else "NO")
+
+
+def forged_version(work: Path) -> None:
+    """A forged 2-page PDF of the same department, year and kind, under the genuine file name."""
+    from chatbot.service import open_service
+    from ingest.store.removal import remove_version
+    from ingest.store.store import Store
+
+    genuine, forged = work / "genuine" / "changsha-gxj-2024.pdf", work / "forged" / "changsha-gxj-2024.pdf"
+    for path, data in ((genuine, sample_excerpt((1, 9, 10, 19))), (forged, forged_pdf("长沙市工业和信息化局"))):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    store = work / "versions-store"
+    ingest_paths([genuine], store)
+    question = "长沙市工业和信息化局2024年的“三公”经费合计多少"
+
+    def answer() -> str:
+        service = open_service(store, use_vectors=False)
+        try:
+            return service.ask(question).answer.replace("\n", " ")
+        finally:
+            service.close()
+
+    def run() -> str:
+        ingest_paths([forged], store, by="attacker")
+        told = answer()
+        sha = Store(StorePaths.at(store).sqlite).documents()[-1].sha256
+        remove_version(store, sha[:8])
+        return f"answer: {told[:90]} | after remove: {answer()[:40]}"
+
+    outcome, seconds = timed(run)
+    said = "采用第2版" in outcome and "after remove: 三公经费104.20" in outcome
+    row("forged PDF under the genuine name", outcome, seconds, "version said, kept" if said else "NO")
 
 
 def questions_during_ingest(work: Path) -> None:
@@ -335,7 +400,9 @@ def main() -> int:
         hostile_files(work, work / "attacked-store")
         if not args.quick:
             kill_mid_batch(work)
+            two_writers(work)
             questions_during_ingest(work)
+        forged_version(work)
         backup_drill(work, store)
         question_attacks(store)
         if not args.quick:

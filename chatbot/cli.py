@@ -10,13 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.chat import add_chat_parser, cmd_chat
+from chatbot.remove import add_remove_parser, cmd_remove
 from ingest.errors import shown_name
 
 DEFAULT_STORE = "budgetqa-store"   # as ingest.store.storage.DEFAULT_STORE (test_parts checks they agree)
 SQLITE_NAME = "budgetqa.sqlite"    # as ingest.store.storage.StorePaths names it (test_listing checks they agree)
 EPILOG_INGEST = """Example:
   budgetqa ingest ingest/samples/changsha-gxj-2024.pdf --store ./budgetqa-store
-  budgetqa ingest disclosures/ --store ./budgetqa-store     (every .pdf/.txt/.md below the folder)"""
+  budgetqa ingest disclosures/ --store ./budgetqa-store     (every .pdf/.txt/.md below the folder)
+  budgetqa ingest new.pdf --by 张三     (other content for a disclosure already held is stored as a new
+                                      version beside it; another ingest running waits for the store)"""
 EPILOG_EXPORT = """Example:
   budgetqa export --store ./budgetqa-store > cells.jsonl"""
 EPILOG_CHECK = """Completeness (完整性) comes first: each table a disclosure of its kind must publish is present,
@@ -74,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EPILOG_INGEST, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--workers", type=int, default=1, help="parse this many files at once (default 1)")
+    p.add_argument("--by", metavar="NAME", default=None, help="who adds the files, as list shows it "
+                   "(default: the OS user)")
     _store_arg(p)
     p = sub.add_parser("export", help="print every table cell as a JSON line", epilog=EPILOG_EXPORT,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -103,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EPILOG_LIST, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--json", action="store_true", help="one JSON object per document (DESIGN.md document line)")
     _store_arg(p)
+    add_remove_parser(sub, _store_arg)
     add_eval_parser(sub)
     return parser
 
@@ -174,7 +180,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     root = _paths(args.store).root
     try:
-        summary = ingest_paths(args.paths, root, progress=print_progress, workers=args.workers)
+        summary = ingest_paths(args.paths, root, progress=print_progress, workers=args.workers, by=args.by)
     except Exception as exc:      # the store itself cannot be written (opening it, before any file)
         if not is_disk_full(exc):
             raise
@@ -287,7 +293,7 @@ def _name_outputs(views: list[Any], out: Path) -> list[Any]:
 
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask, "check": cmd_check, "list": cmd_list,
-            "show": cmd_show, "chat": cmd_chat}
+            "show": cmd_show, "chat": cmd_chat, "remove": cmd_remove}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

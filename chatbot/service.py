@@ -20,7 +20,9 @@ from chatbot.understand.query import normalize_question
 from chatbot.understand.question import Asked, read_question
 from chatbot.wording.compose import cite, with_narrative_note
 from chatbot.wording.refusals import refuse
+from chatbot.wording.version import version_note
 from ingest.store.store import Store, StoredDocument, StoredRecord
+from ingest.store.versions import newest_versions, versions
 
 from .answer import Answer, Citation
 from .engine import MAX_QUESTION_CHARS, Engine, too_long
@@ -54,7 +56,9 @@ class Service:
         self.patterns = patterns or load_patterns()
         self.store = Store(sqlite)
         self.generation = self.store.generation()   # read before the documents: a later write shows
-        self.documents = self.store.documents()
+        every = self.store.documents()
+        self.versions = versions(every)
+        self.documents = newest_versions(every)   # of a disclosure held in several versions, the newest
         self.directory = Directory(self.documents, self.store)
         self.use_vectors = use_vectors
         self.cache_size = cache_size or int(os.environ.get("BUDGETQA_ENGINE_CACHE", DEFAULT_CACHE))
@@ -198,6 +202,7 @@ class Service:
         several = len(checked.parts) > 1 or len([c for c in re.split(r"[？?；;。!！]", checked.question) if c.strip()]) > 1
         answer = gated(checked.without_departments().text, answer, self.lexicon, several=several)
         answer = with_narrative_note(self._with_check_notes(answer))
+        answer = self._with_version_note(answer)
         answer.question = question            # as the person typed it (the reading holds its one form)
         plan = {"plan": answer.reading["plan"]} if "plan" in answer.reading else {}
         answer.reading = {**asked.describe(), **plan, **({"reworded": reworded} if reworded else {})}
@@ -226,6 +231,18 @@ class Service:
                 notes += [n.note for n in notes_for_cells(self.store, doc_id, refs, self.checks(doc_id))]
         if notes:
             answer.answer += "\n" + "\n".join(dict.fromkeys(notes))
+        return answer
+
+    def _with_version_note(self, answer: Answer) -> Answer:
+        """A found answer from a document held in several versions says which it used, one line a
+        document: 「（采用第2版，sha256 ab12cd34，2026-12-06 添加）」 — another version's figures may differ."""
+        if not answer.found:
+            return answer
+        docs = {d.id: d for d in self.documents}
+        cited = dict.fromkeys(c.document_id for c in answer.citations if c.document_id in docs)
+        notes = [version_note(docs[i], self.versions[i]) for i in cited]
+        if any(notes):
+            answer.answer += "\n" + "\n".join(n for n in notes if n)
         return answer
 
     def checks(self, document_id: int) -> list[Any]:

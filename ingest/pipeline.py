@@ -74,14 +74,17 @@ HASH_BLOCK = 1 << 20
 
 
 def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: Progress | None = None,
-                 limits: ParseLimits = DEFAULT_LIMITS, workers: int = 1) -> IngestSummary:
-    """Ingest every file (folders are walked for .pdf/.xlsx/.txt/.md); each file on its own.
+                 limits: ParseLimits = DEFAULT_LIMITS, workers: int = 1, by: str | None = None) -> IngestSummary:
+    """Ingest every file (folders are walked for .pdf/.xlsx/.txt/.md); each file on its own; `by`
+    is who adds them (the OS user when None).
 
     Files are parsed by up to `workers` child processes at once; one writer (this process) stores
-    them in the order given, so SQLite and Chroma never see two writers.
+    them in the order given, each under the store's write lock, so SQLite and Chroma never see two
+    writers, whichever processes ingest.
     """
     files = expand_paths(paths)
     stores = open_stores(StorePaths.at(store_dir))
+    stores.added_by = by or os_user()
     results: dict[int, FileResult] = {}
 
     def report(i: int, result: FileResult) -> None:
@@ -183,15 +186,16 @@ def _store_parsed(path: Path, parsed: _Parsed, stores: Stores, files: tuple[Path
     doc = parsed.document
     if doc is None:
         return FileResult(str(path), "error", reason=parsed.error, seconds=parsed.seconds)
+    unchanged = FileResult(str(path), "skipped", reason="unchanged (same content already ingested)")
     if stores.sql.has_sha(doc.sha256):  # the same content twice in one batch
-        return FileResult(str(path), "skipped", reason="unchanged (same content already ingested)")
+        return unchanged
     started = time.perf_counter()
     doc = replace(doc, source=shown_name(doc.source))   # a name that is not UTF-8 is stored escaped
     records = document_records(doc)
     nodes, embed_texts = document_nodes(doc, records)
     embed_texts = [t[:EMBED_MAX_CHARS] for t in embed_texts]
     try:
-        stores.replace_document(doc, records, nodes, embed_texts, files=files or (path,))
+        stored = stores.store_document(doc, records, nodes, embed_texts, files=files or (path,))
     except Exception as exc:
         full = is_disk_full(exc, stores.paths.root)
         if not full and not isinstance(exc, IngestError):
@@ -200,6 +204,8 @@ def _store_parsed(path: Path, parsed: _Parsed, stores: Stores, files: tuple[Path
             _forget_partial(stores, doc.sha256)
         reason = disk_full_reason(exc) if full else exc.reason   # type: ignore[attr-defined]
         return FileResult(str(path), "error", reason=reason, seconds=parsed.seconds)
+    if stored is None:  # another writer stored the same content while this one parsed it
+        return unchanged
     return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
                       seconds=parsed.seconds + time.perf_counter() - started,
                       notes=reading_notes(doc.department, doc.year, doc.unread_pages))
@@ -207,12 +213,25 @@ def _store_parsed(path: Path, parsed: _Parsed, stores: Stores, files: tuple[Path
 
 def _forget_partial(stores: Stores, sha256: str) -> None:
     """After the disk filled mid-write: the new document's vectors and kept PDF, if any got written, are
-    removed (best effort: a later ingest of the same file removes what is left); SQLite rolled back."""
+    removed (best effort: a later ingest of the same file removes what is left); SQLite rolled back. Never
+    when another writer has stored the same content meanwhile: its vectors are not this writer's."""
+    if stores.sql.has_sha(sha256):
+        return
     for step in (lambda: stores.vectors.delete_document(sha256), stores.drop_unused_page_files):
         try:
             step()
         except Exception:  # noqa: BLE001 - the disk may still be full; the line already says what failed
             pass
+
+
+def os_user() -> str:
+    """Who runs this process, as `list` shows who added a document ("" when the system cannot say)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -13,6 +13,7 @@ from chatbot.link.names import name_forms, place_fits, place_parts, place_suffix
 from chatbot.understand.query import normalize_question
 from chatbot.understand.question import Named
 from ingest.store.store import Store, StoredDocument
+from ingest.store.versions import from_pdf
 
 DISCLOSURE_KINDS = ("预算", "决算")   # the yearly disclosures; 绩效自评, 绩效评价, 绩效目标 documents stand beside them
 MIN_ROUTING_LABEL = 4   # shorter printed names (行政运行 is 4) only route when few departments print them
@@ -197,7 +198,7 @@ def document_list(documents: Iterable[StoredDocument]) -> str:
 
 def is_pdf(doc: StoredDocument) -> bool:
     """The document was read from a PDF (every file of a disclosure in two files)."""
-    return all(part.strip().lower().endswith(".pdf") for part in doc.source.split(" + "))
+    return from_pdf(doc.source)
 
 
 def same_disclosure(a: StoredDocument, b: StoredDocument) -> bool:

@@ -1,6 +1,6 @@
 """The documents a store holds (`budgetqa list`), for staff and tools: source, department, year, kind,
-level, pages, tables by kind, records, chunks, the mandated tables each lacks or prints empty, and the
-pages whose tables were not read —
+level, pages, tables by kind, records, chunks, the mandated tables each lacks or prints empty, the
+pages whose tables were not read, and its file hash, version, when and by whom it was added —
 every figure counted by SQL, so a store of a thousand documents lists at once."""
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..document.identity import reading_notes
 from ..document.metadata import document_title
 from ..tables.kinds import all_kinds, mandated_kinds
 from .store import Store
+from .versions import short_sha, versions
 
 
 @dataclass(frozen=True)
@@ -32,19 +33,34 @@ class DocumentEntry:
     empty: list[str]  # kinds held whose tables hold no figure other than zero
     chunks: int
     unread_pages: list[int] = field(default_factory=list)  # pages whose grid of figures ended in no table
+    added_at: str | None = None  # when it was added (UTC)
+    added_by: str | None = None  # who added it
+    version: int = 1  # of its disclosure's versions, in the order added (ingest.store.versions)
+    versions: int = 1
 
     def to_json(self) -> dict:
         return asdict(self)
 
     def render_text(self) -> str:
-        """One line in Chinese: 「来源  部门  2024年 部门预算  39页  表10张：…  记录1438条  说明35段  必需表齐全…」;
+        """One line in Chinese: 「来源  部门  2024年 部门预算  39页  表10张：…  记录1438条  说明35段  sha256 ab12cd34
+        2026-12-06 09:30 由 alice 添加  必需表齐全…」;
         what could not be read is said at its end (「部门未能读出」, 「第3页的表格未能读取」), never printed
         in place of a name or a year."""
         year = f"{self.year}年 " if self.year is not None else ""
         fields = [self.source, self.department, year + document_title("", None, self.kind, self.level), f"{self.pages}页", self._tables_text(),
-                  f"记录{self.records}条", f"说明{self.chunks}段", self._lacks_text(),
+                  f"记录{self.records}条", f"说明{self.chunks}段", self.version_text(), self._lacks_text(),
                   "；".join(reading_notes(self.department, self.year, self.unread_pages))]
         return "  ".join(f for f in fields if f)
+
+    def version_text(self) -> str:
+        """「sha256 ab12cd34  第2版（共2版，答案采用此版）  2026-12-06 09:30 由 alice 添加」."""
+        version = ""
+        if self.versions > 1:
+            used = "，答案采用此版" if self.version == self.versions else ""
+            version = f"第{self.version}版（共{self.versions}版{used}）"
+        when = (self.added_at or "")[:16]
+        added = f"{when} 由 {self.added_by} 添加" if self.added_by else f"{when} 添加" if when else ""
+        return "  ".join(f for f in (f"sha256 {short_sha(self.sha256)}", version, added) if f)
 
     def _tables_text(self) -> str:
         if not self.tables:
@@ -72,13 +88,15 @@ def list_documents(store: Store) -> list[DocumentEntry]:
     kinds = kind_counts(store)
     records = {d: n for d, (_, n) in store.document_counts().items()}
     chunks = dict(store.execute("SELECT document_id, COUNT(*) FROM chunks GROUP BY document_id").fetchall())
+    held = versions(docs)
     out = []
     for d in docs:
         counts = kinds.get(d.id, {})
         out.append(DocumentEntry(d.source, d.sha256, d.department, d.year, d.kind, d.level, d.pages,
                                  {k: c.tables for k, c in counts.items()}, records.get(d.id, 0),
                                  lacking(d.kind, counts), empty_kinds(counts), int(chunks.get(d.id, 0)),
-                                 json.loads(d.unread_pages or "[]")))
+                                 json.loads(d.unread_pages or "[]"), d.ingested_at, d.added_by,
+                                 held[d.id].number, held[d.id].count))
     return out
 
 

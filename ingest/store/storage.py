@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from ..errors import IngestError
 from ..pdf.render import PAGES_DIR, kept_pdf
 from .embed_cache import CACHE_FILE, EmbeddingCache, embedder_identity
 from .embedding import configured_embedder
-from .store import Store
+from .lock import say_waiting, write_lock
+from .store import Store, StoredDocument
 from .vectors import VectorIndex
 
 DEFAULT_STORE = "budgetqa-store"
@@ -57,45 +59,85 @@ class StorePaths:
 
 
 class Stores:
-    """Both stores of one directory; the vector index is opened on first use."""
+    """Both stores of one directory; the vector index is opened on first use. Every write goes
+    through `writing()`, which holds the store's write lock (ingest.store.lock)."""
 
     def __init__(self, paths: StorePaths, embedder: BaseEmbedding | None = None) -> None:
         self.paths = paths
         self.sql = Store(paths.sqlite)
         self._embedder = embedder  # the configured one when None
         self._vectors: VectorIndex | None = None
+        self._vectors_generation = -1  # the store's generation when this process last saw Chroma whole
+        self.added_by: str | None = None  # who writes through these stores (list shows it)
 
     @property
     def vectors(self) -> VectorIndex:
         if self._vectors is None:
             embedder = self._embedder or configured_embedder()
             cache = EmbeddingCache(self.paths.embeddings, embedder_identity(embedder))
+            self._vectors_generation = self.sql.generation()
             self._vectors = VectorIndex(self.paths.chroma, embedder, cache)
         return self._vectors
 
-    def replace_document(self, doc: Document, records: list[Record], nodes: list[TextNode],
-                         embed_texts: list[str], files: Sequence[Path] = ()) -> int:
-        """Store a document in both stores, replacing an older version of the same file. The SQLite
-        transaction commits only after Chroma took the nodes; on failure the new nodes are removed.
-        The PDFs among `files` that the document was read from are kept in the store first."""
-        old = self.sql.replaced_by(doc)
-        old_shas = [d.sha256 for d in self.sql.documents() if d.id in old]
-        self.keep_page_files(doc, files)
-        self.vectors.delete_document(doc.sha256)  # nodes left by a run killed before its commit
-        self.vectors.add(nodes, embed_texts)
-        try:
+    @contextmanager
+    def writing(self, waiting: Callable[[str], None] = say_waiting) -> Iterator[Stores]:
+        """Hold the write lock while writing. When another process wrote since this one opened Chroma,
+        Chroma is opened afresh first: a process's Chroma sees neither another's writes (chroma#3769)
+        nor would it keep them when it writes."""
+        with write_lock(self.paths.root, waiting=waiting):
+            if self._vectors is not None and self.sql.generation() != self._vectors_generation:
+                self._reopen_vectors()
+            try:
+                yield self
+            finally:
+                self._vectors_generation = self.sql.generation()
+
+    def _reopen_vectors(self) -> None:
+        from .vectors import forget_chroma_systems
+
+        if self._vectors is not None and self._vectors.cache is not None:
+            self._vectors.cache.close()
+        self._vectors = None
+        forget_chroma_systems(self.paths.chroma, stop=False)  # a question may still read the old one
+
+    def store_document(self, doc: Document, records: list[Record], nodes: list[TextNode],
+                       embed_texts: list[str], files: Sequence[Path] = (), by: str | None = None,
+                       waiting: Callable[[str], None] = say_waiting) -> int | None:
+        """Store a document in both stores under the write lock; None when its content is already
+        held (another writer stored it first). Other content of the same department, year and kind
+        is a new version beside the old one (ingest.store.versions). The SQLite transaction commits
+        only after Chroma took the nodes; on failure the nodes this call added are removed."""
+        with self.writing(waiting):
+            if self.sql.has_sha(doc.sha256):
+                return None
+            old = self.sql.replaced_by(doc)  # the same content, as an older reader stored it
+            self.keep_page_files(doc, files)
+            self.vectors.delete_document(doc.sha256)  # nodes left by a run killed before its commit
+            self.vectors.add(nodes, embed_texts)
+            try:
+                with self.sql.transaction() as tx:
+                    for doc_id in old:
+                        self.sql.delete_document(tx, doc_id)
+                    doc_id = self.sql.write_document(tx, doc, records, by or self.added_by)
+            except BaseException:
+                self.vectors.delete_document(doc.sha256)
+                self.drop_unused_page_files()
+                raise
+            self.drop_unused_page_files()
+            return doc_id
+
+    def remove_document(self, doc_id: int, waiting: Callable[[str], None] = say_waiting) -> StoredDocument | None:
+        """Remove one stored document (one version) with its vectors and the kept PDFs no other
+        document reads; None when it is not (or no longer) stored."""
+        with self.writing(waiting):
+            doc = next((d for d in self.sql.documents() if d.id == doc_id), None)
+            if doc is None:
+                return None
             with self.sql.transaction() as tx:
-                for doc_id in old:
-                    self.sql.delete_document(tx, doc_id)
-                doc_id = self.sql.write_document(tx, doc, records)
-        except BaseException:
+                self.sql.delete_document(tx, doc_id)
             self.vectors.delete_document(doc.sha256)
-            raise
-        for sha in old_shas:
-            if sha != doc.sha256:
-                self.vectors.delete_document(sha)
-        self.drop_unused_page_files()
-        return doc_id
+            self.drop_unused_page_files()
+            return doc
 
     def keep_page_files(self, doc: Document, files: Sequence[Path]) -> None:
         """A copy of each PDF the document's tables or narrative were read from (pages/<sha256>.pdf),

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS documents (
     level TEXT NOT NULL DEFAULT '部门',
     tables_file TEXT,
     narrative_file TEXT,
-    unread_pages TEXT
+    unread_pages TEXT,
+    added_by TEXT
 );
 CREATE TABLE IF NOT EXISTS tables (
     id INTEGER PRIMARY KEY,
@@ -107,6 +108,8 @@ class StoredDocument:
     tables_file: str | None = None  # sha256 of the PDF kept in the store that printed the tables
     narrative_file: str | None = None  # … and of the one that printed the narrative
     unread_pages: str | None = None  # JSON list of the pages whose grid of figures ended in no table
+    ingested_at: str | None = None  # when it was added (UTC, 「2026-12-06 09:30:00」)
+    added_by: str | None = None  # who added it: the OS user of `budgetqa ingest`, its --by, the staff signed in
 
     def page_file(self, narrative: bool = False) -> str | None:
         return self.narrative_file if narrative else self.tables_file
@@ -243,19 +246,20 @@ class Store:
         return row is not None and (row[1] is not None or not row[0].lower().endswith(".pdf"))
 
     def replaced_by(self, doc: Document) -> list[int]:
-        """Ids of stored documents the new one supersedes: same source file, department, year, kind (or
-        the same content, stored by an older version)."""
-        rows = self.execute("SELECT id, year, sha256 FROM documents WHERE source=? AND department=? AND kind=?"
-                            " OR sha256=?", (doc.source, doc.department, doc.kind, doc.sha256)).fetchall()
-        return [r[0] for r in rows if r[1] == doc.year or r[2] == doc.sha256]
+        """Ids of stored documents the new one supersedes: only the same content, stored by an older
+        version of the reader. Other content is never a replacement, whatever its file name: it is a
+        new version stored beside the old one (ingest.store.versions)."""
+        rows = self.execute("SELECT id FROM documents WHERE sha256=?", (doc.sha256,)).fetchall()
+        return [int(r[0]) for r in rows]
 
-    def write_document(self, tx: Store, doc: Document, records: list[Record]) -> int:
-        """Insert a document with its tables, records and chunks inside the caller's transaction."""
+    def write_document(self, tx: Store, doc: Document, records: list[Record], by: str | None = None) -> int:
+        """Insert a document with its tables, records and chunks inside the caller's transaction; `by`
+        is who added it."""
         doc_id = int(tx.execute(
             "INSERT INTO documents(sha256, title, department, year, kind, source, pages, level, tables_file,"
-            " narrative_file, unread_pages) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            " narrative_file, unread_pages, added_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (doc.sha256, doc.title, doc.department, doc.year, doc.kind, doc.source, doc.pages, doc.level,
-             doc.tables_file, doc.narrative_file, json.dumps(doc.unread_pages)),
+             doc.tables_file, doc.narrative_file, json.dumps(doc.unread_pages), by),
         ).fetchone()[0])
         table_ids = {}
         for t in doc.tables:
@@ -292,7 +296,7 @@ class Store:
     def documents(self) -> list[StoredDocument]:
         rows = self.execute(
             "SELECT id, sha256, title, department, year, kind, source, pages, level, tables_file, narrative_file,"
-            " unread_pages FROM documents ORDER BY id"
+            " unread_pages, ingested_at, added_by FROM documents ORDER BY id"
         ).fetchall()
         return [StoredDocument(*r) for r in rows]
 
@@ -393,7 +397,8 @@ def _lines_from(text: str | None) -> tuple[LineBox, ...]:
 _ADDED_COLUMNS = (("documents", "level", "TEXT NOT NULL DEFAULT '部门'"), ("tables", "kind", "TEXT"),
                   ("records", "table_kind", "TEXT"), ("records", "value_wan", "TEXT"), ("records", "bbox", "TEXT"),
                   ("chunks", "lines", "TEXT"), ("documents", "tables_file", "TEXT"),
-                  ("documents", "narrative_file", "TEXT"), ("documents", "unread_pages", "TEXT"))
+                  ("documents", "narrative_file", "TEXT"), ("documents", "unread_pages", "TEXT"),
+                  ("documents", "added_by", "TEXT"))
 
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:

@@ -74,6 +74,14 @@ def table_pdf(**canvas_kwargs) -> bytes:
     return pdf_bytes(draw_table_page, **canvas_kwargs)
 
 
+def forged_pdf(department: str, total: str = "999.00", pages: int = 2) -> bytes:
+    """A short forged disclosure for `department`: the 三公 table of the same year and kind with
+    another 合计 (what an attacker uploads to change the department's figures)."""
+    rows = [list(r) for r in TABLE_ROWS]
+    rows[1][1] = total
+    return pdf_bytes(lambda c: draw_table_page(c, department=department, rows=rows), pages=pages)
+
+
 def tiny_text(department: str) -> str:
     """A minimal disclosure in text form for `department` (one table): fast to ingest."""
     rows = "\n".join("\t".join(r) for r in TABLE_ROWS)

@@ -3,13 +3,14 @@ or one readable Chinese line each; counted by SQL."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import ingest_paths, os_user
 from ingest.store.listing import DocumentEntry, list_documents
 from ingest.store.storage import StorePaths
 from ingest.store.store import Store
@@ -52,14 +53,18 @@ def lines(store_dir) -> list[dict]:
     return [json.loads(ln) for ln in proc.stdout.splitlines()]
 
 
-def test_json_line_is_the_design_document_line_then_empty_chunks_and_unread_pages(lines):
-    assert [list(ln) for ln in lines] == [DESIGN_KEYS + ["empty", "chunks", "unread_pages"]] * 2
+def test_json_line_is_the_design_document_line_then_empty_chunks_unread_pages_and_the_version(lines):
+    assert [list(ln) for ln in lines] == [DESIGN_KEYS + ["empty", "chunks", "unread_pages", "added_at", "added_by",
+                                                         "version", "versions"]] * 2
     sample = lines[0]
     assert {k: sample[k] for k in ("source", "department", "year", "kind", "level")} == {
         "source": "changsha-gxj-2024.txt", "department": "长沙市工业和信息化局", "year": 2024, "kind": "预算",
         "level": "部门"}
     assert sample["lacks"] == [] and sample["empty"] == ["政府性基金"]
     assert sample["tables"]["三公经费"] == 1 and sum(sample["tables"].values()) == 10
+    # the altered file is other content for the same disclosure: a second version, beside the first
+    assert [(ln["version"], ln["versions"], ln["added_by"]) for ln in lines] == [(1, 2, os_user()), (2, 2, os_user())]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", ln["added_at"]) for ln in lines)
 
 
 def test_a_document_without_a_mandated_table_lacks_it_by_name(lines):
@@ -93,7 +98,7 @@ def test_a_narrative_only_document_lacks_all_the_tables_plainly():
     entry = DocumentEntry("附件1情况说明.pdf", "0" * 64, "北京市审计局", 2026, "预算", "部门", 10, {}, 0,
                           mandated_kinds("预算"), [], 12)
     assert entry.render_text() == ("附件1情况说明.pdf  北京市审计局  2026年 部门预算  10页  表0张  记录0条  说明12段  "
-                                   "无表格（仅说明文字），缺少全部8张必需表")
+                                   "sha256 00000000  无表格（仅说明文字），缺少全部8张必需表")
 
 
 def test_list_documents_is_the_library_behind_the_command(store_dir, lines):

@@ -157,7 +157,7 @@ def test_cli_reports_each_bad_file_and_still_ingests_the_good_one(tmp_path, samp
                    "bbox": None}  # the text form has no pages
 
 
-def test_a_changed_version_of_the_same_file_replaces_the_old_one(tmp_path, sample_pdf):
+def test_a_changed_version_of_the_same_file_is_stored_beside_the_old_one(tmp_path, sample_pdf):
     src = sample_pdf.with_suffix(".txt")
     doc = tmp_path / "dept.txt"
     doc.write_text(src.read_text("utf-8"), "utf-8")
@@ -168,9 +168,10 @@ def test_a_changed_version_of_the_same_file_replaces_the_old_one(tmp_path, sampl
     assert summary.results[0].status == "ingested"
     stores = Stores(StorePaths.at(store))
     try:
-        assert len(stores.sql.documents()) == 1
+        docs = stores.sql.documents()
+        assert [d.source for d in docs] == ["dept.txt", "dept.txt"]  # never replaced unseen (issue 22)
         shas = {m["doc_sha"] for m in stores.vectors.collection.get(include=["metadatas"])["metadatas"]}
-        assert shas == {stores.sql.documents()[0].sha256}
+        assert shas == {d.sha256 for d in docs}
     finally:
         stores.close()
 
