@@ -26,6 +26,7 @@ WHERE = {
     "VectorIndex.add": "向量", "VectorIndex.embeddings": "向量", "VectorIndex.delete_document": "向量",
     "Store.write_document": "入库", "Store.transaction": "入库", "Stores.drop_unused_page_files": "入库",
 }
+ADDED_BY = "工作人员（网页上传）"   # who `budgetqa list` and the catalogue say added a document uploaded here
 LOOK_EVERY = 0.4  # seconds between two looks at the pipeline's stack
 
 
@@ -73,7 +74,7 @@ def staged_ingest(path: Path, store_dir: Path, look_every: float = LOOK_EVERY) -
 
     def work() -> None:
         try:
-            outcome["summary"] = ingest_paths([path], store_dir)
+            outcome["summary"] = ingest_paths([path], store_dir, by=ADDED_BY)
         except BaseException as exc:  # noqa: BLE001 — handed to the caller's thread, raised there
             outcome["error"] = exc
 

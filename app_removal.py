@@ -1,6 +1,6 @@
 """Removing a document from the store (文档 tab, staff only): asked first, then deleted from the
 numeric lookup in one transaction, its vectors from the index and its kept PDF when no other document
-reads its pages. The caller holds the app's writer lock."""
+reads its pages, under the store's lock (ingest.store.lock) that every writer takes."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,13 +28,6 @@ def remove_document(store_dir: Path, document_id: int) -> Any | None:
     removed StoredDocument, or None when it is no longer there."""
     stores = open_stores(StorePaths.at(store_dir))
     try:
-        doc = next((d for d in stores.sql.documents() if d.id == document_id), None)
-        if doc is None:
-            return None
-        with stores.sql.transaction() as tx:
-            stores.sql.delete_document(tx, doc.id)
-        stores.vectors.delete_document(doc.sha256)
-        stores.drop_unused_page_files()
-        return doc
+        return stores.remove_document(document_id)   # under the store's lock, as every writer
     finally:
         stores.close()
