@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.chat import add_chat_parser, cmd_chat
+from chatbot.cli_repair import add_repair_parser, cmd_repair, index_gaps
 
 DEFAULT_STORE = "budgetqa-store"   # as ingest.store.storage.DEFAULT_STORE (test_parts checks they agree)
 SQLITE_NAME = "budgetqa.sqlite"    # as ingest.store.storage.StorePaths names it (test_listing checks they agree)
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per check")
     p.add_argument("--failed", action="store_true", help="show only the checks that failed")
     _store_arg(p)
+    add_repair_parser(sub, _store_arg)
     p = sub.add_parser("list", help="the documents held, their tables and the mandated tables they lack",
                        epilog=EPILOG_LIST, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--json", action="store_true", help="one JSON object per document (DESIGN.md document line)")
@@ -115,10 +117,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {paths.root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
         return 1
     store = Store(paths.sqlite)
-    failed = 0
+    gaps = {g.document.id: g for g in index_gaps(paths)}
+    failed = sum(not g.complete for g in gaps.values())
     for doc in store.documents():
         checks = run_checks(store, doc.id, completeness=True)
         failed += sum(not c.passed for c in checks)
+        gap = gaps.get(doc.id)
+        if gap is not None and not (args.failed and gap.complete):  # the index first: without it, no narrative
+            print(json.dumps({"document": doc.title, **gap.to_json()}, ensure_ascii=False) if args.json
+                  else gap.line())
         for c in checks:
             if args.failed and c.passed:
                 continue
@@ -168,10 +175,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.bounds import print_embed_progress
     from ingest.pipeline import ingest_paths, print_progress
 
     summary = ingest_paths(args.paths, _paths(args.store).root, progress=print_progress,
-                           workers=args.workers)
+                           workers=args.workers, embed_progress=print_embed_progress)
     for r in summary.results:
         print(r.line(), file=sys.stderr)     # with what could not be read (部门未能读出, 第N页的表格未能读取)
     print(summary.line(), file=sys.stderr)
@@ -278,7 +286,7 @@ def _name_outputs(views: list[Any], out: Path) -> list[Any]:
 
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask, "check": cmd_check, "list": cmd_list,
-            "show": cmd_show, "chat": cmd_chat}
+            "show": cmd_show, "chat": cmd_chat, "repair": cmd_repair}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

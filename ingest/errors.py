@@ -60,3 +60,11 @@ class UnsupportedFile(IngestError):
 
 class EmbedderMismatch(IngestError):
     """The store's vectors were made by another embedding model than the one configured."""
+
+
+class IngestTimeout(IngestError):
+    """The whole ingest of a file (parse, records, embedding) took longer than its limit."""
+
+
+class TooMuchToEmbed(IngestError):
+    """A document brings more records or texts to embed than one document may."""
