@@ -233,7 +233,7 @@ def _write_answer_pages(store: str | None, citations: list[Any], out_dir: Path, 
     from chatbot.pages import PageShower
     from ingest.store.store import Store
 
-    shower = PageShower(Store(store_root(store) / SQLITE_NAME), store_root(store), out_dir / ".cache")
+    shower = PageShower(Store(store_root(store) / SQLITE_NAME), store_root(store), out_dir)
     for view in shower.views(citations, out_dir):
         print(f"page: {view.image}" if view.image else f"page: {view.caption}: {view.note}", file=sys.stderr)
 
@@ -247,7 +247,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"error: {root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
         return 1
     out = Path(args.out)
-    shower = PageShower(Store(root / SQLITE_NAME), root, _cache_dir())
+    shower = PageShower(Store(root / SQLITE_NAME), root, out.parent)
     try:
         if args.document is not None:
             if args.page is None:
@@ -263,12 +263,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     for view in views:
         print(view.image if view.image else f"{view.caption}: {view.note}", file=sys.stdout if view.image else sys.stderr)
     return 0 if any(v.image for v in views) else 1
-
-
-def _cache_dir() -> Path:
-    import tempfile
-
-    return Path(tempfile.gettempdir()) / "budgetqa-pages"
 
 
 def _name_outputs(views: list[Any], out: Path) -> list[Any]:
