@@ -24,7 +24,7 @@ MAX_UPLOAD_MB = 20
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 CATALOGUE_HEADERS = ["部门", "年度", "预算/决算", "层级", "页数", "表格（按类别）", "缺少", "检查", "文件"]
 RESULT_HEADERS = ["文件", "结果", "说明"]
-STATUS_TEXT = {"ingested": "已入库", "skipped": "未变更，已跳过", "error": "错误"}
+STATUS_TEXT = {"ingested": "已入库", "skipped": "未变更，已跳过", "error": "错误", "repaired": "未变更，已重建索引"}
 
 
 # -- documents and uploads -----------------------------------------------------------------------
@@ -97,6 +97,8 @@ def result_row(result: FileResult) -> list[str]:
         return [name, STATUS_TEXT["ingested"], f"{result.title}：{result.tables} 张表，{result.records} 条记录"]
     if result.status == "skipped":
         return [name, STATUS_TEXT["skipped"], "内容与已入库的文件相同"]
+    if result.status == "repaired":
+        return [name, STATUS_TEXT["repaired"], "内容与已入库的文件相同；缺失的检索向量已重建"]
     return [name, STATUS_TEXT["error"], result.reason]
 
 

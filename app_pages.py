@@ -5,6 +5,7 @@ when an answer cites them (bounded, in a child process) and cached per page; a d
 from __future__ import annotations
 
 import html
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,10 +52,14 @@ MAX_PAGES = 6  # pages shown under one answer (a ranking may cite many); the 来
 
 
 class PagesPanel:
-    """Page views of answers over one store; images in `cache_dir` (served by gradio from there)."""
+    """Page views of answers over one store, rendered and cached inside the store; the images shown
+    are copied into a folder of this process's own under `cache_dir` (made by mkdtemp: a name no one
+    can guess or plant in before, readable by this user only), from where gradio serves them (the
+    store itself is a blocked path)."""
 
     def __init__(self, store: Store, store_root: Path, cache_dir: Path) -> None:
-        self.shower = PageShower(store, store_root, cache_dir)
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        self.shower = PageShower(store, store_root, tempfile.mkdtemp(prefix="shown-", dir=cache_dir))
 
     def messages(self, answer: Answer) -> list[gr.ChatMessage]:
         """The 原文 message of an answer (a gallery of its cited pages, notes for those without), or none."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbot.chat import add_chat_parser, cmd_chat
+from chatbot.cli_repair import add_repair_parser, cmd_repair, index_gaps
 from chatbot.remove import add_remove_parser, cmd_remove
 from ingest.errors import shown_name
 
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per check")
     p.add_argument("--failed", action="store_true", help="show only the checks that failed")
     _store_arg(p)
+    add_repair_parser(sub, _store_arg)
     p = sub.add_parser("list", help="the documents held, their tables and the mandated tables they lack",
                        epilog=EPILOG_LIST, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--json", action="store_true", help="one JSON object per document (DESIGN.md document line)")
@@ -122,10 +124,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {paths.root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
         return 1
     store = Store(paths.sqlite)
-    failed = 0
+    gaps = {g.document.id: g for g in index_gaps(paths)}
+    failed = sum(not g.complete for g in gaps.values())
     for doc in store.documents():
         checks = run_checks(store, doc.id, completeness=True)
         failed += sum(not c.passed for c in checks)
+        gap = gaps.get(doc.id)
+        if gap is not None and not (args.failed and gap.complete):  # the index first: without it, no narrative
+            print(json.dumps({"document": doc.title, **gap.to_json()}, ensure_ascii=False) if args.json
+                  else gap.line())
         for c in checks:
             if args.failed and c.passed:
                 continue
@@ -175,12 +182,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.bounds import print_embed_progress
     from ingest.errors import disk_full_reason, is_disk_full
     from ingest.pipeline import ingest_paths, print_progress
 
     root = _paths(args.store).root
     try:
-        summary = ingest_paths(args.paths, root, progress=print_progress, workers=args.workers, by=args.by)
+        summary = ingest_paths(args.paths, root, progress=print_progress, workers=args.workers, by=args.by,
+                               embed_progress=print_embed_progress)
     except Exception as exc:      # the store itself cannot be written (opening it, before any file)
         if not is_disk_full(exc):
             raise
@@ -239,7 +248,7 @@ def _write_answer_pages(store: str | None, citations: list[Any], out_dir: Path, 
     from chatbot.pages import PageShower
     from ingest.store.store import Store
 
-    shower = PageShower(Store(store_root(store) / SQLITE_NAME), store_root(store), out_dir / ".cache")
+    shower = PageShower(Store(store_root(store) / SQLITE_NAME), store_root(store), out_dir)
     for view in shower.views(citations, out_dir):
         print(f"page: {view.image}" if view.image else f"page: {view.caption}: {view.note}", file=sys.stderr)
 
@@ -253,7 +262,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"error: {root}: no store here (run `budgetqa ingest` first)", file=sys.stderr)
         return 1
     out = Path(args.out)
-    shower = PageShower(Store(root / SQLITE_NAME), root, _cache_dir())
+    shower = PageShower(Store(root / SQLITE_NAME), root, out.parent)
     try:
         if args.document is not None:
             if args.page is None:
@@ -272,12 +281,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0 if any(v.image for v in views) else 1
 
 
-def _cache_dir() -> Path:
-    import tempfile
-
-    return Path(tempfile.gettempdir()) / "budgetqa-pages"
-
-
 def _name_outputs(views: list[Any], out: Path) -> list[Any]:
     """The images moved to the name asked for: FILE.png, then FILE-2.png … for further pages."""
     n = 0
@@ -293,7 +296,7 @@ def _name_outputs(views: list[Any], out: Path) -> list[Any]:
 
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "ask": cmd_ask, "check": cmd_check, "list": cmd_list,
-            "show": cmd_show, "chat": cmd_chat, "remove": cmd_remove}
+            "show": cmd_show, "chat": cmd_chat, "remove": cmd_remove, "repair": cmd_repair}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

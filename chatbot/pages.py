@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import shutil
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.pdf.render import Mark, RenderError, RenderLimits, cached_page, draw_marks, kept_pdf
+from ingest.pdf.render import Mark, RenderError, RenderLimits, cached_page, draw_marks, kept_pdf, page_images
 from ingest.store.store import Store, StoredChunk, StoredDocument
 
 from .answer import Citation
@@ -90,14 +93,16 @@ def citations_from_text(text: str) -> list[Citation]:
 
 
 class PageShower:
-    """Renders the pages of one store's documents; page images cached in `cache_dir`, boxed copies
-    written to `out_dir` (both default to one directory)."""
+    """Renders the pages of one store's documents; page images and their boxed copies cached inside
+    the store (ingest.pdf.render.page_images), and what is shown copied afresh to `out_dir`: nothing
+    found lying in an output folder is ever shown as a page."""
 
-    def __init__(self, store: Store, store_root: str | Path, cache_dir: str | Path,
+    def __init__(self, store: Store, store_root: str | Path, out_dir: str | Path,
                  limits: RenderLimits | None = None) -> None:
         self.store = store
         self.root = Path(store_root)
-        self.cache_dir = Path(cache_dir)
+        self.cache_dir = page_images(self.root)
+        self.out_dir = Path(out_dir)
         self.limits = limits
 
     # -- which document, which file ---------------------------------------------------------------
@@ -154,12 +159,27 @@ class PageShower:
             return view
         try:
             base = cached_page(kept_pdf(self.root, sha), page, self.cache_dir, limits=self.limits)
+            if out:
+                view.image = draw_marks(base, marks, Path(out))
+                return view
+            marked = base.with_name(f"{_marked_name(sha, page, marks)}.png")  # drawn once, in the store
+            if not marked.exists():
+                draw_marks(base, marks, marked)
+            view.image = _copy(marked, Path(out_dir or self.out_dir) / marked.name)
         except RenderError as exc:
             view.note = f"第{page}页无法显示：{exc}"
-            return view
-        target = Path(out) if out else Path(out_dir or self.cache_dir) / f"{_marked_name(sha, page, marks)}.png"
-        view.image = target if (not out and target.exists()) else draw_marks(base, marks, target)
+        except OSError as exc:  # the store or the output folder cannot be written
+            view.note = f"第{page}页无法显示：{exc.strerror or exc}"
         return view
+
+
+def _copy(source: Path, target: Path) -> Path:
+    """`source` written over whatever `target` held (through a partial file renamed into place)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
+    return target
 
 
 def _marked_name(sha: str, page: int, marks: Sequence[Mark]) -> str:

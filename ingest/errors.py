@@ -128,3 +128,11 @@ def _chain(exc: BaseException) -> list[BaseException]:
         out.append(cur)
         cur = cur.__cause__ or cur.__context__
     return out
+
+
+class IngestTimeout(IngestError):
+    """The whole ingest of a file (parse, records, embedding) took longer than its limit."""
+
+
+class TooMuchToEmbed(IngestError):
+    """A document brings more records or texts to embed than one document may."""

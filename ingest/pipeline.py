@@ -11,10 +11,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .bounds import Deadline, EmbedProgress, IngestLimits, check_records, check_size, embed_within, timeout
 from .document.identity import reading_notes
 from .document.model import Document
 from .document.sandbox import ParseLimits, parse_isolated
-from .errors import IngestError, disk_full_reason, is_disk_full, shown_name
+from .errors import IngestError, ParseTimeout, disk_full_reason, is_disk_full, shown_name
+from .store.index_check import document_gap, repair_document
 from .store.storage import StorePaths, Stores, open_stores
 from .store.vectors import document_nodes
 from .tables.merge import is_partial, merge_disclosure, pair_partials
@@ -37,6 +39,8 @@ class FileResult:
 
     def line(self) -> str:
         """The file's ingest line: 「ingested: a.pdf: 标题 — 9 tables, … （部门未能读出；第3页的表格未能读取）」."""
+        if self.status == "repaired":
+            return f"repaired: {self.path}: {self.title} — {self.reason}"
         if self.status != "ingested":
             return f"{'error' if self.status == 'error' else 'skipped'}: {shown_name(self.path)}: {shown_name(self.reason)}"
         notes = f"（{'；'.join(self.notes)}）" if self.notes else ""
@@ -53,9 +57,10 @@ class IngestSummary:
         return [r for r in self.results if r.status == "error"]
 
     def line(self) -> str:
-        n = {s: sum(1 for r in self.results if r.status == s) for s in ("ingested", "skipped", "error")}
+        n = {s: sum(1 for r in self.results if r.status == s) for s in ("ingested", "skipped", "error", "repaired")}
         recs = sum(r.records for r in self.results)
-        return (f"{len(self.results)} file(s): {n['ingested']} ingested, {n['skipped']} unchanged, "
+        repaired = f", {n['repaired']} repaired" if n["repaired"] else ""
+        return (f"{len(self.results)} file(s): {n['ingested']} ingested, {n['skipped']} unchanged{repaired}, "
                 f"{n['error']} failed; {recs} records")
 
 
@@ -74,17 +79,23 @@ HASH_BLOCK = 1 << 20
 
 
 def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: Progress | None = None,
-                 limits: ParseLimits = DEFAULT_LIMITS, workers: int = 1, by: str | None = None) -> IngestSummary:
+                 limits: ParseLimits = DEFAULT_LIMITS, workers: int = 1, by: str | None = None,
+                 embed_progress: EmbedProgress | None = None) -> IngestSummary:
     """Ingest every file (folders are walked for .pdf/.xlsx/.txt/.md); each file on its own; `by`
     is who adds them (the OS user when None).
 
     Files are parsed by up to `workers` child processes at once; one writer (this process) stores
     them in the order given, each under the store's write lock, so SQLite and Chroma never see two
-    writers, whichever processes ingest.
+    writers, whichever processes ingest. Each file's whole ingest is bounded (ingest.bounds:
+    BUDGETQA_INGEST_SECONDS, BUDGETQA_MAX_EMBED_TEXTS, BUDGETQA_MAX_RECORDS); an unchanged file whose
+    vectors are missing has them rebuilt.
     """
     files = expand_paths(paths)
+    bounds = IngestLimits.from_env()
+    limits = replace(limits, seconds=min(limits.seconds, bounds.seconds))  # the parse is part of the ingest
     stores = open_stores(StorePaths.at(store_dir))
     stores.added_by = by or os_user()
+    store = _Writer(stores, bounds, embed_progress)
     results: dict[int, FileResult] = {}
 
     def report(i: int, result: FileResult) -> None:
@@ -95,7 +106,7 @@ def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: P
     held: list[tuple[int, Path, _Parsed]] = []  # half a disclosure waits for its other half
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            jobs = [(path, _submit(pool, path, stores, limits)) for path in files]
+            jobs = [(path, _submit(pool, path, store, limits)) for path in files]
             for i, (path, job) in enumerate(jobs):
                 if isinstance(job, FileResult):
                     report(i, job)
@@ -104,15 +115,15 @@ def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: P
                 if parsed.document is not None and is_partial(parsed.document):
                     held.append((i, path, parsed))
                     continue
-                report(i, _store_parsed(path, parsed, stores))
-        for i, result in _store_held(held, stores):
+                report(i, store(path, parsed))
+        for i, result in _store_held(held, store):
             report(i, result)
     finally:
         stores.close()
     return IngestSummary([results[i] for i in sorted(results)])  # in the order given
 
 
-def _store_held(held: list[tuple[int, Path, _Parsed]], stores: Stores) -> list[tuple[int, FileResult]]:
+def _store_held(held: list[tuple[int, Path, _Parsed]], store: _Writer) -> list[tuple[int, FileResult]]:
     """Partial documents: each 情况说明 + 报表 pair stored as one document, the rest as they are;
     each result with the position of its file."""
     by_doc = {id(p.document): (i, path, p) for i, path, p in held}
@@ -121,7 +132,7 @@ def _store_held(held: list[tuple[int, Path, _Parsed]], stores: Stores) -> list[t
     for narrative, tables in pair_partials([p.document for _, _, p in held if p.document is not None]):
         (n_i, n_path, n_parsed), (t_i, t_path, t_parsed) = by_doc[id(narrative)], by_doc[id(tables)]
         merged = _Parsed(merge_disclosure(narrative, tables), "", n_parsed.seconds + t_parsed.seconds)
-        result = _store_parsed(t_path, merged, stores, files=(t_path, n_path))
+        result = store(t_path, merged, files=(t_path, n_path))
         if result.status == "ingested":  # each file's line counts what that file gave
             result.reason = f"one disclosure with {n_path.name}"
             results.append((n_i, replace(result, path=str(n_path), tables=0, records=0,
@@ -131,7 +142,7 @@ def _store_held(held: list[tuple[int, Path, _Parsed]], stores: Stores) -> list[t
             results.append((n_i, replace(result, path=str(n_path))))
         results.append((t_i, result))
         paired |= {id(narrative), id(tables)}
-    results += [(i, _store_parsed(path, p, stores)) for i, path, p in held if id(p.document) not in paired]
+    results += [(i, store(path, p)) for i, path, p in held if id(p.document) not in paired]
     return results
 
 
@@ -144,8 +155,8 @@ class _Parsed:
     seconds: float
 
 
-def _submit(pool: ThreadPoolExecutor, path: Path, stores: Stores, limits: ParseLimits) -> FileResult | Future:
-    """A skipped/failed FileResult at once, or the future of the file's isolated parse."""
+def _submit(pool: ThreadPoolExecutor, path: Path, store: _Writer, limits: ParseLimits) -> FileResult | Future:
+    """A skipped/failed/repaired FileResult at once, or the future of the file's isolated parse."""
     started = time.perf_counter()
     try:
         if not path.is_file():
@@ -159,10 +170,9 @@ def _submit(pool: ThreadPoolExecutor, path: Path, stores: Stores, limits: ParseL
         return FileResult(str(path), "error", reason=exc.reason)
     except OSError as exc:
         return FileResult(str(path), "error", reason=f"cannot read file ({exc.strerror or exc})")
-    if stores.sql.has_sha(sha):
-        return FileResult(str(path), "skipped", reason="unchanged (same content already ingested)",
-                          seconds=time.perf_counter() - started)
-    return pool.submit(_parse, path, limits)
+    if store.stores.sql.has_sha(sha):
+        return store.unchanged(path, sha, started)
+    return pool.submit(_parse, path, limits, store.bounds)
 
 
 def file_sha256(path: Path) -> str:
@@ -174,41 +184,79 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _parse(path: Path, limits: ParseLimits) -> _Parsed:
+def _parse(path: Path, limits: ParseLimits, bounds: IngestLimits) -> _Parsed:
     started = time.perf_counter()
     try:
         return _Parsed(parse_isolated(path, limits), "", time.perf_counter() - started)
+    except ParseTimeout as exc:  # stopped by the whole ingest's limit, not the parse's own: say which
+        reason = timeout(str(path), bounds, "parsing").reason if limits.seconds >= bounds.seconds else exc.reason
+        return _Parsed(None, reason, time.perf_counter() - started)
     except IngestError as exc:
         return _Parsed(None, exc.reason, time.perf_counter() - started)
 
 
-def _store_parsed(path: Path, parsed: _Parsed, stores: Stores, files: tuple[Path, ...] = ()) -> FileResult:
-    doc = parsed.document
-    if doc is None:
-        return FileResult(str(path), "error", reason=parsed.error, seconds=parsed.seconds)
-    unchanged = FileResult(str(path), "skipped", reason="unchanged (same content already ingested)")
-    if stores.sql.has_sha(doc.sha256):  # the same content twice in one batch
-        return unchanged
-    started = time.perf_counter()
-    doc = replace(doc, source=shown_name(doc.source))   # a name that is not UTF-8 is stored escaped
-    records = document_records(doc)
-    nodes, embed_texts = document_nodes(doc, records)
-    embed_texts = [t[:EMBED_MAX_CHARS] for t in embed_texts]
-    try:
-        stored = stores.store_document(doc, records, nodes, embed_texts, files=files or (path,))
-    except Exception as exc:
-        full = is_disk_full(exc, stores.paths.root)
-        if not full and not isinstance(exc, IngestError):
-            raise
-        if full:
-            _forget_partial(stores, doc.sha256)
-        reason = disk_full_reason(exc) if full else exc.reason   # type: ignore[attr-defined]
-        return FileResult(str(path), "error", reason=reason, seconds=parsed.seconds)
-    if stored is None:  # another writer stored the same content while this one parsed it
-        return unchanged
-    return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
-                      seconds=parsed.seconds + time.perf_counter() - started,
-                      notes=reading_notes(doc.department, doc.year, doc.unread_pages))
+class _Writer:
+    """The one writer of an ingest run: stores each parsed document within the run's bounds, and
+    repairs an unchanged file's missing vectors."""
+
+    def __init__(self, stores: Stores, bounds: IngestLimits, embed_progress: EmbedProgress | None) -> None:
+        self.stores = stores
+        self.bounds = bounds
+        self.embed_progress = embed_progress
+
+    def __call__(self, path: Path, parsed: _Parsed, files: tuple[Path, ...] = ()) -> FileResult:
+        doc = parsed.document
+        if doc is None:
+            return FileResult(str(path), "error", reason=parsed.error, seconds=parsed.seconds)
+        unchanged = FileResult(str(path), "skipped", reason="unchanged (same content already ingested)")
+        if self.stores.sql.has_sha(doc.sha256):  # the same content twice in one batch
+            return unchanged
+        started = time.perf_counter()
+        doc = replace(doc, source=shown_name(doc.source))   # a name that is not UTF-8 is stored escaped
+        # a disclosure read from two files had a parse for each: the time it may still take is what
+        # one file's ingest may take after the longer of the two parses, about half their sum
+        deadline = Deadline(path, self.bounds, spent=parsed.seconds / max(1, len(files)))
+        try:
+            check_size(str(path), sum(len(t.rows) for t in doc.tables), len(doc.chunks), self.bounds)
+            records = document_records(doc)
+            check_records(str(path), len(records), self.bounds)
+            nodes, embed_texts = document_nodes(doc, records)
+            embed_texts = [t[:EMBED_MAX_CHARS] for t in embed_texts]
+            deadline.check("building the records")
+            embed_within(self.stores.vectors, str(path), embed_texts, deadline, self.embed_progress)
+            stored = self.stores.store_document(doc, records, nodes, embed_texts, files=files or (path,))
+        except Exception as exc:
+            full = is_disk_full(exc, self.stores.paths.root)
+            if not full and not isinstance(exc, IngestError):
+                raise
+            if full:
+                _forget_partial(self.stores, doc.sha256)
+            reason = disk_full_reason(exc) if full else exc.reason   # type: ignore[attr-defined]
+            return FileResult(str(path), "error", reason=reason, seconds=parsed.seconds)
+        if stored is None:  # another writer stored the same content while this one parsed it
+            return unchanged
+        return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
+                          seconds=parsed.seconds + time.perf_counter() - started,
+                          notes=reading_notes(doc.department, doc.year, doc.unread_pages))
+
+    def unchanged(self, path: Path, sha: str, started: float) -> FileResult:
+        """A file already stored: skipped, or, when its document's vectors are missing from the index
+        (a lost `chroma/`, a writer's clean-up), repaired from the lookup."""
+        try:
+            with self.stores.writing():     # a repair writes: one writer at a time, as any ingest
+                docs = [d for d in self.stores.sql.documents() if d.sha256 == sha]
+                lacking = [g for g in (document_gap(self.stores, d) for d in docs) if not g.complete]
+                deadline = Deadline(path, self.bounds)
+                added = sum(repair_document(self.stores, g.document, self.embed_progress, deadline)
+                            for g in lacking)
+        except IngestError as exc:
+            return FileResult(str(path), "error", reason=exc.reason, seconds=time.perf_counter() - started)
+        if not lacking:
+            return FileResult(str(path), "skipped", reason="unchanged (same content already ingested)",
+                              seconds=time.perf_counter() - started)
+        return FileResult(str(path), "repaired", lacking[0].document.title,
+                          reason=f"unchanged, but {added} vector(s) were missing: rebuilt from the lookup "
+                                 "/ 内容未变，缺失的向量已重建", seconds=time.perf_counter() - started)
 
 
 def _forget_partial(stores: Stores, sha256: str) -> None:

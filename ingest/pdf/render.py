@@ -1,10 +1,13 @@
 """A PDF page as an image: rendered by pypdfium2 in a bounded child (a hostile page cannot stall the
-caller), cached per page, and the cited boxes drawn on a copy with their labels."""
+caller), cached per page inside the store (page-images/<sha256 of the PDF>/), and the cited boxes drawn
+on a copy with their labels. Not in the shared temp folder: a file planted there under a predictable
+name would be shown as the page."""
 from __future__ import annotations
 
 import hashlib
 import io
 import os
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from ..document.model import BBox
 from ..document.sandbox import Overstepped, call_isolated
 
 PAGES_DIR = "pages"  # in the store directory: the PDFs kept to show their pages, as <sha256>.pdf
+PAGE_IMAGES_DIR = "page-images"  # in the store directory: rendered pages, page-images/<sha256>/p<N>@<scale>.png
 SCALE = 2.0  # pixels per PDF point (144 dpi): a 9-point figure stays readable
 BOX_COLOUR = (230, 0, 0)  # the drawn box; tests look for it around the cell
 BOX_WIDTH = 3  # pixels
@@ -72,18 +76,32 @@ def render_bounded(pdf: str | Path, page: int, scale: float = SCALE, limits: Ren
         raise RenderError(f"{Path(pdf).name}: page {page}: {exc}") from exc
 
 
+def page_images(store_root: str | Path) -> Path:
+    """Where a store caches its rendered pages (and their boxed copies)."""
+    return Path(store_root) / PAGE_IMAGES_DIR
+
+
+def file_hash(pdf: Path) -> str:
+    """The PDF's sha256: its name for a PDF kept in the store (pages/<sha256>.pdf), else read."""
+    if re.fullmatch(r"[0-9a-f]{64}", pdf.stem):
+        return pdf.stem
+    return hashlib.sha256(pdf.read_bytes()).hexdigest()
+
+
 def cached_page(pdf: Path, page: int, cache_dir: Path, scale: float = SCALE,
                 limits: RenderLimits | None = None) -> Path:
-    """The rendered page as a PNG file in `cache_dir`, rendered once per file, page and scale (the
-    kept PDF's name is its sha256, so a name is a content)."""
-    key = hashlib.sha1(f"{pdf.name}:{page}:{scale}".encode()).hexdigest()[:20]
-    path = cache_dir / f"page-{key}.png"
+    """The rendered page as a PNG file under `cache_dir` (a store's page_images), rendered once per
+    file content, page and scale: <cache_dir>/<sha256>/p<page>@<scale>.png."""
+    path = cache_dir / file_hash(pdf) / f"p{page}@{scale:g}.png"
     if not path.exists():
         data = render_bounded(pdf, page, scale, limits)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = _partial(path)
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = _partial(path)
+            partial.write_bytes(data)
+            os.replace(partial, path)
+        except OSError as exc:  # a read-only store, a full disk
+            raise RenderError(f"{pdf.name}: page {page}: cannot cache the image ({exc.strerror or exc})") from exc
     return path
 
 
