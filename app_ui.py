@@ -85,8 +85,8 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
             check_status = gr.Markdown()
             check_table = gr.Dataframe(headers=CHECK_HEADERS, datatype="str", interactive=False, wrap=True,
                                        label="检查结果（不一致的在前）", column_count=len(CHECK_HEADERS),
-                                       column_widths=["8%", "44%", "12%", "12%", "10%", "7%", "7%"], visible=False,
-                                       elem_id="check-results")
+                                       column_widths=["72px", "520px", "116px", "116px", "96px", "60px", "52px"],
+                                       visible=False, elem_id="check-results")  # px: on a phone it scrolls sideways
             check_cells = gr.Markdown()
         with gr.Tab("评测", id="eval", elem_id="tab-eval"):
             n_questions = app.question_count()
@@ -171,12 +171,15 @@ CSS = """
 #chat .message-row th, #chat .message-row td { min-width: 6em; }
 #chat .message-row td[align="right"], #chat .message-row th[align="right"],
 #chat .message-row td[style*="right"], #chat .message-row th[style*="right"] { text-align: right; white-space: nowrap; }
-/* the same number style in the result tables: figures (and pages) right-aligned, never wrapped */
-#search-results td:nth-child(n+9), #search-results th:nth-child(n+9), #search-results td:nth-child(5),
-#check-results td:nth-child(n+3):nth-child(-n+5), #check-results th:nth-child(n+3):nth-child(-n+5) {
-  text-align: right; white-space: nowrap; }
-#search-results td:nth-child(n+9) .cell-wrap, #search-results td:nth-child(5) .cell-wrap,
-#check-results td:nth-child(n+3):nth-child(-n+5) .cell-wrap { white-space: nowrap; justify-content: flex-end; }
+/* the same number style in the result tables: figures (and pages) right-aligned, never wrapped — in
+   the grid gradio shows (rows of gridcells) and in the table it measures the columns with */
+#search-results :is(td, th, [role=gridcell]):nth-child(n+9), #search-results :is(td, [role=gridcell]):nth-child(5),
+#check-results :is(td, th, [role=gridcell]):nth-child(n+3):nth-child(-n+5) {
+  text-align: right; white-space: nowrap; justify-content: flex-end; }
+#search-results :is(td, th, [role=gridcell]):nth-child(n+9) :is(.cell-wrap, span),
+#search-results :is(td, [role=gridcell]):nth-child(5) :is(.cell-wrap, span),
+#check-results :is(td, th, [role=gridcell]):nth-child(n+3):nth-child(-n+5) :is(.cell-wrap, span) {
+  white-space: nowrap; text-align: right; justify-content: flex-end; }
 """
 # Gradio follows the chat to its end only while it is within 100 px of the end when an answer arrives;
 # an answer with a 来源 table is taller, so its last rows and the copy buttons stayed below. Follow
