@@ -85,6 +85,7 @@ from app_catalogue import (  # noqa: E402
     upload_problem,
     warmed,
 )
+from app_charts import ChartMemory  # noqa: E402
 from app_chat import MAX_QUESTION_CHARS, answer_messages, question_problem, user_questions, with_options  # noqa: E402
 from app_eval import (  # noqa: E402
     EVAL_STORES,
@@ -107,8 +108,9 @@ from app_tables import (  # noqa: E402
     _remove_old_files,
     check_rows,
     check_summary,
+    download_name,
     failed_details,
-    records_to_rows,
+    records_to_items,
     write_csv,
 )
 from app_text import escape_text  # noqa: E402
@@ -139,6 +141,7 @@ class BudgetApp:
         self.download_dir = download_dir or Path(tempfile.gettempdir()) / "budgetqa-app"
         self.questions_path = Path(questions_path) if questions_path else eval_questions_path()
         self.pages = PagesPanel(self.store, self.store_dir, self.download_dir / "pages")
+        self.charts = ChartMemory(self.store)  # the 问答 tab's chart beside a comparison
         self._service: Any = None
         self._service_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
@@ -178,7 +181,9 @@ class BudgetApp:
         conversation.replay(user_questions(history or []))
         answer = conversation.ask(message.strip())
         chips, options = reading_view(answer, self.service)
-        return with_options(answer_messages(answer, chips) + self.pages.messages(answer), options)
+        reply = answer_messages(answer, chips)
+        self.charts.remember(str(reply[0].content), answer)
+        return with_options(reply + self.pages.messages(answer), options)
 
     # -- 数据查询
     def document_choices(self) -> list[tuple[str, str]]:
@@ -192,7 +197,8 @@ class BudgetApp:
         return [("全部表", ALL)] + [(t, t) for t in titles]
 
     def search(self, query: str, document: str | None, table: str | None) -> tuple[list[list[Any]], Path | None, str]:
-        """Rows to show, the CSV of the same rows (None when none) and a one-line status."""
+        """Rows to show (one per item, the headers first), the CSV of the same items (None when none),
+        named after the query, and a one-line status."""
         query = (query or "").strip()
         if not query:
             return [], None, "请输入关键词：科目名称、编码前缀、项目或单位名称；可再用文档和表筛选。"
@@ -200,13 +206,14 @@ class BudgetApp:
             return [], None, f"关键词太长，请控制在 {MAX_QUESTION_CHARS} 字以内。"
         records = self.service.search_records(query, document=document or None, table=table or None,
                                               limit=MAX_ROWS)
-        rows = records_to_rows(records)
-        if not rows:
+        if not records:
             return [], None, "没有找到匹配的记录。"
-        status = f"共 {len(rows)} 条记录。"
-        if len(rows) >= MAX_ROWS:
-            status = f"匹配的记录很多，只列出前 {MAX_ROWS} 条；请用更具体的关键词或选择文档/表。"
-        return rows, write_csv(rows, self.download_dir), status
+        headers, rows, exact = records_to_items(records)
+        status = f"共 {len(rows)} 项（{len(records)} 个数）。"
+        if len(records) >= MAX_ROWS:
+            status = f"匹配的记录很多，只列出前 {MAX_ROWS} 个数；请用更具体的关键词或选择文档/表。"
+        name = download_name("数据查询", document or "全部文档", table, query)
+        return [headers, *rows], write_csv(exact, self.download_dir, headers, name), status
 
     # -- 文档
     def documents(self) -> list[list[Any]]:

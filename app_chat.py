@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from app_text import escape_cell, escape_text, figure, markdown_table
+from app_text import escape_cell, escape_text, figure_table
 from chatbot.answer import Answer, Citation
 
 MAX_QUESTION_CHARS = 500
@@ -19,6 +19,7 @@ EXAMPLE_QUESTIONS = [
     "行政运行支出是多少？",
 ]
 SOURCE_HEADERS = ["文档", "表", "页", "行", "列", "数值"]
+SOURCE_FIGURES = (2, 5)  # 页, 数值: right-aligned, on one line
 
 
 # -- answers ---------------------------------------------------------------------------------------
@@ -26,7 +27,7 @@ def format_answer(answer: Answer) -> str:
     """The answer text as Markdown; a refusal (found=false) says plainly that nothing was found."""
     text = escape_text(answer.answer).replace("\n", "  \n")
     if answer.table:
-        text += "\n\n" + markdown_table(answer.table[0], answer.table[1:])
+        text += "\n\n" + figure_table(answer.table[0], answer.table[1:])
     if answer.found:
         return text
     return f"**没有找到答案。**\n\n{text}"
@@ -37,7 +38,7 @@ def citation_row(c: Citation) -> list[str]:
     row = c.row or ""
     if c.code:
         row = f"{row}（{c.code}）"
-    return [c.document, c.table or "", str(c.page), row, c.column or "", figure(c.value)]
+    return [c.document, c.table or "", str(c.page), row, c.column or "", c.value or ""]
 
 
 
@@ -63,7 +64,7 @@ def format_sources(answer: Answer) -> str:
     rows = [citation_row(c) for c in answer.citations if c.section is None and c.text is None]
     quotes = [format_quote(c, quoted_in(answer, c)) for c in answer.citations
               if c.section is not None or c.text is not None]
-    parts = [markdown_table(SOURCE_HEADERS, rows)] if rows else []
+    parts = [figure_table(SOURCE_HEADERS, rows, SOURCE_FIGURES)] if rows else []
     parts += quotes
     return "\n\n".join(parts)
 

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+import app_charts
 from app_documents_tab import build_documents_tab, picker_components, picker_updates, wire_documents_tab
 from app_eval import eval_table_html
 from app_files import served_chat
-from app_tables import CHECK_HEADERS, RECORD_HEADERS
+from app_tables import CHECK_HEADERS, ITEM_HEADERS
 from app_text import escape_text
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
                 examples=app.examples() or None, examples_label="示例问题", cache_examples=False,
                 flagging_mode="never", api_name="chat", fill_height=False,
             )
+            chart_parts = app_charts.build_panel()
+            chat.chatbot.change(lambda history: app_charts.updates(app.charts.last(history), app.download_dir / "charts"),
+                                chat.chatbot, list(chart_parts), api_visibility="private", show_progress="hidden")
         with gr.Tab("数据查询", id="search", elem_id="tab-search"):
             with gr.Row():
                 query = gr.Textbox(label="关键词", placeholder="科目名称、编码前缀（如 2150501）、项目或单位名称",
@@ -65,8 +69,8 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
                 search_btn = gr.Button("查询", variant="primary", size="md", scale=0, min_width=120)
                 download = gr.DownloadButton("下载 CSV", visible=False, size="md", scale=0, min_width=140)
             status = gr.Markdown()
-            results = gr.Dataframe(headers=RECORD_HEADERS, datatype="str", interactive=False, wrap=True,
-                                   label="查询结果", column_count=len(RECORD_HEADERS), visible=False)
+            results = gr.Dataframe(headers=ITEM_HEADERS, datatype="str", interactive=False, wrap=True,
+                                   label="查询结果", visible=False, elem_id="search-results")
         with gr.Tab("文档", id="documents", elem_id="tab-documents"):
             documents_tab = build_documents_tab(app)
         with gr.Tab("一致性检查", id="checks", elem_id="tab-checks"):
@@ -79,7 +83,8 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
             check_status = gr.Markdown()
             check_table = gr.Dataframe(headers=CHECK_HEADERS, datatype="str", interactive=False, wrap=True,
                                        label="检查结果（不一致的在前）", column_count=len(CHECK_HEADERS),
-                                       column_widths=["9%", "49%", "12%", "12%", "10%", "8%"], visible=False)
+                                       column_widths=["72px", "520px", "116px", "116px", "96px", "60px", "52px"],
+                                       visible=False, elem_id="check-results")  # px: on a phone it scrolls sideways
             check_cells = gr.Markdown()
         with gr.Tab("评测", id="eval", elem_id="tab-eval"):
             n_questions = app.question_count()
@@ -99,7 +104,9 @@ def build_ui(app: BudgetApp) -> gr.Blocks:
         def on_search(q: str, doc: str | None, tbl: str | None) -> tuple[Any, Any, str]:
             rows, path, line = app.search(q, doc, tbl)
             button = gr.DownloadButton(value=str(path), visible=True) if path else gr.DownloadButton(visible=False)
-            return table_update(rows), button, escape_text(line)
+            table = gr.Dataframe(value={"headers": rows[0], "data": rows[1:]}, visible=True) if rows \
+                else gr.Dataframe(visible=False)
+            return table, button, escape_text(line)
 
         def on_document(doc: str | None) -> Any:
             return gr.Dropdown(choices=app.table_choices(doc), value=ALL)
@@ -161,8 +168,17 @@ CSS = """
    sideways on a phone rather than wrapping a figure or a name one character a line */
 #chat .message-row table { display: block; overflow-x: auto; font-variant-numeric: tabular-nums; }
 #chat .message-row th, #chat .message-row td { min-width: 6em; }
-#chat .message-row td:last-child, #chat .message-row th:last-child { text-align: right; white-space: nowrap; }
-#chat .message-row td:nth-last-child(4), #chat .message-row th:nth-last-child(4) { white-space: nowrap; }
+#chat .message-row td[align="right"], #chat .message-row th[align="right"],
+#chat .message-row td[style*="right"], #chat .message-row th[style*="right"] { text-align: right; white-space: nowrap; }
+/* the same number style in the result tables: figures (and pages) right-aligned, never wrapped — in
+   the grid gradio shows (rows of gridcells) and in the table it measures the columns with */
+#search-results :is(td, th, [role=gridcell]):nth-child(n+9), #search-results :is(td, [role=gridcell]):nth-child(5),
+#check-results :is(td, th, [role=gridcell]):nth-child(n+3):nth-child(-n+5) {
+  text-align: right; white-space: nowrap; justify-content: flex-end; }
+#search-results :is(td, th, [role=gridcell]):nth-child(n+9) :is(.cell-wrap, span),
+#search-results :is(td, [role=gridcell]):nth-child(5) :is(.cell-wrap, span),
+#check-results :is(td, th, [role=gridcell]):nth-child(n+3):nth-child(-n+5) :is(.cell-wrap, span) {
+  white-space: nowrap; text-align: right; justify-content: flex-end; }
 """
 # Gradio follows the chat to its end only while it is within 100 px of the end when an answer arrives;
 # an answer with a 来源 table is taller, so its last rows and the copy buttons stayed below. Follow

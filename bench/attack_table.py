@@ -327,7 +327,8 @@ def question_attacks(store: Path) -> None:
         row("instruction + <script> + md link planted in a document", outcome, seconds, "n/a (read only)")
 
         def csv_formula() -> str:
-            path = app_tables.write_csv(app_tables.records_to_rows(svc.search_records("2150502")), Path(tempfile.mkdtemp()))
+            headers, _, rows = app_tables.records_to_items(svc.search_records("2150502"))
+            path = app_tables.write_csv(rows, Path(tempfile.mkdtemp()), headers, "2150502")
             with path.open(encoding="utf-8-sig", newline="") as f:
                 raw = any(cell.startswith(FORMULA) for line in csv.reader(f) for cell in line)
             return "=HYPERLINK(…) written raw to the CSV (CSV injection)" if raw else "formula neutralised"

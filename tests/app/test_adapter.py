@@ -78,7 +78,7 @@ def test_sources_table_has_the_header_and_one_line_per_cited_cell():
                       value="60.00")]
     lines = app_chat.format_sources(_answer(cites)).splitlines()
     assert lines[0] == "| 文档 | 表 | 页 | 行 | 列 | 数值 |"
-    assert lines[1] == "|---|---|---|---|---|---|"
+    assert lines[1] == "|---|---|---:|---|---|---:|"
     assert lines[2] == f"| {DOC} | {SANGONG} | 19 | 合计 | 小计 | 104.20 |"
     assert len(lines) == 4
 
@@ -176,26 +176,47 @@ def test_an_overlong_question_gets_a_polite_refusal_without_asking_the_service(t
     assert "问题太长了" in msg.content and "500" in msg.content
 
 
-def test_records_to_rows_prints_exact_decimals_and_text_cells():
-    rows = app_tables.records_to_rows([
+def test_records_become_one_row_per_item_with_its_columns_year_and_unit():
+    headers, shown, exact = app_tables.records_to_items([
         _record(),
-        _record(code=None, column="绩效目标", value=None, text="完成<b>目标</b>"),
-        _record(value=Decimal("0.50")),
+        _record(column="项目支出", value=Decimal("12345.60")),
+        _record(row_number=5, row="一般行政管理事务", code="2150502", column="项目支出", value=Decimal("0.50")),
+        _record(row_number=6, code=None, column="绩效目标", value=None, text="完成<b>目标</b>"),
     ])
-    assert rows[0] == [DOC, "2024年一般公共预算支出情况表", 15, "行政运行", "2150501", "基本支出", "2466.28", "万元"]
-    assert rows[1][4] == "" and rows[1][6] == "完成<b>目标</b>"
-    assert rows[2][6] == "0.50"
+    assert headers == app_tables.ITEM_HEADERS + ["基本支出", "项目支出", "绩效目标"]
+    assert len(shown) == 3   # four cells, three printed rows
+    assert shown[0] == ["长沙市工业和信息化局", "2024年", "预算", "2024年一般公共预算支出情况表", "15", "行政运行",
+                        "2150501", "万元", "2,466.28", "12,345.60", ""]
+    assert exact[0][-3:] == ["2466.28", "12345.60", ""]   # the CSV keeps the exact decimals
+    assert shown[1][-3:] == ["", "0.50", ""] and shown[2][-1] == "完成<b>目标</b>" and shown[2][6] == ""
 
 
-def test_write_csv_is_utf8_with_bom_and_has_the_chinese_header(tmp_path):
-    path = app_tables.write_csv(app_tables.records_to_rows([_record()]), tmp_path / "downloads")
+def test_a_row_printed_in_two_units_is_two_items():
+    _, shown, _ = app_tables.records_to_items([_record(), _record(column="项目支出", unit="元")])
+    assert [r[7] for r in shown] == ["万元", "元"]
+
+
+@pytest.mark.parametrize("words, name", [
+    (("数据查询", DOC, None, "行政运行"), f"数据查询-{DOC}-行政运行"),
+    (("数据查询", "", "", " 行政/运行 ../x "), "数据查询-行政_运行_x"),
+    (("<>", "?*"), "budgetqa"),
+])
+def test_download_names_keep_only_safe_characters(words, name):
+    assert app_tables.download_name(*words) == name
+
+
+def test_write_csv_is_utf8_with_bom_named_after_the_query(tmp_path):
+    headers, _, rows = app_tables.records_to_items([_record()])
+    path = app_tables.write_csv(rows, tmp_path / "downloads", headers, "数据查询-工信局-行政运行")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
-    assert rows[0] == ["文档", "表", "页", "行", "编码", "列", "数值", "单位"]
-    assert rows[1][3] == "行政运行" and rows[1][6] == "2466.28"
-    assert path.parent == tmp_path / "downloads"
+        out = list(csv.reader(f))
+    assert out[0] == app_tables.ITEM_HEADERS + ["基本支出"]
+    assert out[1][5] == "行政运行" and out[1][-1] == "2466.28"
+    assert path.name == "数据查询-工信局-行政运行.csv" and path.parent.parent == tmp_path / "downloads"
+    again = app_tables.write_csv(rows, tmp_path / "downloads", headers, "数据查询-工信局-行政运行")
+    assert again.name == path.name and again != path and path.exists()  # two downloads of one name both kept
 
 
 def test_upload_problem_accepts_the_sample_pdf(sample_pdf):
@@ -277,8 +298,13 @@ def _check(passed: bool, name: str = "表「合计」小计 = 公务接待费 + 
 def test_check_rows_put_failed_checks_first_and_keep_the_order_otherwise():
     rows = app_tables.check_rows([_check(True, "a"), _check(False, "b"), _check(True, "c"), _check(False, "d")])
     assert [r[1] for r in rows] == ["b", "d", "a", "c"]
-    assert rows[0] == ["表内", "b", "104.20", "17.95", "-86.25", "✗"]
-    assert rows[2][2:] == ["104.20", "104.20", "0.00", "✓"]
+    assert rows[0] == ["表内", "b", "104.20", "17.95", "-86.25", "万元", "✗"]
+    assert rows[2][2:] == ["104.20", "104.20", "0.00", "万元", "✓"]
+
+
+def test_check_figures_have_separators():
+    check = Check("表间", "收支平衡", Decimal("10465.00"), Decimal("10465.01"), [_record()])
+    assert app_tables.check_rows([check])[0][2:6] == ["10,465.00", "10,465.01", "0.01", "万元"]
 
 
 @pytest.mark.parametrize("passed, expected", [
@@ -300,8 +326,9 @@ def test_failed_details_list_each_failed_checks_cells_and_quote():
     lines = md.split("\n")
     assert lines[0] == "### 不一致的检查（1 项）"
     assert "**✗ 说明与表格：三公「合计」**" in md and "差额 -86.25" in md and "ok" not in md
-    assert "| 表 | 页 | 行 | 编码 | 列 | 数值 |" in lines
-    assert f"| {SANGONG} | 15 | 合计 |  | 小计 | 104.20 |" in lines
+    assert "| 表 | 页 | 行 | 编码 | 列 | 数值 | 单位 |" in lines and "|---|---:|---|---|---|---:|---|" in lines
+    assert f"| {SANGONG} | 15 | 合计 |  | 小计 | 104.20 | 万元 |" in lines
+    assert "差额 -86.25（万元）" in md
     assert "> 「“三公”经费预算数为17.95万元。」  " in lines
     assert f"> —— {DOC} › 六、其他重要事项的情况说明，第 5 页" in lines
 
@@ -318,7 +345,7 @@ def test_failed_details_escape_document_text():
     assert "<img" not in md and "<script" not in md and "](javascript" not in md
     assert md.count(app_text.escape_cell(evil)) == 3  # the check's name, the cell's table, the quote's section
     table_row = next(line for line in md.splitlines() if line.startswith("| &lt;img"))
-    assert table_row.count(" | ") == 5  # the | in the column label does not split the row
+    assert table_row.count(" | ") == 6  # the | in the column label does not split the row
 
 
 def test_failed_details_stop_listing_cells_after_the_limit():
@@ -446,3 +473,17 @@ def test_a_busy_port_is_named_with_the_setting_to_change():
                                               (None, "")])
 def test_figures_have_thousands_separators_and_their_printed_decimals(value, shown):
     assert app_text.figure(value) == shown
+
+
+def test_an_answers_table_prints_its_figures_with_separators_right_aligned():
+    answer = _answer([])
+    answer.table = [["名次", "部门", "文件", "三公经费（万元）", "出处"],
+                    ["1", "甲局", "2024年部门预算", "10465.00", "三公经费表第3页"]]
+    lines = app_chat.format_answer(answer).splitlines()
+    assert lines[-2] == "|---|---|---|---:|---|"
+    assert lines[-1] == "| 1 | 甲局 | 2024年部门预算 | 10,465.00 | 三公经费表第3页 |"
+
+
+def test_the_sources_table_right_aligns_its_page_and_figure():
+    cite = Citation(document=DOC, page=15, table="表", row="行政运行", column="基本支出", value="2466.28")
+    assert app_chat.format_sources(_answer([cite])).splitlines()[1] == "|---|---|---:|---|---|---:|"

@@ -244,23 +244,25 @@ def test_searching_records_shows_them_and_downloads_a_csv(session):
     panel = session.tab("数据查询")
     panel.get_by_label("关键词").fill("行政运行")
     panel.get_by_role("button", name="查询").click()
-    expect(panel.get_by_role("gridcell", name="2466.28").first).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(panel.get_by_role("gridcell", name="2,466.28").first).to_be_visible(timeout=ANSWER_TIMEOUT)
     expect(panel.get_by_role("gridcell", name="2150501").first).to_be_visible()
+    expect(panel.get_by_role("columnheader", name="年度").first).to_be_visible()
     session.shot("04-search-records")
     with session.page.expect_download() as info:
         panel.get_by_role("button", name="下载 CSV").click()
     download = info.value
+    assert download.suggested_filename == "数据查询-全部文档-行政运行.csv"
     raw = Path(download.path()).read_bytes()
     shutil.copy(download.path(), ARTIFACTS / "04-search-records.csv")
     assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM so Excel reads Chinese"
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["文档", "表", "页", "行", "编码", "列", "数值", "单位"]
-    assert any(r[3] == "行政运行" and r[6] == "2466.28" for r in rows[1:]), rows[:5]
+    assert rows[0][:8] == ["部门", "年度", "预算/决算", "表", "页", "行", "编码", "单位"]
+    assert any(r[5] == "行政运行" and r[1] == "2024年" and "2466.28" in r[8:] for r in rows[1:]), rows[:5]
 
     panel.get_by_role("combobox", name="表").click()
     session.page.get_by_role("option", name=GPB_TABLE, exact=True).click()
     panel.get_by_role("button", name="查询").click()
-    expect(panel.get_by_text("共 2 条记录。")).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(panel.get_by_text("共 1 项（2 个数）。")).to_be_visible(timeout=ANSWER_TIMEOUT)
     expect(panel.get_by_role("gridcell", name="2024年部门收入总体情况表")).to_have_count(0)
     session.shot("04b-search-filtered-by-table")
 

@@ -64,18 +64,27 @@ def test_chat_makes_a_refusal_plain(budget_app):
 
 
 @pytest.mark.slow
-def test_search_lists_records_and_writes_the_csv(budget_app):
-    rows, path, status = budget_app.search("行政运行", None, None)
-    assert [DOC, GPB_TABLE, 15, "行政运行", "2150501", "基本支出", "2466.28", "万元"] in rows
-    assert status == f"共 {len(rows)} 条记录。"
+def test_search_lists_one_row_per_item_and_writes_the_csv_named_after_the_query(budget_app):
+    table, path, status = budget_app.search("行政运行", None, None)
+    headers, rows = table[0], table[1:]
+    assert headers[:8] == ["部门", "年度", "预算/决算", "表", "页", "行", "编码", "单位"]
+    gpb = [r for r in rows if r[3] == GPB_TABLE]
+    assert len(gpb) == 1, gpb  # one row for the printed row, its columns side by side
+    assert gpb[0][:8] == ["长沙市工业和信息化局", "2024年", "预算", GPB_TABLE, "15", "行政运行", "2150501", "万元"]
+    assert "2,466.28" in gpb[0][8:]
+    assert status.startswith(f"共 {len(rows)} 项")
+    assert Path(path).name == "数据查询-全部文档-行政运行.csv"
     with Path(path).open(encoding="utf-8-sig", newline="") as f:
-        assert len(list(csv.reader(f))) == len(rows) + 1
+        lines = list(csv.reader(f))
+    assert lines[0] == headers and len(lines) == len(rows) + 1
+    assert "2466.28" in next(r for r in lines if r[3] == GPB_TABLE)[8:]
 
 
 @pytest.mark.slow
 def test_search_by_code_prefix_and_table_filter(budget_app):
-    rows, _, _ = budget_app.search("2150501", DOC, GPB_TABLE)
-    assert rows and all(r[1] == GPB_TABLE and r[4] == "2150501" for r in rows)
+    table, path, _ = budget_app.search("2150501", DOC, GPB_TABLE)
+    assert table[1:] and all(r[3] == GPB_TABLE and r[6] == "2150501" for r in table[1:])
+    assert Path(path).name == f"数据查询-{DOC}-{GPB_TABLE}-2150501.csv"
 
 
 @pytest.mark.slow
