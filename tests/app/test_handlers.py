@@ -14,6 +14,7 @@ from appserver import several_documents_store
 import app
 import app_catalogue
 import app_eval
+from app_tables import CHECK_HEADERS
 from eval.runner import run_eval
 from ingest.pipeline import ingest_paths
 
@@ -22,6 +23,8 @@ GPB_TABLE = "2024年一般公共预算支出情况表"
 SANGONG_TABLE = "2024年一般公共预算“三公”经费支出情况表"
 SAMPLE_TXT = app_catalogue.SAMPLE_PDF.with_suffix(".txt")  # the sample in text form
 TAMPERED_LINE = 349  # the 三公 table's 合计 row: 104.20 becomes 140.20
+
+RESULT = CHECK_HEADERS.index("结果")   # the ✓/✗ column of the checks table
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +57,7 @@ def test_chat_answers_with_the_figure_and_its_sources(budget_app):
     assert "“三公”经费支出情况表" in sources.content
     assert original.metadata["title"] == "原文：第19页" and original.metadata["status"] == "done"  # folded
     image = Path(original.content["path"])
-    assert image.parent == budget_app.download_dir / "pages" and image.stat().st_size > 10_000
+    assert image.is_relative_to(budget_app.download_dir / "pages") and image.stat().st_size > 10_000
 
 
 @pytest.mark.slow
@@ -150,7 +153,7 @@ def test_checks_of_the_sample_all_pass(budget_app):
     assert n > 100
     assert summary == f"**{DOC}**：{n} 项检查，{n} 项通过，0 项不一致。 全部一致 ✓"
     assert {"表内", "科目层级", "合计行", "表间", "说明与表格"} <= {r[0] for r in rows}  # and newer kinds (身份, 比较用语)
-    assert all(r[5] == "✓" for r in rows)  # a passed check may differ within its rounding tolerance
+    assert all(r[RESULT] == "✓" for r in rows)  # a passed check may differ within its rounding tolerance
     assert details == ""
 
 
@@ -168,10 +171,10 @@ def test_a_tampered_total_shows_as_failed_checks_first_with_the_cells(tampered_a
     n = len(rows)
     assert summary == f"**{DOC}**：{n} 项检查，{n - 2} 项通过，2 项不一致。"
     failed, passed = rows[:2], rows[2:]
-    assert all(r[5] == "✗" for r in failed) and all(r[5] == "✓" for r in passed)
+    assert all(r[RESULT] == "✗" for r in failed) and all(r[RESULT] == "✓" for r in passed)
     within = next(r for r in failed if r[0] == "表内")
     assert within[1].startswith(f"{SANGONG_TABLE}「合计」小计 = 公务接待费")
-    assert within[2:] == ["140.20", "104.20", "-36.00", "✗"]
+    assert within[2:] == ["140.20", "104.20", "-36.00", "万元", "✗"]
     narrative = next(r for r in failed if r[0] == "说明与表格")
     assert "104.20万元" in narrative[1] and narrative[2:4] == ["140.20", "104.20"]
     # the cells of the failed checks: the 三公 合计 小计 cell (page 11) and the parts it should add up to
