@@ -19,6 +19,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 PRINTED = {
     # 「编制单位：上海市审计局 单位：元」 over every table
     "real/上海_上海市审计局_2026_市级单位预算.pdf": {"上海市审计局"},
+    # 「单位名称：重庆市水利局 单位：万元」, over a project's 绩效目标表 「资金主管部门：重庆市水利局」; the
+    # 重点专项资金 绩效目标表 prints only its unit
+    "real/重庆_重庆市水利局_2026_部门预算.pdf": {"重庆市水利局", None},
     # 「部门公开表1」 / 「部门收支总表」 and the unit line only: no department over any table
     "real/中央_国家信访局_2026_部门预算.pdf": {None},
     # 「部门名称：深圳市统计局（本级） 单位：万元」 over the eleven tables (the scope mark is no part of the
@@ -91,3 +94,14 @@ def test_an_old_store_gains_the_column_and_keeps_its_tables(tmp_path):
     db.close()
     store = Store(path)
     assert [(t["title"], t["department"]) for t in store.tables(1)] == [("收支总表", None)]
+
+
+@pytest.mark.parametrize(("name", "title", "department"), [
+    ("real/重庆_重庆市水利局_2026_部门预算.pdf", "一般性项目绩效目标表", "重庆市水利局"),  # 资金主管部门：
+    ("real/重庆_重庆市水利局_2026_部门预算.pdf", "重点专项资金绩效目标表", None),
+    ("breadth/深圳_深圳市统计局_2026_部门预算.pdf", "项目绩效目标表", None),
+    ("real/上海_上海市审计局_2026_市级单位预算.pdf", "财务收支预算总表", "上海市审计局"),  # 编制单位：
+])
+def test_each_table_holds_what_its_own_header_prints(store, name, title, department):
+    tables = [t for t in store.tables(_doc(store, name).id) if title in t["title"]]
+    assert tables and {t["department"] for t in tables} == {department}
