@@ -19,6 +19,7 @@ from ..tables import titles
 from ..tables.kinds import table_kind
 from ..tables.numbers import parse_amount
 from ..tables.tables import PageTable
+from ..tables.titles import is_number_label, is_year_line
 
 _PATH = Path(__file__).resolve().parents[1] / "data" / "workbook.json"
 
@@ -47,16 +48,6 @@ class SheetRows:
 
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def is_number_label(text: str) -> bool:
-    """A cell that only numbers the table: 「公开01表」, 「表1」, 「预算03表」, 「附表2」."""
-    return titles.is_number_label(text)
-
-
-def is_year_line(text: str) -> bool:
-    """A cell that only says which year: 「（2026年度）」."""
-    return titles.is_year_line(text)
 
 
 def table_title(text: str, banner: bool = False) -> str | None:
