@@ -6,7 +6,9 @@
 Each mutation is written inside a transaction of a copy of the store's SQLite file, checked, and rolled
 back. A planted error is found when a check of its class fails that passed before on that document.
 Classes: narrative_figure (a 万元 figure of the narrative), comparison_word (增加↔减少, 大于↔小于 …),
-header_department (a title or header names another department), title_year (a table title's year),
+header_department (a table's 「部门：…」 header line, the tables.department column, names another
+department), title_department (a table title, the cover or a part title names another department),
+title_year (a table title's year),
 dropped_table (a mandated table gone), altered_total (a total cell changed)."""
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest.checks import Check, run_checks  # noqa: E402
 from ingest.checks.check import spec  # noqa: E402
+from ingest.checks.identity import same_department  # noqa: E402
 from ingest.store.store import Store, StoredDocument  # noqa: E402
 from ingest.tables.kinds import mandated_kinds  # noqa: E402
 
@@ -75,9 +78,17 @@ def comparison_word(c: Check) -> Mutation | None:
                                 (said, flipped, chunk_id)), "比较用语")[1]
 
 
-def header_department(c: Check, other: str) -> Mutation | None:
+def header_department(doc: StoredDocument, table: dict, other: str) -> Mutation | None:
+    """The table's header line names `other` (only where the table prints one and the document names
+    its own department: nothing to compare else)."""
+    if not (table.get("department") and doc.department and other):
+        return None
+    return lambda s: (s.execute("UPDATE tables SET department = ? WHERE id = ?", (other, table["id"])), "身份")[1]
+
+
+def title_department(c: Check, other: str) -> Mutation | None:
     m = re.search(r"的部门「(.+?)」", c.name)
-    if c.category != "身份" or not m or not other:
+    if c.category != "身份" or not m or not other or "表头" in c.name:
         return None
     name, doc_id = m.group(1), c.quote.document_id if c.quote else None
 
@@ -128,12 +139,20 @@ def candidates(store: Store, doc: StoredDocument, checks: list[Check], other: st
     out: dict[str, list[Mutation]] = {
         "narrative_figure": [m for m in map(narrative_figure, passed) if m],
         "comparison_word": [m for m in map(comparison_word, passed) if m],
-        "header_department": [m for m in (header_department(c, other) for c in passed) if m],
+        "header_department": [m for m in (header_department(doc, t, other) for t in tables) if m],
+        "title_department": [m for m in (title_department(c, other) for c in passed) if m],
         "title_year": [m for m in (title_year(doc, t) for t in tables) if m],
         "dropped_table": [m for m in (dropped_table(doc, t) for t in tables) if m],
         "altered_total": [m for m in map(altered_total, passed) if m],
     }
     return out
+
+
+def other_department(docs: list[StoredDocument], doc: StoredDocument) -> str:
+    """A department of the store that is not `doc`'s, not even by abbreviation (「上海市司法局」 reads
+    as 「上海市普陀区司法局」 shortened, so it is not planted as another one)."""
+    return next((d.department for d in docs if d.department and not same_department(d.department, doc.department)),
+                "")
 
 
 def run(stores: list[Path], per_class: int, seed: int) -> None:
@@ -151,7 +170,7 @@ def run(stores: list[Path], per_class: int, seed: int) -> None:
                 checks = run_checks(store, doc.id)
                 clean_total += len(checks)
                 clean_failed += sum(not c.passed for c in checks)
-                other = next((d.department for d in docs if d.department and d.department != doc.department), "")
+                other = other_department(docs, doc)
                 for cls, muts in candidates(store, doc, checks, other).items():
                     pool.setdefault(cls, []).extend((doc, m) for m in muts)
             for cls, items in pool.items():

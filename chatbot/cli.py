@@ -147,7 +147,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_line(c: Any) -> str:
     """「✓ [表内] …」; a failed consistency check with its figures; a mandated table ✓ / ○ (empty) / ✗."""
-    status = getattr(c, "status", None)  # completeness checks (ingest.document.completeness.TableCheck)
+    status = getattr(c, "status", None)  # completeness checks (ingest.checks.completeness.TableCheck)
     mark = "○" if status == "empty" else "✓" if c.passed else "✗"
     diff = "" if c.passed or status else f"  (表格 {c.expected:f}，计算/陈述 {c.actual:f}，差额 {c.difference:f})"
     return f"{mark} [{c.category}] {c.name}{diff}"

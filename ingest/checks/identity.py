@@ -96,8 +96,9 @@ def identity_checks(doc: StoredDocument, tables: list[dict], chunks: list[Stored
         if doc.year:
             out += _year_check("表标题", title, doc, _offsets("title_year_offsets", doc.kind), None, (title,))
         out += _department_check("表标题", title, doc, None, (title,))
-        if t.get("department"):
-            out += _department_check("表头", f"部门：{t['department']}", doc, None, (title,), t["department"])
+        if t.get("department"):  # the 「部门：…」 line printed over (or under) the table's grid
+            where = f"第{t['pages'][0]}页表「{title}」的表头" if t.get("pages") else f"表「{title}」的表头"
+            out += _department_check(where, f"部门：{t['department']}", doc, None, (title,), t["department"])
     if doc.year:
         for c in chunks:
             for m in re.finditer(_rules()["dated_pattern"], c.text):

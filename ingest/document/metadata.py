@@ -86,8 +86,17 @@ def read_level(cover: list[str], prefix: str | None) -> str:
     return "部门"
 
 
-_UNIT_LINE = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 UNIT_LINE_MAX_CHARS = 30  # a longer line mentioning 单位 is prose, not the table's unit line
+
+
+def money_units() -> list[str]:
+    """The units a 「单位：万元」 line may print (data/metadata.json), longest first."""
+    return sorted(_spec()["units"], key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _unit_line() -> re.Pattern[str]:
+    return re.compile(r"单位[:：]\s*(" + "|".join(map(re.escape, money_units())) + ")")
 
 
 def unit_from_line(line: str, max_chars: int | None = UNIT_LINE_MAX_CHARS) -> str | None:
@@ -95,7 +104,7 @@ def unit_from_line(line: str, max_chars: int | None = UNIT_LINE_MAX_CHARS) -> st
     the line (a 「部门名称：X 单位：万元」 line)."""
     if max_chars is not None and len(line) >= max_chars:
         return None
-    m = _UNIT_LINE.search(line)
+    m = _unit_line().search(line)
     return m.group(1) if m else None
 
 
@@ -107,6 +116,12 @@ def split_department_line(line: str) -> tuple[str, str] | None:
         return None
     name = clean_department(m.group(2))
     return (m.group(1), name) if name else None
+
+
+def is_department_prefix(text: str) -> bool:
+    """A cell that prints only the prefix (「部门名称：」), its name in the next cell."""
+    s = re.sub(r"\s+", "", text).rstrip(":：")
+    return s != re.sub(r"\s+", "", text) and s in _spec()["department_prefixes"]
 
 
 def department_from_line(line: str) -> str | None:

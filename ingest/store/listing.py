@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from ..document.completeness import empty_kinds, kind_counts, lacking
+from ..checks.completeness import empty_kinds, kind_counts, lacking
 from ..document.identity import reading_notes
 from ..document.metadata import document_title
 from ..tables.kinds import all_kinds, mandated_kinds

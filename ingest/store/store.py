@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS tables (
     pages TEXT NOT NULL,
     columns TEXT NOT NULL,
     n_rows INTEGER NOT NULL,
-    kind TEXT
+    kind TEXT,
+    department TEXT
 );
 CREATE TABLE IF NOT EXISTS records (
     id INTEGER PRIMARY KEY,
@@ -264,10 +265,10 @@ class Store:
         table_ids = {}
         for t in doc.tables:
             table_ids[t.number] = tx.execute(
-                "INSERT INTO tables(document_id, number, title, unit, pages, columns, n_rows, kind)"
-                " VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+                "INSERT INTO tables(document_id, number, title, unit, pages, columns, n_rows, kind, department)"
+                " VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
                 (doc_id, t.number, t.title, t.unit, json.dumps(t.pages), json.dumps(t.columns, ensure_ascii=False),
-                 len(t.rows), t.kind)).fetchone()[0]
+                 len(t.rows), t.kind, t.department or None)).fetchone()[0]
         tx.executemany(
             "INSERT INTO records(document_id, table_id, table_title, page, row_number, row_label, row_key, code,"
             " parent_code, column_path, value, text, unit, side, grp, table_kind, value_wan, bbox)"
@@ -301,14 +302,15 @@ class Store:
         return [StoredDocument(*r) for r in rows]
 
     def tables(self, document_id: int | Sequence[int] | None = None) -> list[dict]:
-        """Tables of one document, of several (a sequence of ids), or of all."""
-        sql = "SELECT id, document_id, number, title, unit, pages, columns, n_rows, kind FROM tables"
+        """Tables of one document, of several (a sequence of ids), or of all; `department` is what the
+        table's header line (「部门：…」) prints, None where it prints none."""
+        sql = "SELECT id, document_id, number, title, unit, pages, columns, n_rows, kind, department FROM tables"
         ids = [document_id] if isinstance(document_id, int) else list(document_id or [])
         args: tuple = tuple(ids)
         if document_id is not None:
             sql += f" WHERE document_id IN ({','.join('?' * len(ids)) or 'NULL'})"
         rows = self.execute(sql + " ORDER BY document_id, number", args).fetchall()
-        keys = ("id", "document_id", "number", "title", "unit", "pages", "columns", "n_rows", "kind")
+        keys = ("id", "document_id", "number", "title", "unit", "pages", "columns", "n_rows", "kind", "department")
         return [{**dict(zip(keys, r)), "pages": json.loads(r[5]), "columns": json.loads(r[6])} for r in rows]
 
     def records(self, where: str = "", args: tuple = (), limit: int | None = None) -> list[StoredRecord]:
@@ -398,7 +400,8 @@ _ADDED_COLUMNS = (("documents", "level", "TEXT NOT NULL DEFAULT '部门'"), ("ta
                   ("records", "table_kind", "TEXT"), ("records", "value_wan", "TEXT"), ("records", "bbox", "TEXT"),
                   ("chunks", "lines", "TEXT"), ("documents", "tables_file", "TEXT"),
                   ("documents", "narrative_file", "TEXT"), ("documents", "unread_pages", "TEXT"),
-                  ("documents", "added_by", "TEXT"))
+                  ("documents", "added_by", "TEXT"),
+                  ("tables", "department", "TEXT"))
 
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:

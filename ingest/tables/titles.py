@@ -42,13 +42,20 @@ def is_number_label(text: str) -> bool:
     return label is not None and not rest
 
 
+def could_be_title(rest: str) -> bool:
+    """Whether a line (number label dropped) is shaped like a title: short, no sentence punctuation,
+    not a part heading or a note. The workbook reader asks this of a sheet's banner line too."""
+    spec = _spec()
+    if not rest or len(rest) > spec["max_title_chars"] or len(rest) < 3:
+        return False
+    return not (rest.startswith(tuple(spec["not_title_starts"])) or any(w in rest for w in spec["not_title_words"]))
+
+
 def table_title(text: str) -> str | None:
     """The title a line prints (number label dropped), or None when the line is not a table title."""
     spec = _spec()
     _, rest = split_number_label(text)
-    if not rest or len(rest) > spec["max_title_chars"] or len(rest) < 3:
-        return None
-    if rest.startswith(tuple(spec["not_title_starts"])) or any(w in rest for w in spec["not_title_words"]):
+    if not could_be_title(rest):
         return None
     if not spec["_end"].search(rest) and not rest.endswith(tuple(spec["continued_marks"])):
         return None

@@ -1,6 +1,8 @@
 """One worksheet's printed rows → table pieces: the title row (or the sheet's name), 「部门名称：」 and
 「单位：元」 rows, the grid with its merges, notes and 「无」 for an empty table. Pure functions over
-plain data (`SheetRows` in, `PageTable`s out); spellings live in data/workbook.json."""
+plain data (`SheetRows` in, `PageTable`s out). Titles, number labels, year lines and empty-table notes
+are read as the PDF reader reads them (data/titles.json), department prefixes and units likewise
+(data/metadata.json); data/workbook.json holds only what a sheet prints and a page does not."""
 from __future__ import annotations
 
 import json
@@ -10,12 +12,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..document.metadata import department_from_line, unit_from_line
+from ..document.metadata import department_from_line, is_department_prefix, money_units, unit_from_line
 from ..pdf.grid import Grid, GridCell, drop_empty_columns
 from ..pdf.layout import is_code_header, is_label_header, is_subject_code_part, is_table_title
+from ..tables import titles
 from ..tables.kinds import table_kind
 from ..tables.numbers import parse_amount
 from ..tables.tables import PageTable
+from ..tables.titles import is_number_label, is_year_line
 
 _PATH = Path(__file__).resolve().parents[1] / "data" / "workbook.json"
 
@@ -24,14 +28,8 @@ _PATH = Path(__file__).resolve().parents[1] / "data" / "workbook.json"
 def workbook_spec() -> dict[str, Any]:
     """data/workbook.json, with its patterns compiled."""
     spec = json.loads(_PATH.read_text(encoding="utf-8"))
-    prefixes = sorted(spec["department_prefixes"], key=len, reverse=True)
-    spec["_department"] = re.compile(r"^(" + "|".join(map(re.escape, prefixes)) + r")[:：](.*)$")
-    sep = spec["number_label_separators"]
-    spec["_labels"] = [re.compile(p + sep) for p in spec["number_labels"]]
-    spec["_title_end"] = re.compile(spec["title_end"])
     spec["_banner_end"] = re.compile(spec["banner_title_end"])
-    spec["_year_line"] = re.compile(spec["year_line"])
-    units = "|".join(sorted(spec["units"], key=len, reverse=True))
+    units = "|".join(map(re.escape, money_units()))
     spec["_unit_cell"] = re.compile(rf"^[（(]?(金额)?单位[:：]({units})[）)]?$")
     spec["_unit_tail"] = re.compile(rf"[（(](金额)?单位[:：]({units})[）)]$")
     return spec
@@ -52,44 +50,21 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def split_number_label(text: str) -> tuple[str | None, str]:
-    """(number label, rest) of a cell: 「公开01表 收支总表」 → ("公开01表", "收支总表")."""
-    s = squeeze(text)
-    for pattern in workbook_spec()["_labels"]:
-        m = pattern.match(s)
-        if m and m.end():
-            return s[:m.end()], s[m.end():]
-    return None, s
-
-
-def is_number_label(text: str) -> bool:
-    """A cell that only numbers the table: 「公开01表」, 「表1」, 「预算03表」, 「附表2」."""
-    label, rest = split_number_label(text)
-    return label is not None and not rest
-
-
-def is_year_line(text: str) -> bool:
-    """A cell that only says which year: 「（2026年度）」."""
-    return bool(workbook_spec()["_year_line"].match(squeeze(text)))
-
-
 def table_title(text: str, banner: bool = False) -> str | None:
     """The title a cell prints (number label and a trailing 「（单位：元）」 dropped), or None.
 
-    A title is a 「YYYY年…表」 (`is_table_title`) or any short line ending in 表; a `banner` (the
+    A title is what the PDF reader takes for one, or a 「YYYY年…表」 (`is_table_title`); a `banner` (the
     first line of a sheet, spanning columns) may also end in 情况/明细 or name a known table kind.
     """
     spec = workbook_spec()
-    _, s = split_number_label(text)
-    s = spec["_unit_tail"].sub("", s)
-    if not 3 <= len(s) <= spec["title_max_chars"] or is_year_line(s):
+    s = spec["_unit_tail"].sub("", squeeze(text))
+    _, rest = titles.split_number_label(s)
+    if not titles.could_be_title(rest) or is_year_line(rest):
         return None
-    if any(ch in s for ch in spec["title_refuse_chars"]) or s.startswith(tuple(spec["title_refuse_starts"])):
-        return None
-    if is_table_title(s) or spec["_title_end"].search(s):
-        return s
-    if banner and (spec["_banner_end"].search(s) or table_kind(s)):
-        return s
+    if titles.table_title(s) or is_table_title(rest):
+        return rest
+    if banner and (spec["_banner_end"].search(rest) or table_kind(rest)):
+        return rest
     return None
 
 
@@ -108,16 +83,9 @@ def unit_of_cell(text: str) -> str | None:
 def department_of_cell(text: str, next_text: str = "") -> str | None:
     """The department a 「预算主管部门：X」 / 「编制部门：X 单位：元」 cell names (prefix dropped); a
     prefix alone takes the name from the next cell."""
-    spec = workbook_spec()
-    s = squeeze(text)
-    m = spec["_department"].match(s)
-    if not m:
-        name = department_from_line(text)
-        return squeeze(name) if name else None
-    rest = m.group(2)
-    for end in spec["department_ends"]:
-        rest = rest.split(end)[0]
-    return rest or squeeze(next_text) or None
+    if is_department_prefix(text):
+        return squeeze(next_text) or None
+    return department_from_line(squeeze(text))
 
 
 def is_contents_line(text: str) -> bool:
@@ -130,9 +98,7 @@ def is_note(text: str) -> bool:
 
 def says_empty(text: str) -> bool:
     """「无」 alone in a row, or a note that the table is empty (「本表为空表」)."""
-    spec = workbook_spec()
-    s = squeeze(text)
-    return s in spec["empty_cells"] or (len(s) <= 120 and any(w in s for w in spec["empty_note_words"]))
+    return squeeze(text) in workbook_spec()["empty_cells"] or titles.is_empty_note(text)
 
 
 def looks_like_table(grid: Grid) -> bool:
@@ -280,18 +246,13 @@ def _take_meta(row: list[str], piece: PageTable | None, meta: _Meta) -> None:
         if department and later and department == squeeze(later[0][1]):
             row[later[0][0]] = ""
         if department:
-            unit = _unit_in(text)
+            unit = unit_from_line(text, max_chars=None)
         if not (unit or department):
             continue
         row[c] = ""
         target = piece if piece is not None else meta
         target.department = department or target.department
         target.unit = unit or target.unit
-
-
-def _unit_in(text: str) -> str | None:
-    unit = unit_from_line(text, max_chars=None)
-    return unit if unit in workbook_spec()["units"] else None
 
 
 def _finish(table: _OpenTable, texts: list[list[str]], sheet: SheetRows, page: int) -> PageTable | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest.checks import run_checks
-from ingest.document.completeness import TableCount, completeness_checks, table_checks
+from ingest.checks.completeness import TableCount, completeness_checks, table_checks
 from ingest.pipeline import ingest_paths
 from ingest.store.storage import StorePaths
 from ingest.store.store import Store

@@ -483,6 +483,30 @@ def test_title_rows(text, title):
     assert table_title(text) == title
 
 
+@pytest.mark.parametrize("line", [
+    "部门名称：深圳市统计局（本级） 单位：万元",
+    "编制部门：上海市普陀区司法局",
+    "公开04表 部门财政拨款收支预算总表",
+    "一般公共预算支出表（按经济分类）",
+    "Z01表 收支总表",
+    "01表",
+    "一、收支预算总体情况说明",
+    "本单位2026年没有使用政府性基金预算拨款安排的支出。",
+    "（二〇二六年）",
+])
+def test_cells_read_as_the_pdf_reader_reads_lines(line):
+    """One vocabulary: a workbook cell says what the same line on a PDF page says (title, department,
+    empty-table note, year line), from the same data files."""
+    from ingest.document.metadata import department_from_line
+    from ingest.tables import titles
+    from ingest.xlsx import sheet_tables
+
+    assert table_title(line) == titles.table_title(line)
+    assert department_of_cell(line) == department_from_line(line)
+    assert sheet_tables.says_empty(line) == titles.is_empty_note(line)
+    assert sheet_tables.is_year_line(line) == titles.is_year_line(line)
+
+
 def test_a_banner_may_name_a_table_without_ending_in_biao():
     assert table_title("一般公共预算“三公”经费支出情况", banner=True) == "一般公共预算“三公”经费支出情况"
 
@@ -493,6 +517,8 @@ def test_a_banner_may_name_a_table_without_ending_in_biao():
     ("部门名称: 上海市普陀区司法局", "", "上海市普陀区司法局"),
     ("编制单位：长沙市信访局", "", "长沙市信访局"),
     ("部门名称：", "烟台市审计局", "烟台市审计局"),
+    ("部门：", "烟台市审计局", "烟台市审计局"),
+    ("部门名称：深圳市统计局（本级） 单位：万元", "", "深圳市统计局"),  # a scope mark is not part of the name
     ("单位：元", "", None),
 ])
 def test_department_cells(text, next_text, department):
