@@ -45,6 +45,7 @@ class Lexicon:
     broadest_tables: tuple[str, ...] = ()           # table kinds holding all funds, broadest first
     spending_tables: tuple[str, ...] = ()           # table kinds of spending only: no 收入 is read from them
     qualifier_links: frozenset[str] = frozenset()   # 「的」「中的」: between a table's word and a row's name
+    table_totals: dict[str, str] = field(default_factory=dict)   # term -> table kind whose 合计 it is, if unprinted
     _alias_lengths: tuple[int, ...] = field(default=(), repr=False)
 
     @cached_property
@@ -156,6 +157,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
                    total_labels=frozenset(data["total_labels"]), dictionary=tuple(data["dictionary"]),
                    related={k: tuple(v) for k, v in data.get("related", {}).items() if not k.startswith("_")},
                    bare_totals=frozenset(data.get("bare_totals", ())),
+                   table_totals={k: v for k, v in data.get("table_totals", {}).items() if not k.startswith("_")},
                    prior_columns=tuple(data.get("prior_columns", ())),
                    budget_columns=tuple(data.get("budget_columns", ())),
                    function_classes=dict(data.get("function_classes", {})),

@@ -86,6 +86,28 @@ def answer_share(q: Query, parts: Sequence[Figure], whole: Figure) -> Answer | N
     return table_answer(q.question, text, [*parts, whole], "share", [Value("占比", f"{pct:f}", "%")])
 
 
+def answer_composition(q: Query, parts: Sequence[Figure], whole: Figure | None) -> Answer | None:
+    """「A、B各占多少」「A和B的构成」: each item's share of the whole the question names as a container,
+    else of the items' own sum (said so) — never one item over another."""
+    if len(parts) < 2 or len({f.unit for f in parts}) != 1 or (whole is not None and whole.unit != parts[0].unit):
+        return None
+    unit = parts[0].unit
+    base = whole.value if whole is not None else total([f.value for f in parts])
+    pcts = [share(f.value, base) for f in parts]
+    if any(p is None for p in pcts) or any(f.value > base for f in parts if base > 0):
+        return None
+    if whole is not None:
+        of = f"{name(whole)}{shown(whole.value)}{unit}"
+    else:
+        of = f"二者合计{shown(base)}{unit}" if len(parts) == 2 else f"{len(parts)}项合计{shown(base)}{unit}"
+        of += f"（{' + '.join(shown(f.value) for f in parts)}）"
+    each = "；".join(f"{figure_text(f)}，占{percent(p)}（{shown(f.value)} ÷ {shown(base)}）"
+                     for f, p in zip(parts, pcts))
+    text = f"{each}。以上占比均以{of}为分母（{_tables([*parts, *([whole] if whole else [])])}）。"
+    values = [Value(f"{name(f)}占比", f"{p:f}", "%") for f, p in zip(parts, pcts)]
+    return table_answer(q.question, text, [*parts, *([whole] if whole else [])], "share", values)
+
+
 def answer_ratio(q: Query, a: Figure, b: Figure) -> Answer | None:
     """「退休费是离休费的多少倍」: a ÷ b, two decimals."""
     if b.value == 0:

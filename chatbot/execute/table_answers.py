@@ -113,6 +113,11 @@ def from_tables(engine: Engine, q: Query, res: Resolution, docs: set[int]) -> An
         return ops.answer_sum(q, figs)
     if op == "difference" and len(figs) >= 2:
         return ops.answer_difference(q, figs)
+    if op == "share" and len(figs) >= 2 and any(w in q.canonical for w in engine.patterns["composition"]["words"]):
+        whole = next((f for f in figs if engine.operands.is_container(q.canonical, f, figs)), None)
+        found = ops.answer_composition(q, [f for f in figs if f is not whole], whole)
+        if found is not None:
+            return found
     if op == "share":
         cut = q.canonical.find("占")
         if len(figs) >= 2 and cut >= 0 and not any(f.position > cut for f in figs):

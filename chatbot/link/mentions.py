@@ -89,8 +89,8 @@ class MentionFinder:
         for leaf in catalog.by_column:
             if len(leaf) >= 2 and lexicon.column(leaf) != "总计":
                 self.vocab[leaf] = None
-        for concept in lexicon.concepts:
-            self.vocab[concept] = None
+        for concept in [*lexicon.concepts, *lexicon.table_totals]:
+            self.vocab.setdefault(concept, None)
         # a row or column printed in another form of a term (「对个人和家庭补助」「因公出国（境）费用」) is named by
         # the term (「…的补助」「因公出国（境）费」)
         self.by_term = _other_forms(catalog.by_label, lexicon, lambda t: t not in lexicon.bare_totals)

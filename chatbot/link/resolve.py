@@ -288,6 +288,10 @@ class Resolver:
         if m.concept:
             figs, empty = self._concept(m.concept, modifiers, document_ids)
             cands += figs
+        if not cands and not m.rows and not m.columns and (kind := self.lexicon.table_totals.get(m.phrase)):
+            # a term this document prints nowhere: the 合计 of the table it names
+            figs, empty = self._concept(m.phrase, modifiers, document_ids, {"table": kind, "column": "总计"})
+            cands += figs
         if modifiers and not cands:
             for row in m.rows:
                 if row.document_id in document_ids and (fig := self.cell_figure(row, [])):
@@ -325,9 +329,9 @@ class Resolver:
             f.secondary = True
         return out
 
-    def _concept(self, name: str, modifiers: list[str], document_ids: set[int]
+    def _concept(self, name: str, modifiers: list[str], document_ids: set[int], spec: dict[str, Any] | None = None
                  ) -> tuple[list[Figure], list[TableInfo]]:
-        spec = self.lexicon.concepts[name]
+        spec = spec or self.lexicon.concepts[name]
         figs: list[Figure] = []
         empty: list[TableInfo] = []
         if "table" in spec:
