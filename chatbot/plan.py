@@ -102,6 +102,8 @@ PLAN_KINDS: dict[str, PlanKind] = _kinds(
     PlanKind("compare_departments", "two or more departments' figures side by side", ("asked", "departments")),
     PlanKind("list_departments", "a figure of the few departments a question fits", ("asked", "departments")),
     PlanKind("year_change", "a figure's change between two stored years' documents", ("asked", "department")),
+    PlanKind("year_series", "a figure over several stored years' documents (近三年, 2022年到2024年)",
+             ("asked", "department")),
     PlanKind("kind_change", "a year's 决算 against its 预算, from both documents", ("asked", "department")),
 )
 

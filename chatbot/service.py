@@ -348,6 +348,8 @@ class Service:
             if latest is not None and not any(d.year == latest + offset for d in docs):
                 said = replace(asked, scope=replace(scope, years=(latest + offset,)))
                 return across_departments.missing_year(self, said, department)
+        if (series := comparisons.year_series(self, asked, department)) is not None:
+            return planned("year_series", series)
         if len({(d.year, d.kind, d.level) for d in docs}) == 1 and not scope.compared_years:
             docs = [self.directory.pick(department, levels=scope.levels) or docs[0]]   # the PDF of PDF + workbook
         if len(docs) == 1 and not scope.compared_years:

@@ -166,6 +166,37 @@ def year_change(question: str, department: str, new: DocFigure, old: DocFigure, 
     return Answer(question, text, True, values, citations([a, b]), operation="change")
 
 
+def year_series(question: str, department: str, items: Sequence[DocFigure], missing: Sequence[int],
+                change: bool, fewer: bool = False) -> Answer:
+    """「近三年三公经费」: the figure of each year's document, oldest first, each cited; the years the store
+    lacks and the documents without the item said; with a change asked, the latest against the earliest."""
+    found = _found(items)
+    unit = _unit(items)
+    if len(found) < 1 or unit is None:
+        return _lacking(question, f"{department}各年文件", items[-1], "列出各年数字", tuple(items))
+    label = name(_fig(found[-1]))
+    each = "，".join(f"{i.document.year}年{shown(_fig(i).value)}{unit}（{where(_fig(i))}）" for i in found)
+    text = f"{department}{label}（各年部门{found[-1].document.kind}）：{each}。"
+    lacking = [i for i in items if i.figure is None]
+    if lacking:
+        text += "".join(f"{i.document.year}年文件{i.reason or '没有此项'}。" for i in lacking)
+    if missing:
+        text += f"库中没有{'、'.join(f'{y}年' for y in missing)}的文件。"
+    if fewer:
+        text += f"库中该部门只有{'、'.join(f'{i.document.year}年' for i in items)}的部门{items[-1].document.kind}。"
+    values = [Value(f"{i.document.year}年{label}", amount(_fig(i).value), unit) for i in found]
+    if change and len(found) >= 2:
+        a, b = _fig(found[-1]), _fig(found[0])
+        diff = difference(a.value, b.value)
+        y1, y0 = found[-1].document.year, found[0].document.year
+        verb = "增加" if diff > 0 else "减少" if diff < 0 else "持平，变化"
+        text += f"{y1}年比{y0}年{verb}{shown(abs(diff))}{unit}（{shown(a.value)} − {shown(b.value)} = {shown(diff)}）。"
+        values.append(Value("增减额", amount(diff), unit))
+    table = [["年度", "文件", f"{label}（{unit}）", "出处"]] + [
+        [f"{i.document.year}年", i.document.title, amount(_fig(i).value), where(_fig(i))] for i in found]
+    return Answer(question, text, True, values, _cites(found), operation="series", table=table)
+
+
 def kind_change(question: str, department: str, final: DocFigure, budget: DocFigure, asks_rate: bool) -> Answer:
     """「2024年三公经费决算比预算少多少」 with the year's 预算 and 决算 both stored: each figure from its own
     document, the difference (决算 − 预算) and the completion rate (决算 ÷ 预算) computed."""

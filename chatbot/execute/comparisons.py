@@ -1,6 +1,7 @@
-"""One department's figure compared across two of its stored documents: a year against another
-(「2024年比2023年三公经费增加多少」) and the 决算 against the 预算 of the same year — each figure read by
-its own document's engine, the change computed by code."""
+"""One department's figure compared across its stored documents: a year against another
+(「2024年比2023年三公经费增加多少」), several years side by side (「近三年三公经费」「2022年到2024年…」) and
+the 决算 against the 预算 of the same year — each figure read by its own document's engine, every change
+computed by code."""
 from __future__ import annotations
 
 import re
@@ -71,3 +72,52 @@ def _paired(service: Service, first: StoredDocument, second: StoredDocument, ask
 
 def _asks_rate(service: Service, asked: Asked) -> bool:
     return any(w in asked.text for w in service.patterns["percent_words"])
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d年度?")
+_JOINED_YEARS = re.compile(r"^[和与及、到至~－\-—，,的]+|[和与及、到至~－\-—，,]+$")
+
+
+def year_series(service: Service, asked: Asked, department: str) -> Answer | None:
+    """「近三年三公经费」「2023年和2024年三公经费」「历年三公经费」: the item read in each stored year's document
+    of the department (预算, or 决算 when asked), listed with its citations; None when the question asks
+    no series or names one year, or when a change of two stored years is asked (year_change answers)."""
+    spec = service.patterns["year_series"]
+    years = set(asked.scope.years)
+    if (m := re.search(spec["range"], asked.text)) is not None:
+        first, last = sorted((int(m.group(1)), int(m.group(2))))
+        years |= set(range(first, last + 1)) if last - first <= 20 else set()
+    recent = re.search(spec["recent"], asked.text)
+    words = [w for w in spec["words"] if w in asked.text]
+    if len(years) < 2 and not recent and not words or asked.scope.compared_years:
+        return None
+    kind = "决算" if "决算" in asked.scope.kinds and "预算" not in asked.scope.kinds else "预算"
+    docs = sorted({d.year: d for d in sorted(service.directory.documents_of(department), key=lambda d: d.id)
+                   if d.kind == kind and d.year and (not years or d.year in years)}.values(), key=lambda d: d.year)
+    fewer = False
+    if recent and not years:
+        n = spec["numbers"].get(recent.group(1)) or int(recent.group(1))
+        fewer, docs = len(docs) < n, docs[-n:]
+    if not docs:
+        return None
+    change = service.compare_words.search(asked.text) or "变化" in asked.text
+    if change and len(docs) == 2 and not recent and not words:
+        return None        # 「2023到2024年…变化」: the change of two years (year_change)
+    text = _YEAR.sub("", asked.text)
+    for w in [*words, *(x.group(0) for x in re.finditer(spec["recent"], text))]:
+        text = text.replace(w, "")
+    text = re.sub(r"(?<=[^\u4e00-\u9fff])[和与及、到至~－\-—]+|^[和与及、到至~－\-—，的]+", "", text)
+    base = asked.whole.reworded(text, years=())
+    newest = docs[-1]
+    firsts = service.engine([newest]).figures_for(base)
+    if len(firsts) != 1:
+        return None
+    items = [across.DocFigure(newest, firsts[0])]
+    for doc in reversed(docs[:-1]):
+        seconds = service.engine([doc]).figures_for(base)
+        match = next((f for f in seconds if across.same_figure(f, firsts[0])), None)
+        items.append(across.DocFigure(doc, match, "" if match else "没有同名的项"))
+    asked_years = sorted(years) if years else [d.year for d in docs]
+    missing = [y for y in asked_years if y not in {d.year for d in docs}]
+    return across.year_series(asked.question, department, list(reversed(items)), missing, bool(change),
+                              fewer or (len(docs) == 1 and bool(words)))

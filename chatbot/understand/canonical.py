@@ -20,6 +20,8 @@ _SPACED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s+(?=年)")
 _YEAR_DU = re.compile(r"(?<!\d)((?:19|20)\d\d)年度")
 # 「26年」「23年度」: two digits, not part of a longer number, not a count of years (近10年, 10年来)
 _SHORT_YEAR = re.compile(r"(?<![\d.])(?<![近前后过这那第每满共约超逾])(\d{2})(?=年(?!级|龄|限|内|间|来|以来|轻|以上|以下|左右))")
+# 「2023、2024年」「2023和2024年」「2022-2024年」: a year of a list or range said without its 年
+_LISTED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*(?:、|和|与|及|至|到|~|－|-|—)\s*(?:19|20)\d\d年)")
 _CLAUSE = re.compile(r"([,，。;；?？!！\n]+)")
 
 
@@ -37,7 +39,10 @@ def canonical_years(text: str) -> str:
     text = _HAN_SHORT_YEAR.sub(lambda m: "20" + "".join(_DIGIT[c] for c in m.group(1)), text)
     text = _SPACED_YEAR.sub(r"\1", text)
     text = _SHORT_YEAR.sub(lambda m: ("20" if int(m.group(1)) <= 60 else "19") + m.group(1), text)
-    return _YEAR_DU.sub(r"\1年", text)
+    text = _YEAR_DU.sub(r"\1年", text)
+    while (m := _LISTED_YEAR.search(text)) is not None:    # 2022、2023、2024年: each from the last
+        text = text[:m.end()] + "年" + text[m.end():]
+    return text
 
 
 def canonical_question(question: str, patterns: dict[str, Any]) -> str:

@@ -376,3 +376,30 @@ def test_a_replaced_service_stops_building_engines(many_store):
         assert service.ask("长沙市财政局2024年三公经费是多少").found
     finally:
         service.close()
+
+
+@pytest.mark.parametrize("question", [
+    "长沙市财政局近三年三公经费", "长沙市财政局近两年的三公经费是多少", "长沙市财政局2023年和2024年三公经费",
+    "长沙市财政局2022年到2024年三公经费", "长沙财政局历年三公经费", "2023、2024年长沙市财政局三公经费各是多少",
+])
+def test_a_series_of_years_reads_each_stored_years_document(svc, docs, question):
+    """Several years asked (listed, a range, 近N年, 历年): each stored year's own figure, oldest first, each
+    cited from its own document; a year the store lacks is said, never filled in."""
+    answer = svc.ask(question)
+    assert answer.found, answer.answer
+    assert [Decimal(v.value) for v in answer.values[:2]] == [sangong(docs["A2023"]), sangong(docs["A2024"])]
+    assert {c.document for c in answer.citations} == {"长沙市财政局2023年部门预算", "长沙市财政局2024年部门预算"}
+    if "2022" in question:
+        assert "库中没有2022年的文件" in answer.answer
+
+
+def test_a_series_with_a_change_asked_says_the_change_of_its_ends(svc, docs):
+    answer = svc.ask("长沙市财政局近两年三公经费逐年变化情况")
+    new, old = sangong(docs["A2024"]), sangong(docs["A2023"])
+    assert [Decimal(v.value) for v in answer.values] == [old, new, new - old]
+
+
+def test_a_series_of_a_department_with_one_year_says_the_store_holds_only_it(svc, docs):
+    answer = svc.ask("湘潭市应急管理局近三年三公经费")
+    assert [Decimal(v.value) for v in answer.values] == [sangong(docs["D2023"])]
+    assert "只有2023年" in answer.answer
