@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.document.model import BBox
-from ingest.pdf.render import SCALE, Mark, RenderError, RenderLimits, cached_page, draw_marks
-from ingest.pdf.render import kept_pdf, page_images
+from ingest.pdf.render import SCALE as PAGE_SCALE
+from ingest.pdf.render import Mark, RenderError, RenderLimits, cached_page, draw_marks, kept_pdf, page_images
 from ingest.store.store import Store, StoredChunk, StoredDocument
 
 from .answer import Citation
@@ -26,7 +26,7 @@ NOT_KEPT = "「{source}」入库时没有保存原文件（旧库），重新入
 NO_DOCUMENT = "库中没有文档「{document}」。"
 MARKED_PREFIX = "budgetqa-page-"  # the boxed images' names (the app's CSS finds them by it)
 CROP_PREFIX = "budgetqa-crop-"  # the crops around the boxes: <prefix>…-s<px per pt ×100>-x<box centre, % across>
-FINE_SCALE = 3.0  # pixels per point of the page a crop is cut from when SCALE is too coarse for it
+FINE_SCALE = 3.0  # pixels per point of the page a crop is cut from when PAGE_SCALE is too coarse for it
 CITATION_KEYS = ("document", "page", "table", "row", "code", "column", "value", "section", "text", "bbox",
                  "document_id")
 
@@ -203,16 +203,16 @@ class PageShower:
     def _crop(self, sha: str, page: int, base: Path, marks: Sequence[Mark], rows: Sequence[BBox],
               out: Path | None = None) -> Path:
         """The region around the marks at a readable scale: cut from the boxed page (rendered finer
-        when the scale asks for more than SCALE), cached in the store beside it (or written to `out`)."""
+        when the scale asks for more than PAGE_SCALE), cached in the store beside it (or written to `out`)."""
         cells = [m.bbox for m in marks]
-        crop = crop_around(base, SCALE, cells, rows)
-        scale = SCALE if crop.scale <= SCALE else FINE_SCALE
+        crop = crop_around(base, PAGE_SCALE, cells, rows)
+        scale = PAGE_SCALE if crop.scale <= PAGE_SCALE else FINE_SCALE
         name = (f"{CROP_PREFIX}{sha[:16]}-p{page}-{_marked_name(sha, page, marks)[-12:]}"
                 f"-s{round(crop.scale * 100)}-x{round(crop.centre_x(cells) * 100)}.png")
         target = out or base.with_name(name)
         if out is None and target.exists():
             return target
-        fine = base if scale == SCALE else cached_page(kept_pdf(self.root, sha), page, self.cache_dir, scale, self.limits)
+        fine = base if scale == PAGE_SCALE else cached_page(kept_pdf(self.root, sha), page, self.cache_dir, scale, self.limits)
         marked = draw_marks(fine, marks, target.with_name(f".{target.stem}.marked.png"), scale)
         try:
             return cut(marked, scale, crop, target)
