@@ -400,6 +400,7 @@ def launch(demo: gr.Blocks, store_dir: Path, documents: Callable[[], list[Any]] 
         raise
     if documents is not None:
         add_pdf_route(demo.app, documents, store_dir)
+        app_pages.add_page_route(demo.app, documents, store_dir)
     return demo.local_url or f"http://{host}:{port}/"
 
 

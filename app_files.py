@@ -27,12 +27,21 @@ def servable(messages: Iterable[Any]) -> list[Any]:
         if isinstance(m, gr.ChatMessage):
             m = {f.name: getattr(m, f.name) for f in dataclasses.fields(m)}  # shallow: a component stays one
         content = m.get("content") if isinstance(m, dict) else None
-        if isinstance(content, dict) and isinstance(content.get("path"), str):
-            path = content["path"]
-            file = {"path": path, "mime_type": mimetypes.guess_type(path)[0], "meta": dict(FILE_DATA)}  # shown by type
-            m = {**m, "content": {"file": file, "alt_text": content.get("alt_text")}}
+        if isinstance(content, list):  # a message of several parts (a crop and a link)
+            m = {**m, "content": [_servable_part(part) for part in content]}
+        elif isinstance(content, dict):
+            m = {**m, "content": _servable_part(content)}
         out.append(m)
     return out
+
+
+def _servable_part(content: Any) -> Any:
+    """A file content ({"path": …, "alt_text": …}) as the chat's file message; anything else as it is."""
+    if not (isinstance(content, dict) and isinstance(content.get("path"), str)):
+        return content
+    path = content["path"]
+    file = {"path": path, "mime_type": mimetypes.guess_type(path)[0], "meta": dict(FILE_DATA)}  # shown by type
+    return {"file": file, "alt_text": content.get("alt_text")}
 
 
 def served_chat(chat: Callable[..., Iterable[Any]]) -> Callable[..., list[Any]]:

@@ -251,6 +251,8 @@ def _write_answer_pages(store: str | None, citations: list[Any], out_dir: Path, 
     shower = PageShower(Store(store_root(store) / SQLITE_NAME), store_root(store), out_dir)
     for view in shower.views(citations, out_dir):
         print(f"page: {view.image}" if view.image else f"page: {view.caption}: {view.note}", file=sys.stderr)
+        if view.crop:
+            print(f"crop: {view.crop}", file=sys.stderr)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -292,6 +294,9 @@ def _name_outputs(views: list[Any], out: Path) -> list[Any]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(view.image.read_bytes())
         view.image = target
+        if view.crop is not None:  # the region around the boxes, readable, beside it: FILE-crop.png
+            view.crop = view.crop.replace(target.with_name(f"{target.stem}-crop.png"))
+            print(f"crop: {view.crop}", file=sys.stderr)
     return views
 
 

@@ -13,15 +13,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.document.model import BBox
+from ingest.pdf.render import SCALE as PAGE_SCALE
 from ingest.pdf.render import Mark, RenderError, RenderLimits, cached_page, draw_marks, kept_pdf, page_images
 from ingest.store.store import Store, StoredChunk, StoredDocument
 
 from .answer import Citation
+from .crops import crop_around, cut
 
 NO_PAGES = "「{source}」是文本（.txt/.md）或工作簿（.xlsx）形式，没有页面可显示。"
 NOT_KEPT = "「{source}」入库时没有保存原文件（旧库），重新入库后可显示原文页面。"
 NO_DOCUMENT = "库中没有文档「{document}」。"
 MARKED_PREFIX = "budgetqa-page-"  # the boxed images' names (the app's CSS finds them by it)
+CROP_PREFIX = "budgetqa-crop-"  # the crops around the boxes: <prefix>…-s<px per pt ×100>-x<box centre, % across>
+FINE_SCALE = 3.0  # pixels per point of the page a crop is cut from when PAGE_SCALE is too coarse for it
 CITATION_KEYS = ("document", "page", "table", "row", "code", "column", "value", "section", "text", "bbox",
                  "document_id")
 
@@ -39,6 +44,9 @@ class PageView:
     image: Path | None = None
     note: str = ""
     marks: list[Mark] = field(default_factory=list)
+    crop: Path | None = None  # the region around the marks, at a readable scale (None: no marks)
+    document_id: int | None = None
+    narrative: bool = False  # shown from the document's narrative file (情况说明 kept apart from its tables)
 
     @property
     def caption(self) -> str:
@@ -122,6 +130,7 @@ class PageShower:
     def views(self, citations: Iterable[Citation], out_dir: str | Path | None = None) -> list[PageView]:
         """One view per cited page (in order of first citation), every cited cell of the page boxed."""
         groups: dict[tuple[str, int], tuple[StoredDocument | None, list[Mark], bool]] = {}
+        tables: dict[tuple[str, int], set[str]] = {}
         notes: list[PageView] = []
         for c in citations:
             doc = self.document(c.document_id, c.document) if c.document_id is not None else self.document(c.document)
@@ -131,9 +140,20 @@ class PageShower:
             for page, marks in self._marks(doc, c).items():
                 key = (doc.sha256 + ("n" if c.is_quote else "t"), page)
                 groups.setdefault(key, (doc, [], c.is_quote))[1].extend(marks)
-        views = [self._view(doc, page, marks, quote, out_dir) for (_, page), (doc, marks, quote) in groups.items()
-                 if doc is not None]
+                if c.table and not c.is_quote:
+                    tables.setdefault(key, set()).add(c.table)
+        views = [self._view(doc, key[1], marks, quote, out_dir, rows=self._table_boxes(doc, key[1], tables.get(key, set())))
+                 for key, (doc, marks, quote) in groups.items() if doc is not None]
         return views + notes
+
+    def _table_boxes(self, doc: StoredDocument, page: int, tables: set[str]) -> list[BBox]:
+        """The cells of the cited tables on a page (their rows give the crop its context rows)."""
+        if not tables:
+            return []
+        marks = ",".join("?" * len(tables))
+        records = self.store.records(f"r.document_id = ? AND r.page = ? AND r.table_title IN ({marks})",
+                                     (doc.id, page, *sorted(tables)))
+        return [r.bbox for r in records if r.bbox is not None]
 
     def page(self, document: str, page: int, out: str | Path | None = None) -> PageView:
         """One page of a document, nothing boxed (`show --document D --page N`)."""
@@ -150,8 +170,9 @@ class PageShower:
         return sentence_marks(self.store.chunks([doc.id]), c.section or "", c.text or "") or {c.page: []}
 
     def _view(self, doc: StoredDocument, page: int, marks: list[Mark], narrative: bool,
-              out_dir: str | Path | None, out: str | Path | None = None) -> PageView:
-        view = PageView(doc.title, page, marks=marks)
+              out_dir: str | Path | None, out: str | Path | None = None,
+              rows: Sequence[BBox] = ()) -> PageView:
+        view = PageView(doc.title, page, marks=marks, document_id=doc.id, narrative=narrative)
         sha = doc.page_file(narrative)
         if sha is None or not kept_pdf(self.root, sha).is_file():
             pdf_source = any(s.strip().lower().endswith(".pdf") for s in doc.source.split(" + "))
@@ -161,16 +182,42 @@ class PageShower:
             base = cached_page(kept_pdf(self.root, sha), page, self.cache_dir, limits=self.limits)
             if out:
                 view.image = draw_marks(base, marks, Path(out))
+                if marks:
+                    view.crop = self._crop(sha, page, base, marks, rows, Path(out).with_name(f"{Path(out).stem}-crop.png"))
                 return view
             marked = base.with_name(f"{_marked_name(sha, page, marks)}.png")  # drawn once, in the store
             if not marked.exists():
                 draw_marks(base, marks, marked)
-            view.image = _copy(marked, Path(out_dir or self.out_dir) / marked.name)
+            target = Path(out_dir or self.out_dir)
+            view.image = _copy(marked, target / marked.name)
+            if marks:
+                crop = self._crop(sha, page, base, marks, rows)
+                view.crop = _copy(crop, target / crop.name)
         except RenderError as exc:
             view.note = f"第{page}页无法显示：{exc}"
         except OSError as exc:  # the store or the output folder cannot be written
             view.note = f"第{page}页无法显示：{exc.strerror or exc}"
         return view
+
+
+    def _crop(self, sha: str, page: int, base: Path, marks: Sequence[Mark], rows: Sequence[BBox],
+              out: Path | None = None) -> Path:
+        """The region around the marks at a readable scale: cut from the boxed page (rendered finer
+        when the scale asks for more than PAGE_SCALE), cached in the store beside it (or written to `out`)."""
+        cells = [m.bbox for m in marks]
+        crop = crop_around(base, PAGE_SCALE, cells, rows)
+        scale = PAGE_SCALE if crop.scale <= PAGE_SCALE else FINE_SCALE
+        name = (f"{CROP_PREFIX}{sha[:16]}-p{page}-{_marked_name(sha, page, marks)[-12:]}"
+                f"-s{round(crop.scale * 100)}-x{round(crop.centre_x(cells) * 100)}.png")
+        target = out or base.with_name(name)
+        if out is None and target.exists():
+            return target
+        fine = base if scale == PAGE_SCALE else cached_page(kept_pdf(self.root, sha), page, self.cache_dir, scale, self.limits)
+        marked = draw_marks(fine, marks, target.with_name(f".{target.stem}.marked.png"), scale)
+        try:
+            return cut(marked, scale, crop, target)
+        finally:
+            marked.unlink(missing_ok=True)
 
 
 def _copy(source: Path, target: Path) -> Path:

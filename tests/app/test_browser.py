@@ -193,6 +193,8 @@ def test_the_original_page_is_shown_under_an_answer_with_the_cell_boxed(session)
     image = session.page.locator('#chat img[src*="budgetqa-page-"]')
     expect(image).to_have_count(0)  # folded until asked for
     title.click()
+    expect(session.page.locator('#chat img[src*="budgetqa-crop-"]').first).to_be_visible(timeout=ANSWER_TIMEOUT)
+    session.page.get_by_text("查看整页").first.click()  # the crop first (issue 23), the page inside
     expect(image.first).to_be_visible(timeout=ANSWER_TIMEOUT)
     session.page.wait_for_function("(img) => img.complete && img.naturalWidth > 1000",
                                    arg=image.first.element_handle(), timeout=ANSWER_TIMEOUT)
@@ -330,6 +332,7 @@ def test_a_new_disclosure_is_listed_searchable_answerable_and_its_text_shown_esc
     assert session.page.locator(".message.bot img, [data-testid='bot'] img").count() == 0
     session.shot("09-answer-escaped-html")
     session.page.get_by_text(re.compile("^原文：第")).last.click()  # the uploaded PDF's page, boxed (issue 14)
+    session.page.get_by_text("查看整页").last.click()  # inside, under its crop (issue 23)
     page_image = session.page.locator('#chat img[src*="budgetqa-page-"]').last
     expect(page_image).to_be_visible(timeout=ANSWER_TIMEOUT)
     session.page.wait_for_function("(img) => img.complete && img.naturalWidth > 1000",

@@ -61,8 +61,11 @@ def test_show_citation_boxes_the_cited_cell_on_its_page(store_dir, tmp_path, cap
     out = tmp_path / "sangong.png"
     assert main(["show", "--citation", json.dumps(cite, ensure_ascii=False), "--out", str(out),
                  "--store", str(store_dir)]) == 0
-    assert capsys.readouterr().out.strip() == str(out)
+    captured = capsys.readouterr()
+    assert captured.out.strip() == str(out)
     assert Image.open(out).size == (round(595.3 * SCALE), round(841.9 * SCALE))
+    crop = tmp_path / "sangong-crop.png"
+    assert f"crop: {crop}" in captured.err and Image.open(crop).width > Image.open(crop).height
     assert red_share_on_outline(out, cite["bbox"]) > 0.9
 
 
@@ -72,8 +75,10 @@ def test_ask_show_writes_a_computed_answers_page_with_every_operand_boxed(store_
     captured = capsys.readouterr()
     answer = json.loads(captured.out.strip())
     assert len(answer["citations"]) == 2 and {c["page"] for c in answer["citations"]} == {19}
-    images = sorted(out_dir.glob("*.png"))
+    images = sorted(out_dir.glob("budgetqa-page-*.png"))
     assert len(images) == 1 and f"page: {images[0]}" in captured.err  # both operands on one page
+    [crop] = out_dir.glob("budgetqa-crop-*.png")  # and the region around them, readable (issue 23)
+    assert f"crop: {crop}" in captured.err and Image.open(crop).height < Image.open(images[0]).height / 2
     for cite in answer["citations"]:
         assert red_share_on_outline(images[0], cite["bbox"]) > 0.9, cite
 
