@@ -41,8 +41,8 @@ CSS = """
 """
 # in px, not %: gradio sets each column to its width, so on a phone the table scrolls sideways rather
 # than squeezing a name into one character a line (percentages of 390 px did)
-CATALOGUE_WIDTHS = ["150px", "72px", "84px", "60px", "60px", "300px", "150px", "150px", "190px", "96px", "150px",
-                    "190px"]
+CATALOGUE_WIDTHS = ["180px", "72px", "84px", "60px", "60px", "280px", "150px", "150px", "170px", "96px", "150px",
+                    "180px"]
 
 
 @dataclass
