@@ -75,14 +75,12 @@ import app_documents_tab  # noqa: E402
 import app_pages  # noqa: E402
 from app_catalogue import (  # noqa: E402
     MAX_UPLOAD_MB,
-    STATUS_TEXT,
     catalogue_rows,
     ensure_sample,
+    index_problem,
     loaded_line,
     open_warm_service,
-    result_row,
     ticking,
-    upload_problem,
     warmed,
 )
 from app_charts import ChartMemory  # noqa: E402
@@ -97,9 +95,9 @@ from app_eval import (  # noqa: E402
     without_paths,
 )
 from app_i18n import chinese_everywhere  # noqa: E402
-from app_ingest import Step, stage_line, staged_ingest  # noqa: E402
+from app_ingest import ADDED_BY, upload_steps  # noqa: E402
 from app_pages import PagesPanel  # noqa: E402
-from app_pdf import add_pdf_route, kept_pdf_of, page_count, pdf_link  # noqa: E402
+from app_pdf import add_pdf_route, kept_pdf_of, pdf_link  # noqa: E402
 from app_reading import reading_view  # noqa: E402
 from app_removal import NO_SUCH, confirm_line, removal_choices, remove_document  # noqa: E402
 from app_tables import (  # noqa: E402
@@ -124,10 +122,6 @@ from ingest.store.listing import list_documents  # noqa: E402
 from ingest.store.storage import StorePaths, default_store_dir  # noqa: E402
 from ingest.store.store import Store  # noqa: E402
 
-WAITING = "等待"
-INGESTING = "入库中"
-FILES_SHARE = 0.9  # of the upload's bar: the files' stages; the rest is building their engines (检查)
-
 
 # -- the app's state -----------------------------------------------------------------------------
 class BudgetApp:
@@ -145,6 +139,7 @@ class BudgetApp:
         self._service: Any = None
         self._service_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
+        self.index_problem: str | None = None  # the index check's line (check_index), said on the landing line
 
     @property
     def service(self) -> Any:
@@ -170,6 +165,8 @@ class BudgetApp:
         """Under the service lock. The old service is left to the garbage collector, not closed: a
         question may still be running on it (it stops building engines in the background)."""
         old = self._service
+        if self.index_problem:  # an upload of the same file, or `budgetqa repair`, may have mended it
+            self.check_index()
         self._service = warmed(old.reopened(prepare_new)) if old is not None else open_warm_service(self.store_dir)
 
     # -- 问答
@@ -228,9 +225,14 @@ class BudgetApp:
         return sum(c.passed for c in checks), sum(not c.passed for c in checks)
 
     def loaded(self) -> str:
-        """The landing page's line on what is loaded."""
+        """The landing page's line on what is loaded (and the index check's, when it found a gap)."""
         service = self.service
-        return escape_text(loaded_line(service.directory.holdings(), len(service.documents)))
+        return escape_text(loaded_line(service.directory.holdings(), len(service.documents), self.index_problem))
+
+    def check_index(self) -> str | None:
+        """Compare the vector index with the lookup (app_catalogue.index_problem); its line, kept."""
+        self.index_problem = index_problem(self.store_dir)
+        return self.index_problem
 
     def examples(self) -> list[str]:
         """Example questions built from the store's documents, each answered (never a refusal)."""
@@ -247,39 +249,10 @@ class BudgetApp:
                 progress(share, desc=doing)
         return rows
 
-    def ingest_steps(self, paths: Sequence[str | Path]) -> Iterator[tuple[list[list[str]], float, str]]:
-        """Check and ingest uploaded files one by one (one writer at a time), yielding as it goes the
-        rows so far (文件, 结果, 说明: one per file, its stage while it is ingested), the share of the
-        work done and what is being done; then the new documents' engines and checks are built
-        (检查), so their first question waits for nothing."""
-        files = [Path(p) for p in paths]
-        rows = [[f.name, WAITING, ""] for f in files]
-        n = max(1, len(files))
-        if not self._ingest_lock.acquire(blocking=False):
-            yield [list(r) for r in rows], 0.0, "排队：另一个上传正在入库"
-            self._ingest_lock.acquire()
-        try:
-            ingested = False
-            for i, path in enumerate(files):
-                problem = upload_problem(path)
-                if problem:
-                    rows[i] = [path.name, STATUS_TEXT["error"], problem]
-                    continue
-                pages = page_count(path)
-                for item in staged_ingest(path, self.store_dir):
-                    if isinstance(item, Step):
-                        rows[i] = [path.name, INGESTING, stage_line(item, pages)]
-                        yield [list(r) for r in rows], FILES_SHARE * (i + item.share(pages)) / n, \
-                            f"{path.name}：{item.stage}（第 {i + 1}/{len(files)} 个文件，{item.seconds:.0f} 秒）"
-                    else:
-                        rows[i] = [result_row(r) for r in item.results][0]
-                ingested = ingested or rows[i][1] == STATUS_TEXT["ingested"]
-            if ingested:
-                yield [list(r) for r in rows], FILES_SHARE, "检查：建立新文档的问答引擎和检查"
-                self.reopen_service(prepare_new=True)
-        finally:
-            self._ingest_lock.release()
-        yield [list(r) for r in rows], 1.0, "完成"
+    def ingest_steps(self, paths: Sequence[str | Path], by: str = ADDED_BY) -> Iterator[tuple[list[list[str]], float, str]]:
+        """app_ingest.upload_steps into this store, added `by` the signed-in staff, the new documents'
+        engines built after."""
+        yield from upload_steps(paths, self.store_dir, self._ingest_lock, lambda: self.reopen_service(prepare_new=True), by)
 
     # -- removal
     def removal_choices(self) -> list[tuple[str, int]]:
@@ -433,9 +406,10 @@ def main() -> int:
     print("budgetqa: 加载问答服务 / loading the question service …", file=sys.stderr, flush=True)
     with ticking("loading"):
         app.service  # noqa: B018 — warm it now, not on the first question
-    warning = index_warning(store_dir)  # a lost or damaged chroma/: said once, `budgetqa repair` mends it
+    warning = index_warning(store_dir)  # a lost or damaged chroma/: logged, and said on the landing line
     if warning:
         print(f"budgetqa: {warning}", file=sys.stderr, flush=True)
+        app.check_index()
     demo = build_ui(app)
     try:
         url = launch(demo, store_dir, app.store.documents)

@@ -15,14 +15,17 @@ from app_text import figure
 from ingest.errors import IngestError
 from ingest.pdf.pdf_reader import check_pdf_bytes
 from ingest.pipeline import FileResult, ingest_paths
+from ingest.store.index_check import compare_index
 from ingest.store.listing import DocumentEntry
-from ingest.store.storage import StorePaths
+from ingest.store.storage import StorePaths, Stores
 from ingest.store.store import Store
+from ingest.store.versions import short_sha
 
 SAMPLE_PDF = Path(ingest.__file__).resolve().parent / "samples" / "changsha-gxj-2024.pdf"
 MAX_UPLOAD_MB = 20
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-CATALOGUE_HEADERS = ["部门", "年度", "预算/决算", "层级", "页数", "表格（按类别）", "缺少", "检查", "文件"]
+CATALOGUE_HEADERS = ["部门", "年度", "预算/决算", "层级", "页数", "表格（按类别）", "缺少", "检查", "文件", "文件哈希", "版本",
+                     "添加"]
 RESULT_HEADERS = ["文件", "结果", "说明"]
 STATUS_TEXT = {"ingested": "已入库", "skipped": "未变更，已跳过", "error": "错误", "repaired": "未变更，已重建索引"}
 
@@ -30,9 +33,25 @@ STATUS_TEXT = {"ingested": "已入库", "skipped": "未变更，已跳过", "err
 # -- documents and uploads -----------------------------------------------------------------------
 def catalogue_rows(entries: Sequence[DocumentEntry], verdicts: Sequence[tuple[int, int]]) -> list[list[Any]]:
     """The catalogue: per document (`budgetqa list`'s entry and its checks' (passed, failed)) the cells
-    部门, 年度, 预算/决算, 层级, 页数, 表格（按类别）, 缺少, 检查, 文件."""
+    部门, 年度, 预算/决算, 层级, 页数, 表格（按类别）, 缺少, 检查, 文件, and its provenance: 文件哈希, 版本, 添加."""
     return [[e.department, f"{e.year}年" if e.year else "", e.kind, e.level, figure(e.pages), tables_text(e),
-             lacks_text(e), verdict_text(*v), e.source] for e, v in zip(entries, verdicts, strict=True)]
+             lacks_text(e), verdict_text(*v), e.source, short_sha(e.sha256), version_cell(e), added_cell(e)]
+            for e, v in zip(entries, verdicts, strict=True)]
+
+
+def version_cell(entry: DocumentEntry) -> str:
+    """「唯一版本」, or 「第2版/共2版（答案采用此版）」 when its disclosure is held in several versions."""
+    if entry.versions <= 1:
+        return "唯一版本"
+    used = "（答案采用此版）" if entry.version == entry.versions else "（旧版，答案不采用）"
+    return f"第{entry.version}版/共{entry.versions}版{used}"
+
+
+def added_cell(entry: DocumentEntry) -> str:
+    """「2026-12-06 09:30 UTC 由 alice 添加」: when (stored in UTC) and by whom."""
+    when = f"{entry.added_at[:16]} UTC" if entry.added_at else ""
+    who = f"由 {entry.added_by} 添加" if entry.added_by else "添加者未记录"
+    return f"{when} {who}".strip()
 
 
 def tables_text(entry: DocumentEntry) -> str:
@@ -64,11 +83,29 @@ def verdict_text(passed: int, failed: int) -> str:
     return f"✓ {figure(passed)} 项全部通过"
 
 
-def loaded_line(holdings: str, n_documents: int) -> str:
-    """The landing page's one line on what is loaded."""
+def loaded_line(holdings: str, n_documents: int, index_problem: str | None = None) -> str:
+    """The landing page's one line on what is loaded, and after it the index check's line when the
+    vector index lacks nodes."""
     if not n_documents:
-        return "库中还没有文档：请在「文档」页上传部门预算/决算公开文件（PDF）。"
-    return f"已载入 {n_documents} 份文档：{holdings}。"
+        line = "库中还没有文档：请在「文档」页上传部门预算/决算公开文件（PDF）。"
+    else:
+        line = f"已载入 {n_documents} 份文档：{holdings}。"
+    return f"{line}\n\n{index_problem}" if index_problem else line
+
+
+def index_problem(store_dir: Path) -> str | None:
+    """The app's look at its vector index (ingest.store.index_check): one Chinese line when some
+    document's vectors are missing (a lost or damaged chroma/), else None."""
+    stores = Stores(StorePaths.at(store_dir))
+    try:
+        gaps = [g for g in compare_index(stores) if not g.complete]
+    finally:
+        stores.close()
+    if not gaps:
+        return None
+    lost = sum(len(g.missing) for g in gaps)
+    return (f"⚠ 向量索引缺少 {figure(lost)} 个节点（{len(gaps)} 份文档），按文字检索的回答会变差："
+            "请在服务器上运行 budgetqa repair 重建。")
 
 
 def upload_problem(path: Path) -> str | None:

@@ -18,6 +18,7 @@ from app_staff import (
     READ_ONLY_LINE,
     SIGN_IN_LINE,
     UploadLimits,
+    added_by,
     counted,
     new_session,
     over_limit,
@@ -37,10 +38,11 @@ CSS = """
 .ingest-progress progress::-webkit-progress-value { background: var(--color-accent); }
 .ingest-progress progress::-moz-progress-bar { background: var(--color-accent); }
 .ingest-progress span, .ingest-problem { font-size: var(--text-md); }
-/* on a phone the catalogue scrolls sideways rather than wrapping a name one character a line */
-@media (max-width: 640px) { #catalogue table { min-width: 960px; } }
 """
-CATALOGUE_WIDTHS = ["12%", "7%", "7%", "6%", "6%", "30%", "13%", "11%", "8%"]
+# in px, not %: gradio sets each column to its width, so on a phone the table scrolls sideways rather
+# than squeezing a name into one character a line (percentages of 390 px did)
+CATALOGUE_WIDTHS = ["180px", "72px", "84px", "60px", "60px", "280px", "150px", "150px", "170px", "96px", "150px",
+                    "180px"]
 
 
 @dataclass
@@ -143,7 +145,7 @@ def wire_documents_tab(tab: DocumentsTab, app: BudgetApp, refreshed: list[Any], 
         session = counted(session, paths)
         yield progress_bar(0.0, "开始入库"), gr.Dataframe(visible=False), cleared, session
         rows: list[list[str]] = []
-        for rows, share, doing in app.ingest_steps(paths):
+        for rows, share, doing in app.ingest_steps(paths, by=added_by(session)):
             yield progress_bar(share, doing), gr.Dataframe(value=rows, visible=True), cleared, session
         done = sum(r[1] == STATUS_TEXT["ingested"] for r in rows)
         yield progress_bar(1.0, f"完成：{len(rows)} 个文件，{done} 个已入库"), gr.Dataframe(value=rows, visible=True), \

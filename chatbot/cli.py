@@ -182,14 +182,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.bounds import print_embed_progress
     from ingest.errors import disk_full_reason, is_disk_full
     from ingest.pipeline import ingest_paths, print_progress
+    from ingest.stages import print_stage
 
     root = _paths(args.store).root
     try:
         summary = ingest_paths(args.paths, root, progress=print_progress, workers=args.workers, by=args.by,
-                               embed_progress=print_embed_progress)
+                               stage=print_stage)
     except Exception as exc:      # the store itself cannot be written (opening it, before any file)
         if not is_disk_full(exc):
             raise

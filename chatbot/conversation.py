@@ -128,9 +128,10 @@ class Conversation:
 
 
 def example_questions(service: Service, templates: list[str], k: int = 3) -> list[str]:
-    """Up to k questions built from the store's newest documents that the service answers (each one
+    """Up to k questions built from the store's newest documents — the latest year, 预算 before 决算,
+    the last added first, so an upload's examples are about it — that the service answers (each one
     asked once, here: an example that would be refused is never offered)."""
-    docs = sorted(service.documents, key=lambda d: (d.year or 0, d.kind == "预算"), reverse=True)
+    docs = sorted(service.documents, key=lambda d: (d.year or 0, d.kind == "预算", d.id), reverse=True)
     out: list[str] = []
     several = len(service.directory.departments) > 1
     for template in templates:

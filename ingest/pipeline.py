@@ -11,11 +11,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .bounds import Deadline, EmbedProgress, IngestLimits, check_records, check_size, embed_within, timeout
+from .bounds import Deadline, IngestLimits, check_records, check_size, embed_within, timeout
 from .document.identity import reading_notes
 from .document.model import Document
 from .document.sandbox import ParseLimits, parse_isolated
 from .errors import IngestError, ParseTimeout, disk_full_reason, is_disk_full, shown_name
+from .stages import Stage
 from .store.index_check import document_gap, repair_document
 from .store.storage import StorePaths, Stores, open_stores
 from .store.vectors import document_nodes
@@ -80,9 +81,10 @@ HASH_BLOCK = 1 << 20
 
 def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: Progress | None = None,
                  limits: ParseLimits = DEFAULT_LIMITS, workers: int = 1, by: str | None = None,
-                 embed_progress: EmbedProgress | None = None) -> IngestSummary:
+                 stage: Stage | None = None) -> IngestSummary:
     """Ingest every file (folders are walked for .pdf/.xlsx/.txt/.md); each file on its own; `by`
-    is who adds them (the OS user when None).
+    is who adds them (the OS user when None). `progress` is told each file's outcome, `stage` each
+    file's stages as they come (ingest.stages: parse, records, embed n/N, store, ready).
 
     Files are parsed by up to `workers` child processes at once; one writer (this process) stores
     them in the order given, each under the store's write lock, so SQLite and Chroma never see two
@@ -95,7 +97,7 @@ def ingest_paths(paths: Iterable[str | Path], store_dir: str | Path, progress: P
     limits = replace(limits, seconds=min(limits.seconds, bounds.seconds))  # the parse is part of the ingest
     stores = open_stores(StorePaths.at(store_dir))
     stores.added_by = by or os_user()
-    store = _Writer(stores, bounds, embed_progress)
+    store = _Writer(stores, bounds, stage)
     results: dict[int, FileResult] = {}
 
     def report(i: int, result: FileResult) -> None:
@@ -172,7 +174,7 @@ def _submit(pool: ThreadPoolExecutor, path: Path, store: _Writer, limits: ParseL
         return FileResult(str(path), "error", reason=f"cannot read file ({exc.strerror or exc})")
     if store.stores.sql.has_sha(sha):
         return store.unchanged(path, sha, started)
-    return pool.submit(_parse, path, limits, store.bounds)
+    return pool.submit(_parse, path, limits, store.bounds, store.stage)
 
 
 def file_sha256(path: Path) -> str:
@@ -184,10 +186,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _parse(path: Path, limits: ParseLimits, bounds: IngestLimits) -> _Parsed:
+def _parse(path: Path, limits: ParseLimits, bounds: IngestLimits, stage: Stage) -> _Parsed:
+    """In a thread of the parse pool: the file parsed in a child process (its stage told at both ends)."""
     started = time.perf_counter()
+    stage(str(path), "parse", 0, 0)
     try:
-        return _Parsed(parse_isolated(path, limits), "", time.perf_counter() - started)
+        document = parse_isolated(path, limits)
+        stage(str(path), "parse", document.pages, document.pages)
+        return _Parsed(document, "", time.perf_counter() - started)
     except ParseTimeout as exc:  # stopped by the whole ingest's limit, not the parse's own: say which
         reason = timeout(str(path), bounds, "parsing").reason if limits.seconds >= bounds.seconds else exc.reason
         return _Parsed(None, reason, time.perf_counter() - started)
@@ -199,10 +205,14 @@ class _Writer:
     """The one writer of an ingest run: stores each parsed document within the run's bounds, and
     repairs an unchanged file's missing vectors."""
 
-    def __init__(self, stores: Stores, bounds: IngestLimits, embed_progress: EmbedProgress | None) -> None:
+    def __init__(self, stores: Stores, bounds: IngestLimits, stage: Stage | None) -> None:
         self.stores = stores
         self.bounds = bounds
-        self.embed_progress = embed_progress
+        self.stage: Stage = stage or _untold
+
+    def embedded(self, path: str, done: int, total: int) -> None:
+        """embed_within's progress, told as the embed stage."""
+        self.stage(path, "embed", done, total)
 
     def __call__(self, path: Path, parsed: _Parsed, files: tuple[Path, ...] = ()) -> FileResult:
         doc = parsed.document
@@ -223,7 +233,10 @@ class _Writer:
             nodes, embed_texts = document_nodes(doc, records)
             embed_texts = [t[:EMBED_MAX_CHARS] for t in embed_texts]
             deadline.check("building the records")
-            embed_within(self.stores.vectors, str(path), embed_texts, deadline, self.embed_progress)
+            self.stage(str(path), "records", len(records), len(records))
+            self.stage(str(path), "embed", 0, len(set(embed_texts)))  # embed_within's count: the distinct texts
+            embed_within(self.stores.vectors, str(path), embed_texts, deadline, self.embedded)
+            self.stage(str(path), "store", 0, 1)
             stored = self.stores.store_document(doc, records, nodes, embed_texts, files=files or (path,))
         except Exception as exc:
             full = is_disk_full(exc, self.stores.paths.root)
@@ -235,6 +248,7 @@ class _Writer:
             return FileResult(str(path), "error", reason=reason, seconds=parsed.seconds)
         if stored is None:  # another writer stored the same content while this one parsed it
             return unchanged
+        self.stage(str(path), "ready", 1, 1)
         return FileResult(str(path), "ingested", doc.title, len(doc.tables), len(records), len(doc.chunks),
                           seconds=parsed.seconds + time.perf_counter() - started,
                           notes=reading_notes(doc.department, doc.year, doc.unread_pages))
@@ -247,7 +261,7 @@ class _Writer:
                 docs = [d for d in self.stores.sql.documents() if d.sha256 == sha]
                 lacking = [g for g in (document_gap(self.stores, d) for d in docs) if not g.complete]
                 deadline = Deadline(path, self.bounds)
-                added = sum(repair_document(self.stores, g.document, self.embed_progress, deadline)
+                added = sum(repair_document(self.stores, g.document, self.embedded, deadline)
                             for g in lacking)
         except IngestError as exc:
             return FileResult(str(path), "error", reason=exc.reason, seconds=time.perf_counter() - started)
@@ -257,6 +271,10 @@ class _Writer:
         return FileResult(str(path), "repaired", lacking[0].document.title,
                           reason=f"unchanged, but {added} vector(s) were missing: rebuilt from the lookup "
                                  "/ 内容未变，缺失的向量已重建", seconds=time.perf_counter() - started)
+
+
+def _untold(path: str, name: str, done: int, total: int) -> None:
+    """The stage callback of a run nobody watches."""
 
 
 def _forget_partial(stores: Stores, sha256: str) -> None:

@@ -111,7 +111,10 @@ def test_filter_choices_list_the_documents_and_their_tables(budget_app):
 @pytest.mark.slow
 def test_the_catalogue_lists_each_document_with_its_tables_what_it_lacks_and_its_checks(budget_app):
     [row] = budget_app.documents()
-    department, year, kind, level, pages, tables, lacks, verdict, source = row
+    department, year, kind, level, pages, tables, lacks, verdict, source, sha, version, added = row
+    [doc] = budget_app.store.documents()
+    assert sha == doc.sha256[:8] and version == "唯一版本"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC 由 .+ 添加", added), added  # by the OS user
     assert (department, year, kind, level, pages, source) == ("长沙市工业和信息化局", "2024年", "预算", "部门", "108",
                                                               "changsha-gxj-2024.pdf")
     assert tables.startswith("10张：") and "三公经费" in tables

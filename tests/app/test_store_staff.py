@@ -9,7 +9,8 @@ import pytest
 
 import app
 import app_staff
-from app_ingest import STAGES, Step, stage_line, staged_ingest
+from app_catalogue import STATUS_TEXT
+from app_ingest import INGESTING, STAGES, Step, staged_ingest
 from app_pdf import kept_pdf_of, page_count, pdf_link
 from ingest.pipeline import IngestSummary, ingest_paths
 from ingest.store.storage import StorePaths, open_stores
@@ -89,16 +90,26 @@ def test_an_upload_is_told_by_stage_in_order_and_ends_with_its_result(two_docume
     store, other = two_documents
     work = tmp_path / "store"
     shutil.copytree(store, work)
-    items = list(staged_ingest(other, work, look_every=0.05))
+    items = list(staged_ingest(other, work, by="李四（网页上传）", look_every=0.05))
     steps, summary = items[:-1], items[-1]
     assert isinstance(summary, IngestSummary) and summary.results[0].status == "ingested", summary
     assert steps and all(isinstance(s, Step) for s in steps)
     order = [STAGES.index(s.stage) for s in steps]
-    assert order == sorted(order) and order[0] == 0 and order[-1] > 0  # never back; seen beyond the parse
+    assert order == sorted(order) and order[0] == 0 and set(order) == {0, 1, 2, 3}  # every file stage, never back
     shares = [s.share(20) for s in steps]
     assert shares == sorted(shares) and 0 < shares[-1] < 1
-    assert stage_line(Step("解析", 3.2), 20) == "解析（共 20 页） · 3 秒"
-    assert stage_line(Step("向量", 9.0), 20) == "解析 → 表格 → 向量 · 9 秒"
+    embedded = [s for s in steps if s.stage == "向量"]
+    assert embedded[0].done == 0 and embedded[-1].done == embedded[-1].total > 0  # told n/N by the pipeline
+    parsed = next(s for s in steps if s.stage == "表格")
+    assert parsed.done == summary.results[0].records
+    assert Step("解析", 3.2).line(20) == "解析（共 20 页） · 3 秒"
+    assert Step("向量", 9.0, 512, 1359).line(20) == "解析 → 表格 → 向量 512/1,359 · 9 秒"
+    assert Step("解析", 1.0, 7, 7).share() == Step("表格", 1.0).share()  # a parse told done fills its part
+    store = open_stores(StorePaths.at(work))
+    try:
+        assert [d.added_by for d in store.sql.documents()][-1] == "李四（网页上传）"
+    finally:
+        store.close()
 
 
 @pytest.mark.slow
@@ -110,9 +121,9 @@ def test_ingest_steps_yield_rows_by_stage_then_build_the_new_engine(two_document
     steps = list(budget_app.ingest_steps([other]))
     shares = [share for _, share, _ in steps]
     assert shares == sorted(shares) and shares[-1] == 1.0 and len(set(shares)) > 2  # the bar moves
-    assert any(row[1] == app.INGESTING and row[2].startswith(f"解析（共 {pdf_pages(other)} 页）") for rows, _, _ in steps for row in rows)
+    assert any(row[1] == INGESTING and row[2].startswith(f"解析（共 {pdf_pages(other)} 页）") for rows, _, _ in steps for row in rows)
     assert any(doing.startswith("检查") for _, _, doing in steps)
-    assert steps[-1][0][0][1] == app.STATUS_TEXT["ingested"]
+    assert steps[-1][0][0][1] == STATUS_TEXT["ingested"]
     assert len(budget_app.service.documents) == 2  # the reopened service sees it at once
 
 

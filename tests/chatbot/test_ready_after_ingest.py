@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import app
+from app_catalogue import STATUS_TEXT
 from chatbot.service import open_service
 from ingest.pipeline import ingest_paths
 
@@ -50,7 +51,7 @@ def test_an_upload_in_the_app_leaves_the_new_document_ready(sample_store, tmp_pa
     upload = tmp_path / "上传.pdf"
     shutil.copy(NEW, upload)
     rows = budget_app.ingest_uploads([upload])
-    assert [r[1] for r in rows] == [app.STATUS_TEXT["ingested"]], rows
+    assert [r[1] for r in rows] == [STATUS_TEXT["ingested"]], rows
     service = budget_app._service
     [new] = [d for d in service.documents if d.department == "苏州市审计局"]
     assert_ready_and_answered_without_building(service, new.id)
