@@ -57,8 +57,15 @@ def _context() -> Any:
     Gradio's threads) can hand the child a lock some thread held, and the child then hangs."""
     global _CONTEXT
     if _CONTEXT is None:
+        from multiprocessing import spawn
+
+        from .fork_main import MAIN_ENV
+
+        main = spawn.get_preparation_data("parse").get("init_main_from_path")
+        if main:  # the caller's script, which the children then do not run again (fork_main)
+            os.environ[MAIN_ENV] = main
         _CONTEXT = mp.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["ingest.document.reader"])
+        _CONTEXT.set_forkserver_preload(["ingest.document.fork_main", "ingest.document.reader"])
     return _CONTEXT
 
 

@@ -12,7 +12,7 @@ from ..tables.numbers import is_money
 from ..tables.tables import PageTable
 from ..tables.titles import is_empty_note, is_number_label, is_year_line, split_number_label, table_title
 from .grid import BBox, Grid, cells_to_grid, drop_empty_columns
-from .pdf_lines import Line, chars_to_lines, inside_any
+from .pdf_lines import Line, chars_to_lines, dedupe_chars, inside_any
 
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
@@ -33,7 +33,7 @@ _HEAD_UNIT = re.compile(r"\S[（(][^（）()]*元[）)]$")  # 「预算数（单
 
 def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
     """The table pieces of one page and its remaining lines (narrative, running heads, notes)."""
-    page_chars = page.dedupe_chars().chars
+    page_chars = dedupe_chars(page.chars)
     found = page.find_tables(TABLE_SETTINGS)
     xy = char_boxes(page_chars) if found else None
     grids = [part for t in found if (g := _grid(t, number, xy, tuple(page.bbox))) is not None
@@ -130,15 +130,20 @@ def _union(boxes: list[BBox]) -> BBox:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def _contains(outer: BBox, inner: BBox, tolerance: float = 1.0) -> bool:
-    return (outer != inner and outer[0] - tolerance <= inner[0] and outer[1] - tolerance <= inner[1]
-            and inner[2] <= outer[2] + tolerance and inner[3] <= outer[3] + tolerance)
-
-
-def drop_frames(boxes: list[BBox], texts: list[str | None]) -> tuple[list[BBox], list[str | None]]:
+def drop_frames(boxes: list[BBox], texts: list[str | None], tolerance: float = 1.0
+                ) -> tuple[list[BBox], list[str | None]]:
     """Without the cells that enclose other cells: a rectangle drawn round the whole page or table
-    (title and all) is a frame, not a cell; read as one, its text would stand in every position."""
-    keep = [i for i, box in enumerate(boxes) if sum(_contains(box, other) for other in boxes) < FRAME_INNER_CELLS]
+    (title and all) is a frame, not a cell; read as one, its text would stand in every position.
+    Each box is compared with all the others at once (a table of a thousand cells: a million pairs)."""
+    import numpy as np
+
+    arr = np.array(boxes, dtype=float).reshape(-1, 4)
+    keep = []
+    for i, (x0, top, x1, bottom) in enumerate(arr):
+        inner = ((x0 - tolerance <= arr[:, 0]) & (top - tolerance <= arr[:, 1]) & (arr[:, 2] <= x1 + tolerance)
+                 & (arr[:, 3] <= bottom + tolerance) & (arr != arr[i]).any(axis=1))
+        if int(inner.sum()) < FRAME_INNER_CELLS:
+            keep.append(i)
     return [boxes[i] for i in keep], [texts[i] for i in keep]
 
 

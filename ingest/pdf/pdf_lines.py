@@ -6,9 +6,11 @@ line when their vertical extents overlap by at least half of the smaller one.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 BBox = tuple[float, float, float, float]
@@ -26,6 +28,27 @@ class Line:
     x1: float
     top: float
     bottom: float = 0.0
+
+
+def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1) -> list[dict[str, Any]]:
+    """pdfplumber's `dedupe_chars` (same text, font and size within `tolerance` points: one character
+    printed twice, as bold is faked), with the same result in the same order, without its quadratic
+    last step (`sorted(..., key=chars.index)`: a scan of the page per character, most of a dense
+    page's reading time). Each kept character goes where the first character equal to it stood."""
+    from pdfplumber.utils.clustering import cluster_objects
+
+    key = itemgetter("upright", "text", "fontname", "size")
+    pos_key = itemgetter("doctop", "x0")
+    position: dict[int, int] = {}
+    for i, ch in enumerate(chars):
+        position.setdefault(id(ch), i)
+    kept: list[tuple[int, dict[str, Any]]] = []
+    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
+        for y_cluster in cluster_objects(list(group), itemgetter("doctop"), tolerance):
+            for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance):
+                first = sorted(x_cluster, key=pos_key)[0]
+                kept.append((min(position[id(c)] for c in x_cluster if c is first or c == first), first))
+    return [ch for _, ch in sorted(kept, key=itemgetter(0))]
 
 
 def inside_any(ch: dict[str, Any], boxes: Iterable[BBox], margin: float = 1.0) -> bool:

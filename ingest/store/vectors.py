@@ -20,6 +20,7 @@ from ..errors import EmbedderMismatch
 from ..pdf.layout import is_performance_title
 from ..tables.numbers import format_amount
 from .embed_cache import EmbeddingCache
+from .embedding import chunk_embed_text
 
 COLLECTION = "budgetqa"
 _EMBED_LOCK = threading.Lock()  # one embedding call at a time: the CPU model uses both cores
@@ -115,9 +116,6 @@ class VectorIndex:
         retriever = self.index.as_retriever(similarity_top_k=top_k, filters=filters)
         return retriever.retrieve(query)
 
-EMBED_CHARS = 64
-
-
 def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode], list[str]]:
     """Narrative chunks and table rows of a document as llama-index nodes with flat metadata, and the
     short text each is embedded by (section and opening words; the row label)."""
@@ -125,7 +123,7 @@ def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode]
     base = {"document": doc.title, "department": doc.department, "year": doc.year or 0, "doc_sha": doc.sha256}
     nodes, embed = [], []
     for chunk in doc.chunks:
-        embed.append(f"{chunk.section.split(' › ')[-1]}：{chunk.text[:EMBED_CHARS]}")
+        embed.append(chunk_embed_text(chunk.section, chunk.text))
         nodes.append(TextNode(
             id_=f"{doc.sha256[:16]}-c{chunk.number}", text=chunk.text,
             metadata={**base, "kind": "chunk", "section": chunk.section, "page": chunk.page,

