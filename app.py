@@ -421,13 +421,5 @@ def main() -> int:
     return 0
 
 
-def spare_children_the_app() -> None:
-    """Parse and render children (ingest.document.sandbox, forked from a fork server) import the main module
-    before their work unless it has no file: app.py's imports (gradio, the service) cost each of them
-    about 16 s on 2 busy cores (0.5 s without), every parse and every page shown."""
-    vars(sys.modules["__main__"]).pop("__file__", None)
-
-
 if __name__ == "__main__":
-    spare_children_the_app()
-    sys.exit(main())
+    sys.exit(main())  # parse children skip this script (ingest.document.fork_main)
