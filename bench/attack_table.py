@@ -71,7 +71,7 @@ def hostile_files(work: Path, store: Path) -> None:
         before = snapshot(store)
         results = ingest_paths([bad, good], store, limits=limits).results
         unchanged = yes(before, snapshot(store, without=(good.name,)))
-        nxt = "next file ingested" if results[1].status == "ingested" else f"next file {results[1].status}"
+        nxt = "next file ingested" if results[1].status == "ingested" else f"next file {results[1].status} ({results[1].reason[:60]})"
         row(attack.name, f"{attack.error.__name__}; next file ingested; store unchanged",
             f"{outcome}; {nxt}; store unchanged {unchanged}", seconds,
             "expected" not in outcome and results[1].status == "ingested" and unchanged == "yes")
