@@ -1,13 +1,15 @@
 """Run every attack and fault of the hardening suite once and print a table:
-attack | outcome | time | store unchanged.
+attack | expected | outcome | time | as expected.
 
-    .venv/bin/python bench/attack_table.py [--quick]
+    .venv/bin/python bench/attack_table.py [--quick] [--only NAME ...]
 
 Hostile files are ingested into a scratch store, each followed by a small good file that must still
 be ingested; "store unchanged" compares row counts, the records' digest and the Chroma count before
-and after (leaving out the good file). The faults (kill -9 mid-batch, questions during an ingest in
-another process, backup and restore) and the question-side attacks follow. --quick skips the
-faults that start subprocesses. Takes two to three minutes on two cores.
+and after (leaving out the good file). The faults (kill -9 mid-batch, two writers, questions during an
+ingest in another process, backup and restore), issue 22's attacks (attacks_store.py: an instruction
+in a disclosure, odd file names, a full disk, malformed JSON, a 200,000-row workbook, a lost index, a
+planted page image; attacks_app.py: the running app) and the question-side attacks follow. --quick
+skips the groups that start subprocesses. Exits 1 when any attack is not as expected.
 """
 from __future__ import annotations
 
@@ -24,18 +26,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests" / "hardening"), str(ROOT)]
-
+import attacks_app  # noqa: E402
+import attacks_store  # noqa: E402
+import attacks_writers  # noqa: E402
+from attack_kit import ROOT, ROWS, print_table, row, timed, yes  # noqa: E402  (sets sys.path first)
 from hostile import (  # noqa: E402
     ATTACKS,
     FORMULA,
     SAMPLE_TXT,
-    forged_pdf,
     garbled_sentence_pdf,
     injected_text,
     owner_password_pdf,
-    sample_excerpt,
     tiny_text,
 )
 from storecheck import consistency, count_readonly, snapshot  # noqa: E402
@@ -43,27 +44,7 @@ from storecheck import consistency, count_readonly, snapshot  # noqa: E402
 from ingest.document.sandbox import ParseLimits, parse_isolated  # noqa: E402
 from ingest.errors import IngestError  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
-from ingest.store.storage import StorePaths, Stores  # noqa: E402
-
-ROWS: list[tuple[str, str, str, str]] = []
-
-
-def row(attack: str, outcome: str, seconds: float, unchanged: str) -> None:
-    ROWS.append((attack, outcome, f"{seconds:.1f} s", unchanged))
-    print(f"  {attack}: {outcome} ({seconds:.1f} s)", file=sys.stderr, flush=True)
-
-
-def timed(fn: Callable[[], str]) -> tuple[str, float]:
-    started = time.perf_counter()
-    try:
-        outcome = fn()
-    except Exception as exc:  # a finding: show it in the table rather than stop
-        outcome = f"UNEXPECTED {type(exc).__name__}: {exc}"[:120]
-    return outcome, time.perf_counter() - started
-
-
-def _yes(before: object, after: object) -> str:
-    return "yes" if before == after else "NO"
+from ingest.store.storage import StorePaths  # noqa: E402
 
 
 # -- hostile files -----------------------------------------------------------------------------------
@@ -89,14 +70,17 @@ def hostile_files(work: Path, store: Path) -> None:
         outcome, seconds = timed(parse)
         before = snapshot(store)
         results = ingest_paths([bad, good], store, limits=limits).results
-        unchanged = _yes(before, snapshot(store, without=(good.name,)))
-        nxt = "next file ingested" if results[1].status == "ingested" else f"next file {results[1].status}"
-        row(attack.name, f"{outcome}; {nxt}", seconds, unchanged)
+        unchanged = yes(before, snapshot(store, without=(good.name,)))
+        nxt = "next file ingested" if results[1].status == "ingested" else f"next file {results[1].status} ({results[1].reason[:60]})"
+        row(attack.name, f"{attack.error.__name__}; next file ingested; store unchanged",
+            f"{outcome}; {nxt}; store unchanged {unchanged}", seconds,
+            "expected" not in outcome and results[1].status == "ingested" and unchanged == "yes")
 
     owner = work / "owner.pdf"
     owner.write_bytes(owner_password_pdf())
     outcome, seconds = timed(lambda: f"opens, ingested ({ingest_paths([owner], store).results[0].status})")
-    row("owner password only (empty user password)", outcome, seconds, "n/a (ingested by design)")
+    row("owner password only (empty user password)", "opens and is ingested (by design)", outcome, seconds,
+        "ingested" in outcome)
 
     mixed = work / "mixed.pdf"
     mixed.write_bytes(garbled_sentence_pdf())
@@ -107,13 +91,15 @@ def hostile_files(work: Path, store: Path) -> None:
         return "read; garbled line dropped" if "cid:" not in text and "999" not in text else "GARBLED TEXT STORED"
 
     outcome, seconds = timed(garbled_sentence)
-    row("one garbled narrative line (cid) with a figure", outcome, seconds, "n/a (parse only)")
+    row("one garbled narrative line (cid) with a figure", "read, the garbled line dropped", outcome, seconds,
+        outcome.startswith("read;"))
 
     long_label = work / "long-label.txt"
     long_label.write_text(tiny_text("测试市长标签局").replace("公务接待费", "接待" * 15_000), encoding="utf-8")
     outcome, seconds = timed(lambda: f"{ingest_paths([long_label], store).results[0].status} "
                                      "(embedder input capped at 256 chars)")
-    row("30,000-character row label (embedder cost)", outcome, seconds, "n/a (ingested)")
+    row("30,000-character row label (embedder cost)", "ingested in seconds", outcome, seconds,
+        outcome.startswith("ingested"))
 
 
 # -- faults ------------------------------------------------------------------------------------------
@@ -153,70 +139,8 @@ def kill_mid_batch(work: Path) -> None:
                 f"{statuses.count('ingested')} ingested; orphans after rerun {len(after.orphans)}")
 
     outcome, seconds = timed(run)
-    row("kill -9 of `budgetqa ingest` mid-batch", outcome, seconds, "consistent" if "integrity ok" in outcome else "NO")
-
-
-def two_writers(work: Path) -> None:
-    """Two `budgetqa ingest` processes into one store, started together: the same file, then two files."""
-    first, second = work / "writers" / "a.pdf", work / "writers" / "b.pdf"
-    first.parent.mkdir(parents=True, exist_ok=True)
-    first.write_bytes(sample_excerpt((1, 9, 10, 19)))
-    second.write_bytes(sample_excerpt((1, 9, 10)))
-    for name, runs in (("same file", [[first], [first]]), ("different files", [[first], [second]])):
-        store = work / f"writers-{name.replace(' ', '-')}"
-
-        def run(runs: list[list[Path]] = runs, store: Path = store) -> str:
-            procs = [subprocess.Popen([sys.executable, "-m", "chatbot.cli", "ingest", *map(str, files), "--store",
-                                       str(store)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                      text=True) for files in runs]
-            errs = [p.communicate()[1] for p in procs]
-            c = consistency(store)
-            stores = Stores(StorePaths.at(store))
-            try:
-                docs = stores.sql.documents()
-                kept = sum(stores.paths.page_file(d.tables_file).is_file() for d in docs if d.tables_file)
-            finally:
-                stores.close()
-            return (f"exit {[p.returncode for p in procs]}; {sum('Traceback' in e for e in errs)} tracebacks; "
-                    f"{len(docs)} documents, {len(c.without_vectors)} without vectors, {len(c.orphans)} orphaned; "
-                    f"{kept}/{len(docs)} kept PDFs")
-
-        outcome, seconds = timed(run)
-        whole = outcome.startswith("exit [0, 0]; 0 tracebacks") and "0 without vectors, 0 orphaned" in outcome
-        row(f"two `budgetqa ingest` at once ({name})", outcome, seconds, "consistent" if whole else "NO")
-
-
-def forged_version(work: Path) -> None:
-    """A forged 2-page PDF of the same department, year and kind, under the genuine file name."""
-    from chatbot.service import open_service
-    from ingest.store.removal import remove_version
-    from ingest.store.store import Store
-
-    genuine, forged = work / "genuine" / "changsha-gxj-2024.pdf", work / "forged" / "changsha-gxj-2024.pdf"
-    for path, data in ((genuine, sample_excerpt((1, 9, 10, 19))), (forged, forged_pdf("长沙市工业和信息化局"))):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    store = work / "versions-store"
-    ingest_paths([genuine], store)
-    question = "长沙市工业和信息化局2024年的“三公”经费合计多少"
-
-    def answer() -> str:
-        service = open_service(store, use_vectors=False)
-        try:
-            return service.ask(question).answer.replace("\n", " ")
-        finally:
-            service.close()
-
-    def run() -> str:
-        ingest_paths([forged], store, by="attacker")
-        told = answer()
-        sha = Store(StorePaths.at(store).sqlite).documents()[-1].sha256
-        remove_version(store, sha[:8])
-        return f"answer: {told[:90]} | after remove: {answer()[:40]}"
-
-    outcome, seconds = timed(run)
-    said = "采用第2版" in outcome and "after remove: 三公经费104.20" in outcome
-    row("forged PDF under the genuine name", outcome, seconds, "version said, kept" if said else "NO")
+    row("kill -9 of `budgetqa ingest` mid-batch", "store consistent; a rerun completes it", outcome, seconds,
+        "integrity ok; 0 without vectors" in outcome)
 
 
 def questions_during_ingest(work: Path) -> None:
@@ -273,7 +197,8 @@ def questions_during_ingest(work: Path) -> None:
                 f"{c.integrity}; vector search fell back to BM25 {len(fallbacks)}× (chroma#3769)")
 
     outcome, seconds = timed(run)
-    row("questions while another process ingests", outcome, seconds, "consistent" if "integrity ok" in outcome else "NO")
+    row("questions while another process ingests", "every question answered; store consistent", outcome, seconds,
+        " 0 errors; integrity ok" in outcome)
 
 
 QUESTIONS = ["三公经费是多少？", "公车购置费占三公经费多少？", "基本支出比项目支出多多少？", "会议费预算是多少？",
@@ -296,10 +221,11 @@ def backup_drill(work: Path, store: Path) -> None:
         before = answers(store)
         restored = restore_store(backup_store(store, work / "backup"), work / "restored")
         same = sum(a == b for a, b in zip(before, answers(restored)))
-        return f"{same}/{len(QUESTIONS)} answers identical after restore; snapshot {_yes(snapshot(store), snapshot(restored))}"
+        return f"{same}/{len(QUESTIONS)} answers identical after restore; snapshot {yes(snapshot(store), snapshot(restored))}"
 
     outcome, seconds = timed(run)
-    row("backup (SQLite online backup + Chroma copy) and restore", outcome, seconds, "n/a (copy)")
+    row("backup (SQLite online backup + Chroma copy) and restore", "the same answers and store after restore",
+        outcome, seconds, outcome.startswith(f"{len(QUESTIONS)}/") and outcome.endswith("yes"))
 
 
 # -- questions ---------------------------------------------------------------------------------------
@@ -324,7 +250,8 @@ def question_attacks(store: Path) -> None:
                     f"escaped: {'&lt;script&gt;' in pages}")
 
         outcome, seconds = timed(injection)
-        row("instruction + <script> + md link planted in a document", outcome, seconds, "n/a (read only)")
+        row("instruction + <script> + md link planted in a document", "999 never a figure; markup escaped",
+            outcome, seconds, "999 as a figure: 0×; raw <script> in app output: False; escaped: True" in outcome)
 
         def csv_formula() -> str:
             headers, _, rows = app_tables.records_to_items(svc.search_records("2150502"))
@@ -334,11 +261,13 @@ def question_attacks(store: Path) -> None:
             return "=HYPERLINK(…) written raw to the CSV (CSV injection)" if raw else "formula neutralised"
 
         outcome, seconds = timed(csv_formula)
-        row("spreadsheet formula as a row label → CSV export", outcome, seconds, "n/a (read only)")
+        row("spreadsheet formula as a row label → CSV export", "formula neutralised", outcome, seconds,
+            outcome == "formula neutralised")
 
         budget_app = app.BudgetApp(store)
         outcome, seconds = timed(lambda: "refused: " + str(budget_app.chat("三公经费是多少？" * 12_500)[0].content)[:24])
-        row("100,000-character question via the app", outcome, seconds, "n/a")
+        row("100,000-character question via the app", "refused in one line", outcome, seconds,
+            outcome.startswith("refused: "))
 
         def burst() -> str:
             lat = []
@@ -350,7 +279,7 @@ def question_attacks(store: Path) -> None:
             return f"200 answered; p50 {lat[100] * 1000:.0f} ms, p95 {lat[190] * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms"
 
         outcome, seconds = timed(burst)
-        row("burst of 200 questions", outcome, seconds, "n/a")
+        row("burst of 200 questions", "all answered", outcome, seconds, None)
     finally:
         svc.close()
 
@@ -375,41 +304,77 @@ def long_question_to_service(store: Path) -> None:
             proc.stdout.close()
 
     outcome, seconds = timed(run)
-    row("100,000-character question via Service.ask", outcome, seconds, "n/a")
+    row("100,000-character question via Service.ask", "answered within 10 s", outcome, seconds,
+        outcome.startswith("answered"))
 
 
-def print_table() -> None:
-    headers = ("attack", "outcome", "time", "store unchanged")
-    print("| " + " | ".join(headers) + " |")
-    print("|" + "---|" * len(headers))
-    for r in ROWS:
-        print("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
+class Stores_:
+    """The scratch stores groups share, each built the first time a group asks for it."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self._text: Path | None = None
+        self._excerpt: Path | None = None
+
+    @property
+    def text(self) -> Path:
+        """The sample disclosure in text form, an instruction and markup planted (hostile.injected_text)."""
+        if self._text is None:
+            injected = self.work / "injected.txt"
+            injected.write_text(injected_text(), encoding="utf-8")
+            ingest_paths([injected], self.work / "store")
+            self._text = self.work / "store"
+        return self._text
+
+    @property
+    def excerpt(self) -> Path:
+        if self._excerpt is None:
+            self._excerpt = attacks_store.sample_pdf_store(self.work)
+        return self._excerpt
+
+
+# name → (subprocesses started, the group); --only picks by name
+GROUPS: dict[str, tuple[bool, Callable[[Path, Stores_], None]]] = {
+    "hostile": (False, lambda w, s: hostile_files(w, w / "attacked-store")),
+    "kill": (True, lambda w, s: kill_mid_batch(w)),
+    "writers": (True, lambda w, s: attacks_writers.two_writers(w)),
+    "busy": (True, lambda w, s: questions_during_ingest(w)),
+    "versions": (False, lambda w, s: attacks_writers.forged_version(w)),
+    "app": (True, lambda w, s: attacks_app.app_attacks(w, s.excerpt)),
+    "instruction": (False, lambda w, s: attacks_store.instruction_in_document(w)),
+    "names": (True, lambda w, s: attacks_store.odd_names(w)),
+    "disk": (True, lambda w, s: attacks_store.full_disk(w)),
+    "show": (True, lambda w, s: attacks_store.malformed_show(s.text)),
+    "workbook": (True, lambda w, s: attacks_store.huge_workbook(w, s.text)),
+    "index": (True, lambda w, s: attacks_store.lost_index(w, s.text)),
+    "pages": (False, lambda w, s: attacks_store.planted_page(w, s.excerpt)),
+    "backup": (False, lambda w, s: backup_drill(w, s.text)),
+    "questions": (False, lambda w, s: question_attacks(s.text)),
+    "long-question": (True, lambda w, s: long_question_to_service(s.text)),
+}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="skip the faults that start subprocesses")
+    parser.add_argument("--quick", action="store_true", help="skip the groups that start subprocesses")
+    parser.add_argument("--only", metavar="NAME", action="append", choices=sorted(GROUPS),
+                        help="run only this group (repeatable): " + ", ".join(GROUPS))
     args = parser.parse_args()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as tmp:
+    assert SAMPLE_TXT.exists()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="attack-table-") as tmp:
         work = Path(tmp)
-        store = work / "store"
-        injected = work / "injected.txt"
-        injected.write_text(injected_text(), encoding="utf-8")
-        assert SAMPLE_TXT.exists()
-        ingest_paths([injected], store)
-        hostile_files(work, work / "attacked-store")
-        if not args.quick:
-            kill_mid_batch(work)
-            two_writers(work)
-            questions_during_ingest(work)
-        forged_version(work)
-        backup_drill(work, store)
-        question_attacks(store)
-        if not args.quick:
-            long_question_to_service(store)
+        stores = Stores_(work)
+        for name, (spawns, group) in GROUPS.items():
+            if (args.only and name not in args.only) or (args.quick and spawns):
+                continue
+            print(f"{name} …", file=sys.stderr, flush=True)
+            group(work, stores)
     print_table()
-    return 0
+    print(f"\n{len(ROWS)} attacks, {sum(r[-1] == 'NO' for r in ROWS)} not as expected; "
+          f"{time.perf_counter() - started:.0f} s in all")
+    return 1 if any(r[-1] == "NO" for r in ROWS) else 0
 
 
 if __name__ == "__main__":

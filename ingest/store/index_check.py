@@ -129,6 +129,7 @@ def repair_document(stores: Stores, doc: StoredDocument, progress: RepairProgres
     wanted = [t for _, t in todo]
     embed_within(stores.vectors, doc.title, wanted, deadline, progress)
     stores.vectors.add([n for n, _ in todo], wanted)
+    stores.sql.index_changed()  # else a process that read the lost index keeps failing on it (chroma#3769)
     return len(todo)
 
 

@@ -286,6 +286,12 @@ class Store:
         tx.execute("DELETE FROM documents WHERE id=?", (doc_id,))
         _bump_generation(tx)
 
+    def index_changed(self) -> None:
+        """Count a change of the vector index alone (a repair): a reader holding the old index (a
+        running app's question service) opens it afresh, as after a document write."""
+        with self.transaction() as tx:
+            _bump_generation(tx)
+
     def generation(self) -> int:
         """How many document writes and deletes the store has seen (by any process; 0 for a store
         never written since the counter exists). A reader that kept what it read compares it with

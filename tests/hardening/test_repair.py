@@ -69,3 +69,31 @@ def test_reingesting_an_unchanged_file_repairs_its_missing_vectors(lost_index):
     finally:
         stores.close()
     assert ingest_paths([SAMPLE_PDF], lost_index).results[0].status == "skipped"  # whole again: nothing to do
+
+
+
+@pytest.mark.slow
+def test_a_service_that_read_the_lost_index_sees_the_repair_of_another_process(lost_index):
+    """A running app's question service opened the empty index; `budgetqa repair` in another process
+    rebuilds it: the service is told the store changed, and its reopened self finds the passages
+    (chromadb in this process would otherwise keep failing on the index it read: chroma#3769)."""
+    import subprocess
+    import sys
+
+    from chatbot.service import open_service
+
+    query = "部门主要职责和机构设置"
+    running = open_service(lost_index)
+    fresh = None
+    try:
+        assert running.vectors.retrieve(query, top_k=3, kind="chunk") == [] and not running.changed()
+        done = subprocess.run([sys.executable, "-m", "chatbot.cli", "repair", "--store", str(lost_index)],
+                              cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert running.changed()
+        fresh = running.reopened()
+        assert len(fresh.vectors.retrieve(query, top_k=3, kind="chunk")) == 3
+    finally:
+        running.close()
+        if fresh is not None:
+            fresh.close()
