@@ -22,7 +22,7 @@ from chatbot.answer import Answer, Citation, Value
 from ingest.store.store import Store, StoredDocument
 
 # answers that set figures side by side: across departments, years, 预算/决算, or the parts of a whole
-COMPARING = frozenset({"rank", "difference", "change", "lookup", "sum", "share", "clarify"})
+COMPARING = frozenset({"rank", "difference", "change", "series", "lookup", "sum", "share", "clarify"})
 MAX_BARS = 20
 LABEL, AMOUNT, SHOWN, SOURCE = "项目", "数值", "金额", "出处"
 CSV_HEADERS = [LABEL, "数值", "单位", "文档", "表", "页", "行", "列"]

@@ -18,7 +18,7 @@ EXAMPLE_QUESTIONS = [
     "会议费预算是多少？",
     "行政运行支出是多少？",
 ]
-SOURCE_HEADERS = ["文档", "表", "页", "行", "列", "数值"]
+SOURCE_HEADERS = ["文档", "表", "页", "行", "列", "数值", "单位"]
 SOURCE_FIGURES = (2, 5)  # 页, 数值: right-aligned, on one line
 
 
@@ -34,11 +34,11 @@ def format_answer(answer: Answer) -> str:
 
 
 def citation_row(c: Citation) -> list[str]:
-    """One table citation as the cells 文档, 表, 页, 行, 列, 数值 (the code follows the row label)."""
+    """One table citation as the cells 文档, 表, 页, 行, 列, 数值, 单位 (the code follows the row label)."""
     row = c.row or ""
     if c.code:
         row = f"{row}（{c.code}）"
-    return [c.document, c.table or "", str(c.page), row, c.column or "", c.value or ""]
+    return [c.document, c.table or "", str(c.page), row, c.column or "", c.value or "", c.unit or ""]
 
 
 

@@ -25,6 +25,7 @@ class Citation:
     bbox: tuple[float, float, float, float] | None = None  # the cell's box on `page` (PDF points)
     document_id: int | None = None  # the stored document, to show the page (`budgetqa show`)
     header: str | None = None       # the cell's whole header path (「基本支出/人员支出」) when longer than `column`
+    unit: str | None = None         # the unit the cell's value is printed in (元 or 万元)
 
     @property
     def is_quote(self) -> bool:
@@ -42,6 +43,8 @@ class Citation:
             d.pop("document_id")
         if self.header is None or self.header == self.column:
             d.pop("header")
+        if self.unit is None:
+            d.pop("unit")
         return d
 
 

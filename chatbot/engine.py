@@ -25,7 +25,7 @@ from chatbot.link.resolve import Figure, Resolver
 from chatbot.understand.query import Query, normalize_question
 from chatbot.understand.question import Asked, Part
 from chatbot.understand.reading import QuestionReader
-from chatbot.wording.compose import cite
+from chatbot.wording.compose import cite, with_narrative_note
 from chatbot.wording.joined import join_answers
 from chatbot.wording.refusals import refusal_text, refuse
 from ingest.store.store import Store, StoredDocument, StoredRecord
@@ -116,7 +116,7 @@ class Engine:
         if (refused := too_long(text)) is not None:
             return refused
         asked = question if isinstance(question, Asked) else self.read(question)
-        answer = self._answer(asked)
+        answer = with_narrative_note(self._answer(asked))   # a figure of the narrative alone says so
         if os.environ.get("BUDGETQA_LLM_BASE_URL"):
             answer = self._with_llm(asked, answer)
         if not isinstance(question, Asked):

@@ -18,7 +18,7 @@ from chatbot.execute.prior import strip_prior_words
 from chatbot.link.documents import Directory, same_disclosure
 from chatbot.understand.query import normalize_question
 from chatbot.understand.question import Asked, read_question
-from chatbot.wording.compose import cite, with_narrative_note
+from chatbot.wording.compose import cite
 from chatbot.wording.refusals import refuse
 from chatbot.wording.version import version_note
 from ingest.store.store import Store, StoredDocument, StoredRecord
@@ -201,7 +201,7 @@ class Service:
         checked = self.read(reworded) if reworded else asked
         several = len(checked.parts) > 1 or len([c for c in re.split(r"[？?；;。!！]", checked.question) if c.strip()]) > 1
         answer = gated(checked.without_departments().text, answer, self.lexicon, several=several)
-        answer = with_narrative_note(self._with_check_notes(answer))
+        answer = self._with_check_notes(answer)
         answer = self._with_version_note(answer)
         answer.question = question            # as the person typed it (the reading holds its one form)
         plan = {"plan": answer.reading["plan"]} if "plan" in answer.reading else {}

@@ -17,7 +17,7 @@ def cite(rec: StoredRecord) -> Citation:
     return Citation(document=rec.document, page=rec.page, table=rec.table, row=rec.row, code=rec.code,
                     column=rec.column.split("/")[-1],
                     value=None if rec.value is None else amount(rec.value), bbox=rec.bbox,
-                    document_id=rec.document_id, header=rec.column)
+                    document_id=rec.document_id, header=rec.column, unit=rec.unit or None)
 
 
 def cite_sentence(s: Sentence) -> Citation:

@@ -73,13 +73,13 @@ def test_a_citation_with_a_script_renders_escaped_in_the_sources():
 
 
 def test_sources_table_has_the_header_and_one_line_per_cited_cell():
-    cites = [Citation(document=DOC, page=19, table=SANGONG, row="合计", column="小计", value="104.20"),
+    cites = [Citation(document=DOC, page=19, table=SANGONG, row="合计", column="小计", value="104.20", unit="万元"),
              Citation(document=DOC, page=19, table=SANGONG, row="公务用车购置及运行费", column="小计",
-                      value="60.00")]
+                      value="60.00", unit="万元")]
     lines = app_chat.format_sources(_answer(cites)).splitlines()
-    assert lines[0] == "| 文档 | 表 | 页 | 行 | 列 | 数值 |"
-    assert lines[1] == "|---|---|---:|---|---|---:|"
-    assert lines[2] == f"| {DOC} | {SANGONG} | 19 | 合计 | 小计 | 104.20 |"
+    assert lines[0] == "| 文档 | 表 | 页 | 行 | 列 | 数值 | 单位 |"
+    assert lines[1] == "|---|---|---:|---|---|---:|---|"
+    assert lines[2] == f"| {DOC} | {SANGONG} | 19 | 合计 | 小计 | 104.20 | 万元 |"
     assert len(lines) == 4
 
 
@@ -92,7 +92,7 @@ def test_sources_show_the_subject_code_after_the_row_label():
 def test_a_pipe_in_a_cell_does_not_split_the_sources_table():
     cite = Citation(document=DOC, page=1, table="表|一", row="a|b", column="c", value="1")
     row = app_chat.format_sources(_answer([cite])).splitlines()[2]
-    assert row.count(" | ") == 5
+    assert row.count(" | ") == 6
 
 
 def test_narrative_citations_are_quoted_with_their_section_and_page():
@@ -486,4 +486,4 @@ def test_an_answers_table_prints_its_figures_with_separators_right_aligned():
 
 def test_the_sources_table_right_aligns_its_page_and_figure():
     cite = Citation(document=DOC, page=15, table="表", row="行政运行", column="基本支出", value="2466.28")
-    assert app_chat.format_sources(_answer([cite])).splitlines()[1] == "|---|---|---:|---|---|---:|"
+    assert app_chat.format_sources(_answer([cite])).splitlines()[1] == "|---|---|---:|---|---|---:|---|"

@@ -403,3 +403,14 @@ def test_a_series_of_a_department_with_one_year_says_the_store_holds_only_it(svc
     answer = svc.ask("湘潭市应急管理局近三年三公经费")
     assert [Decimal(v.value) for v in answer.values] == [sangong(docs["D2023"])]
     assert "只有2023年" in answer.answer
+
+
+def test_a_series_is_drawn_as_a_line_over_its_years(svc, docs):
+    """The app draws the series as one department's figure over its years, each point its cited cell."""
+    import app_charts
+
+    answer = svc.ask("长沙市财政局近两年三公经费")
+    stored = {d.id: d for d in svc.documents}
+    chart = app_charts.answer_chart(answer, lambda c: stored.get(c.document_id))
+    assert chart is not None and chart.line and chart.labels == ["2023年", "2024年"]
+    assert [p.amount for p in chart.points] == [sangong(docs["A2023"]), sangong(docs["A2024"])]

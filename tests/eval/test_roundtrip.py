@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from chatbot.link.names import name_forms
 from eval.roundtrip import Tally, gate, main, run
 from eval.roundtrip_questions import RoundTripQuestion, generate, short_name
 from eval.roundtrip_score import headline_match, strict_verdict
@@ -20,7 +21,8 @@ from eval.score import parse_question
 from ingest.store.store import Store
 
 DOCUMENT = "长沙市工业和信息化局2024年部门预算"
-NAME = "长沙工业和信息化局"           # the middle one of name_forms(长沙市工业和信息化局)
+FORMS = name_forms("长沙市工业和信息化局")   # the department as people name it (a short form, no other's)
+NAME = sorted(FORMS, key=lambda f: (-len(f), f))[len(FORMS) // 2]   # the one short_name picks: the middle
 TOTAL_COLUMNS = {"合计", "总计", "小计", "本年预算", "金额"}
 
 
@@ -53,7 +55,7 @@ def test_questions_are_well_formed(questions):
     assert len({q.question for q in questions}) == len(questions)
     for q in questions:
         assert isinstance(q, RoundTripQuestion)
-        assert q.question.startswith(f"{NAME}2024年") and q.question.endswith("是多少"), q.question
+        assert any(q.question.startswith(f"{f}2024年") for f in FORMS) and q.question.endswith("是多少"), q.question
         assert q.category == "lookup" and q.document == DOCUMENT
         assert q.expected.found and len(q.expected.values) == 1 and q.expected.unit == "万元"
         assert q.source is not None and q.source.document == DOCUMENT and q.source.page > 0
@@ -217,10 +219,10 @@ def test_short_name_is_the_middle_form_in_a_fixed_order():
 
     doc = StoredDocument(1, "x", "广州市发展和改革委员会2026年部门预算", "广州市发展和改革委员会", 2026, "预算",
                          "a.pdf", 10)
-    assert short_name(doc, [doc]) == "发展和改革委员会"
+    assert short_name(doc, [doc]) == "广州发改委员会"
     other = StoredDocument(2, "y", "深圳市发展和改革委员会2026年部门预算", "深圳市发展和改革委员会", 2026, "预算",
                            "b.pdf", 10)
-    assert short_name(doc, [doc, other]) == "广州市发展和改革委"     # the shared short forms left out
+    assert short_name(doc, [doc, other]) == "广州市发改委员会"     # the shared short forms left out
 
 
 # -- the gate (python -m eval.roundtrip --min-right X --max-wrong N) ---------------------------------
