@@ -34,12 +34,23 @@ def _coded_total_checks(cells: list[StoredRecord]) -> list[Check]:
     for column in dict.fromkeys(r.column for r in cells):
         head = next((r for r in cells if r.column == column and normalize_label(r.row) in ("合计", "总计")
                      and not r.code), None)
-        parts = _distinct([r for r in cells if r.column == column and r.code and len(r.code) == top],
-                          key=lambda r: (r.code, r.value))
+        coded = [r for r in cells if r.column == column and r.code]
+        printed = {r.code for r in coded}
+        parts = _distinct([r for r in coded if _top_part(r.code, top, printed)], key=lambda r: (r.code, r.value))
         if head and parts:
             out.append(Check("合计行", f"{head.table}「{head.row}」{leaf(column)} = 各{_LEVEL.get(top, '科目')}之和",
                              head.value or ZERO, total(parts), [head, *parts]))
     return out
+
+
+def _top_part(code: str | None, top: int, printed: set[str | None]) -> bool:
+    """A code the 合计 row adds up: one of the top level, or a deeper 款/项 of which no code printed in
+    the table is the head (3021101 差旅费 listed under no 302 or 30211 row)."""
+    if not code:
+        return False
+    if len(code) == top:
+        return True
+    return len(code) in _LEVEL and not any(p and p != code and code.startswith(p) for p in printed)
 
 
 def _distinct(cells: list[StoredRecord], key) -> list[StoredRecord]:
@@ -100,12 +111,46 @@ def _ordinal_total_checks(cells: list[StoredRecord]) -> list[Check]:
             parent, subs = None, []
             adds = [p for p in running if p is not last_total]
             if adds and (kind == "grand_total" or last_total is None):
-                out.append(Check("合计行", f"{r.table}「{r.row}」{leaf(r.column)} = " +
-                                 " + ".join(p.row for p in running), r.value or ZERO, total(running), [r, *running]))
+                out.extend(_running_checks(r, running))
             elif kind == "grand_total" and last_total is not None and not adds:
                 out.append(Check("合计行", f"{r.table}「{r.row}」{leaf(r.column)} = {last_total.row}",
                                  r.value or ZERO, last_total.value or ZERO, [r, last_total]))
             last_total = r
             running = [r]
     close_parent()
+    return out
+
+
+def _sum_check(head: StoredRecord, parts: list[StoredRecord]) -> Check:
+    return Check("合计行", f"{head.table}「{head.row}」{leaf(head.column)} = " + " + ".join(p.row for p in parts),
+                 head.value or ZERO, total(parts), [head, *parts])
+
+
+def _running_checks(head: StoredRecord, running: list[StoredRecord]) -> list[Check]:
+    """The total against the rows above it; where they do not add up to it but fall into two runs that
+    each do, one check per run: the table prints the total broken down twice (支出用途 一、基本支出 …
+    三、单位预留机动经费, then by function 四、公共安全支出 …), its ordinals running on."""
+    whole = _sum_check(head, running)
+    if whole.passed:
+        return [whole]
+    for k in range(1, len(running)):
+        first, second = _sum_check(head, running[:k]), _sum_check(head, running[k:])
+        if first.passed and second.passed:
+            return [first, second]
+    return [whole]
+
+
+def carry_over_parts(cells: list[StoredRecord]) -> set[int]:
+    """Ids of the sub-rows a carry-over row heads (「二、上年结转」 → 「（一）一般公共预算拨款」): the
+    carried-over part of an item, never the item itself."""
+    out: set[int] = set()
+    for column in dict.fromkeys(r.column for r in cells):
+        parent = ""
+        for r in sorted((r for r in cells if r.column == column and not r.code), key=lambda r: r.row_number):
+            kind = _kind_of(r.row)
+            if kind == "sub":
+                if _is_carry_over(normalize_label(parent)):
+                    out.add(r.id)
+            else:
+                parent = r.row
     return out
