@@ -24,8 +24,36 @@ def total_row_checks(table: list[StoredRecord]) -> list[Check]:
         return _coded_total_checks(cells)
     out: list[Check] = []
     for column in dict.fromkeys(r.column for r in cells):
-        out.extend(_ordinal_total_checks([r for r in cells if r.column == column]))
+        for panel in side_by_side_panels([r for r in cells if r.column == column]):
+            out.extend(_ordinal_total_checks(panel))
     return out
+
+
+PANEL_GAP = 20.0  # points between the x of two figure columns printed side by side under one heading
+
+
+def side_by_side_panels(cells: list[StoredRecord]) -> list[list[StoredRecord]]:
+    """The cells of one column split by the panel they stand in, where a page prints the column more
+    than once side by side (支出功能分类 | 部门经济分类 | 政府经济分类, each with its 预算数 and its own
+    一、… rows breaking down the same total): the n-th figure column from the left of each page."""
+    panels: dict[int, list[StoredRecord]] = {}
+    for page in dict.fromkeys(r.page for r in cells):
+        on_page = [r for r in cells if r.page == page]
+        xs: list[float] = []
+        for x in sorted(r.bbox[0] for r in on_page if r.bbox):
+            if not xs or x - xs[-1] > PANEL_GAP:
+                xs.append(x)
+        at = {r.id: max((i for i, x in enumerate(xs) if r.bbox and r.bbox[0] >= x - PANEL_GAP / 2), default=0)
+              for r in on_page}
+        level = {}  # a line of the page → the panels with a figure on it
+        for r in on_page:
+            if r.bbox:
+                level.setdefault(round(r.bbox[1]), set()).add(at[r.id])
+        if not any(len(ns) > 1 for ns in level.values()):
+            at = dict.fromkeys(at, 0)  # figures set in other columns on other lines: one panel still
+        for r in on_page:
+            panels.setdefault(at[r.id], []).append(r)
+    return list(panels.values())
 
 
 def _coded_total_checks(cells: list[StoredRecord]) -> list[Check]:
@@ -79,6 +107,15 @@ def _kind_of(label: str) -> str:
     return "carry" if _is_carry_over(name) else "other"
 
 
+def _sub_style(label: str) -> str:
+    """How a sub-item is numbered (1、 | (1) | （一）): one style, one level."""
+    m = _SUB_ORDINAL.match(label)
+    return re.sub(r"\d+", "1", re.sub(r"[一二三四五六七八九十]+", "一", m.group(1))).translate(_FULL) if m else ""
+
+
+_FULL = str.maketrans({"(": "（", ")": "）", ".": "、", "．": "、"})
+
+
 def _ordinal_total_checks(cells: list[StoredRecord]) -> list[Check]:
     out: list[Check] = []
     running: list[StoredRecord] = []   # the rows the next total adds up
@@ -105,7 +142,8 @@ def _ordinal_total_checks(cells: list[StoredRecord]) -> list[Check]:
             if kind == "top" or last_total is not None:
                 running.append(r)
         elif kind == "sub":
-            subs.append(r)
+            if not subs or _sub_style(r.row) == _sub_style(subs[0].row):
+                subs.append(r)  # 「(1)工资福利支出」 under 「1、人员经费…」 is a part of that part
         elif kind in ("year_total", "grand_total"):
             close_parent()
             parent, subs = None, []

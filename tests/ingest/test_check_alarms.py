@@ -21,7 +21,8 @@ BEIJING = "real/北京_北京市审计局_2026_部门预算_附件2报表.pdf"
 SHUILI = "real/重庆_重庆市水利局_2026_部门预算.pdf"
 XUANCHUAN = "breadth/checks/重庆_中共重庆市委宣传部_2026_部门预算.pdf"
 KEJI = "breadth/identity/上海_上海市刑事科学技术研究院_2026_单位预算.pdf"
-FILES = [GAOYUAN, RENDA, BEIJING, SHUILI, XUANCHUAN, KEJI]
+XIAN = "real/陕西西安_西安市审计局汇总_2026_部门预算.pdf"
+FILES = [GAOYUAN, RENDA, BEIJING, SHUILI, XUANCHUAN, KEJI, XIAN]
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +154,19 @@ def test_a_carried_over_part_is_not_the_item_the_narrative_states(store):
     finally:
         store.db.rollback()
     assert changed and not any(c.passed for c in changed)
+
+
+@pytest.mark.slow
+def test_each_side_by_side_panel_breaks_down_the_total_on_its_own(store):
+    """西安's 收支总表 prints 支出 three times side by side (功能分类 | 部门经济分类 | 政府经济分类), each
+    「一、部门预算」 42,034,723.58 元 broken into its own 1、… rows, the 部门经济分类 ones into (1)… rows
+    again: one check per panel, 1、 rows only; a wrong 5、教育支出 fails its panel's check alone."""
+    checks = [c for c in _checks(store, XIAN, "部门综合预算收支总表「一、部门预算」") if c.cells[0].side == "支出"]
+    assert [(len(c.cells) - 1, c.passed) for c in checks] == [(5, True), (2, True), (4, True)]
+    cell = next(c for c in checks[0].cells if c.row == "5、教育支出")
+    store.execute("UPDATE records SET value = '250000.00', value_wan = '25.00' WHERE id = ?", (cell.id,))
+    try:
+        again = [c for c in _checks(store, XIAN, "部门综合预算收支总表「一、部门预算」") if c.cells[0].side == "支出"]
+    finally:
+        store.db.rollback()
+    assert [c.passed for c in again] == [False, True, True]
