@@ -12,7 +12,8 @@ from ..document.statements import is_statement
 from ..document.text import normalize_label, strip_ordinal
 from ..pdf.layout import is_performance_title
 from ..store.store import StoredChunk, StoredRecord
-from .check import ZERO, Check, leaf, money, spec
+from .check import ZERO, Check, by_table, leaf, money, spec
+from .total_rows import carry_over_parts
 
 FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*万元")
 CLAUSE_END = re.compile(r"[，,。；;！？\n]")
@@ -64,6 +65,8 @@ def item_index(records: list[StoredRecord]) -> dict[str, list[StoredRecord]]:
     generic = set(spec()["narrative"]["generic_labels"])
     cells = [r for r in money(records) if r.value_wan is not None and not is_performance_title(r.table)
              and r.table_kind not in spec()["narrative"]["not_item_kinds"]]
+    carried = {i for table in by_table(cells).values() for i in carry_over_parts(table)}
+    cells = [r for r in cells if r.id not in carried]
     index: dict[str, list[StoredRecord]] = defaultdict(list)
     for r in cells:
         for key in _variants(r.row):
@@ -75,6 +78,12 @@ def item_index(records: list[StoredRecord]) -> dict[str, list[StoredRecord]]:
     for phrase, kind in spec()["narrative"]["items"].items():
         index[_label_key(phrase)] += [r for r in cells if r.table_kind == kind and _is_total_row(r.row)
                                      and any(w in leaf(r.column) for w in totals)]
+    for kind, words in spec()["narrative"]["kind_items"].items():
+        for r in (r for r in cells if r.table_kind == kind):
+            keys = _variants(r.row) | (_variants(_column_item(r.column)) if _is_total_row(r.row) else set())
+            for phrase, labels in words.items():
+                if keys & {_label_key(w) for w in labels} and r not in index[_label_key(phrase)]:
+                    index[_label_key(phrase)].append(r)
     return {k: v for k, v in index.items() if v and len(k) >= 2 and k not in generic and not re.search(r"\d", k)}
 
 
@@ -122,17 +131,29 @@ def narrative_checks(records: list[StoredRecord], chunks: list[StoredChunk]) -> 
             if found is None or not is_statement(_sentence_around(text, m.start(), m.end())):
                 continue        # an instruction or a question states no figure to check
             label, at = found
+            cells = _in_scope(index[label], text[start:start + at])
+            if not cells:
+                continue        # 「财政拨款支出预算」 where no 财政拨款 table prints a 支出预算
             stated_text = m.group(1).replace(",", "")
             stated = Decimal(stated_text)
-            candidates = sorted(index[label], key=lambda r: abs((r.value_wan or ZERO) - stated))
+            candidates = sorted(cells, key=lambda r: abs((r.value_wan or ZERO) - stated))
             if abs((candidates[0].value_wan or ZERO) - stated) > _place(stated_text):
-                candidates = _across_tables(index[label], stated, _place(stated_text)) or candidates
+                candidates = _across_tables(cells, stated, _place(stated_text)) or candidates
             begin = where[start + at]
             while begin and chunk.text[begin - 1] in _QUOTES:
                 begin -= 1  # 「“三公”经费…」 keeps its opening quote
             said = chunk.text[begin: where[m.end() - 1] + 1]
             out.append(_figure_check(said, stated, _place(stated_text), candidates, chunk))
     return out
+
+
+def _in_scope(cells: list[StoredRecord], before: str) -> list[StoredRecord]:
+    """The cells of the scope the words before the item name (`scope_leads`), or all of them."""
+    leads = spec()["narrative"]["scope_leads"]
+    lead = max((w for w in leads if before.endswith(w)), key=len, default=None)
+    if lead is None:
+        return cells
+    return [c for c in cells if any(w in f"{c.table}/{c.table_kind or ''}/{c.column}" for w in leads[lead])]
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:

@@ -56,6 +56,8 @@ def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
         _read_notes(piece, lines, bottom, below, used)
         pieces.append(piece)
         above = bottom
+    if tables:
+        pieces += _title_at_foot(lines, above, number, used)
     spans = [(g.bbox[1], g.bbox[3]) for g in tables if g.bbox]
     rest = [ln for j, ln in enumerate(lines) if j not in used and not _beside(ln, spans)]
     if sum(b - t for t, b in spans) >= TABLE_PAGE_SHARE * float(page.height):
@@ -250,14 +252,20 @@ def _read_line(piece: PageTable, text: str) -> bool:
 
 
 def _read_banner_rows(piece: PageTable) -> None:
-    """Rows at the top of the grid that print one line across it (the title, 单位, 编制部门)."""
+    """Rows at the top of the grid that print one line across it (the title, 单位, 编制部门). A grid
+    of nothing else (its title and 部门 row at the foot of a page, its header on the next) is all
+    banner; a 单位 cell wrapped onto the row below (「单位：万」 over 「元」) is read with that row."""
     grid = piece.grid
     taken = 0
-    while taken < min(BANNER_ROWS, grid.n_rows - 1):
+    while taken < min(BANNER_ROWS, grid.n_rows - (piece.title is None)):
         texts = [t for t in dict.fromkeys(grid.row_texts(taken)) if t]
         if not texts:  # a spacer row above the banner
             taken += 1
             continue
+        end = taken
+        wrapped = _wrapped_banner(grid, taken)
+        if wrapped is not None:
+            texts, end = wrapped
         if len(texts) != 1:
             joined = " ".join(texts)
             if not (texts and (unit_from_line(joined, None) or department_from_line(joined))):
@@ -271,9 +279,50 @@ def _read_banner_rows(piece: PageTable) -> None:
             piece.title = before
             break
         piece.context.append(text)
-        taken += 1
+        taken = end + 1
     if taken:
         piece.grid = grid.slice_rows(taken)
+
+
+def _wrapped_banner(grid: Grid, r: int) -> tuple[list[str], int] | None:
+    """(texts, last row) of a banner line printed over two rows, when row `r` alone reads as nothing
+    and, joined cell by cell with the next row it does not merely repeat, reads as a 单位/部门 line."""
+    alone = " ".join(t for t in dict.fromkeys(grid.row_texts(r)) if t)
+    if _says_something(alone):
+        return None
+    below = next((k for k in range(r + 1, min(r + 1 + BANNER_ROWS, grid.n_rows))
+                  if grid.row_texts(k) != grid.row_texts(r)), None)
+    if below is None:
+        return None
+    joined = [a + b if a != b else a for a, b in zip(grid.row_texts(r), grid.row_texts(below))]
+    texts = [t for t in dict.fromkeys(joined) if t]
+    if not unit_from_line(" ".join(texts), None):
+        return None
+    last = below
+    while last + 1 < grid.n_rows and grid.row_texts(last + 1) == grid.row_texts(below):
+        last += 1  # the lower row's merged cells repeated
+    return texts, last
+
+
+def _says_something(text: str) -> bool:
+    """Whether a line alone says what a table needs (title, number, 单位, 部门, year)."""
+    probe = PageTable(grid=Grid([], 0), page=0)
+    return _read_line(probe, text)
+
+
+def _title_at_foot(lines: list[Line], bottom: float, number: int, used: set[int]) -> list[PageTable]:
+    """A table title (with its 部门/单位 line) printed under the page's last grid with nothing after it
+    but the page number: the table starts here and its grid on the next page, which continues it."""
+    below = [j for j, ln in enumerate(lines) if j not in used and ln.top >= bottom - 1]
+    words = [j for j in below if not re.fullmatch(r"[\d\s\-—]*", lines[j].text)]
+    if not words or table_title(lines[words[0]].text) is None:
+        return []
+    piece = PageTable(grid=Grid([], number), page=number)
+    if not all(_read_line(piece, lines[j].text) for j in words) or piece.title is None:
+        return []
+    piece.context = [lines[j].text for j in words]
+    used.update(words)
+    return [piece]
 
 
 def _read_notes(piece: PageTable, lines: list[Line], bottom: float, below: float, used: set[int]) -> None:

@@ -223,13 +223,18 @@ def stitch_continued_tables(pieces: list[PageTable]) -> list[Table]:
         if last is not None and _continues(piece, last, labels.get(id(last))):
             prev = layouts[id(last)]
             start = _repeated_header_end(grid, prev.header_rows)
-            if start == 0 and piece.title is not None:
+            headless = not last.columns  # its title and 部门 line ended a page: the header is here
+            if start == 0 and (piece.title is not None or headless):
                 start = split_header(grid)[1]
             if start and grid.n_cols != prev.raw_cols:
                 n_header = start - (1 if is_column_number_row(grid.row_texts(start - 1)) else 0)
                 prev.raw_cols = grid.n_cols
+                if headless:
+                    prev.header_rows = ["\t".join(grid.row_texts(r)) for r in range(start)]
                 grid, prev.roles, prev.groups = read_header(grid, grid_to_header_paths(grid, n_header), start)
                 prev.col_bounds = grid.col_bounds
+                last.columns = last.columns or prev.roles.paths
+                last.unit, last.department = last.unit or piece.unit or "", last.department or piece.department
             elif grid.n_cols == prev.raw_cols:
                 grid = merge_columns(grid, prev.groups)
             roles = prev.roles if grid.n_cols == len(prev.roles.paths) else _aligned_roles(grid, prev)
