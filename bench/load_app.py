@@ -12,6 +12,7 @@ the questions then name the sample's department (two departments are held). Prin
 Run:
   .venv/bin/python bench/load_app.py                          (starts the app on ./budgetqa-store)
   .venv/bin/python bench/load_app.py --store /tmp/store --seconds 60 --requests 100000 --ingest-pages 40
+  .venv/bin/python bench/load_app.py --store /tmp/store --processes 4   (sessions in 4 client processes)
   .venv/bin/python bench/load_app.py --store /tmp/store --sessions 20 --requests 400
   .venv/bin/python bench/load_app.py --url http://127.0.0.1:7860/
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import multiprocessing
 import os
 import secrets
 import socket
@@ -31,6 +33,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -148,6 +151,28 @@ def session(client, questions: list, offset: int, budget: dict, tally: Tally, de
         tally.ok(question, elapsed)
 
 
+def run_sessions(url: str, questions: list, offsets: Sequence[int], requests: int, seconds: float,
+                 tally: Tally) -> None:
+    """The sessions of `offsets`, a thread each, asking until `requests` answers or `seconds` pass."""
+    clients = connect(url, len(offsets))
+    budget = {"left": requests}
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=session, args=(c, questions, k, budget, tally, deadline), daemon=True)
+               for k, c in zip(offsets, clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 30)
+
+
+def sessions_in_process(url: str, questions: list, offsets: list[int], requests: int, seconds: float
+                        ) -> tuple[list[tuple[str, float]], Counter]:
+    """run_sessions in a worker process: each answer (question, seconds) and the errors by reason."""
+    tally = Tally()
+    run_sessions(url, questions, offsets, requests, seconds, tally)
+    return [(q, s) for q, values in tally.by_question.items() for s in values], tally.errors
+
+
 SAMPLE_DEPARTMENT = "长沙市工业和信息化局"
 
 
@@ -213,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mix", choices=["all", "tables"], default="all",
                         help="all: table, refusal and narrative questions; tables: without the narrative one")
     parser.add_argument("--start-timeout", type=float, default=180)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="spread the sessions over this many client processes (browsers share no lock)")
     parser.add_argument("--ingest-pages", type=int, default=0,
                         help="upload a synthetic disclosure of this many pages, signed in, while asking")
     args = parser.parse_args(argv)
@@ -234,17 +261,23 @@ def main(argv: list[str] | None = None) -> int:
             questions = [(SAMPLE_DEPARTMENT + q if "北京" not in q else q, want) for q, want in questions]
             pdf = synthetic_pdf(Path(tempfile.mkdtemp(prefix="load-app-")), args.ingest_pages)
             uploader = threading.Thread(target=staff_upload, args=(url, token, pdf, upload), daemon=True)
-        clients = connect(url, args.sessions)
         tally = Tally()
-        budget = {"left": args.requests}
         started = time.perf_counter()
-        deadline = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=session, args=(c, questions, k, budget, tally, deadline), daemon=True)
-                   for k, c in enumerate(clients)]
-        for t in threads + ([uploader] if uploader else []):
-            t.start()
-        for t in threads:
-            t.join(args.seconds + 30)
+        if args.processes <= 1:
+            if uploader:
+                uploader.start()
+            run_sessions(url, questions, range(args.sessions), args.requests, args.seconds, tally)
+        else:   # sessions spread over processes, as browsers are: no client shares one interpreter lock
+            spread = [range(k, args.sessions, args.processes) for k in range(args.processes)]
+            per = -(-args.requests // args.processes)
+            with multiprocessing.get_context("fork").Pool(args.processes) as pool:   # forked before any thread
+                if uploader:
+                    uploader.start()
+                parts = pool.starmap(sessions_in_process, [(url, questions, list(r), per, args.seconds) for r in spread])
+            for answered, failed in parts:
+                for question, seconds in answered:
+                    tally.ok(question, seconds)
+                tally.errors.update(failed)
         report(tally, time.perf_counter() - started, args.sessions, args.mix)
         if uploader is not None:
             uploader.join(900)
