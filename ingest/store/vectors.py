@@ -37,7 +37,13 @@ def chroma_client(path: str | Path) -> Any:
     if host:
         return chromadb.HttpClient(host=host, port=int(os.environ.get("BUDGETQA_CHROMA_PORT", "8000")),
                                    settings=settings)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+    for attempt in range(5):
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=settings)
+        except KeyError:    # another thread let go of this directory's system between chromadb's look and its get
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
 
 
 def collection_name(path: str | Path) -> str:

@@ -51,7 +51,7 @@ def tampered_app(tmp_path_factory) -> app.BudgetApp:
 
 @pytest.mark.slow
 def test_chat_answers_with_the_figure_and_its_sources(budget_app):
-    answer, sources, original = budget_app.chat("三公经费是多少？", [])
+    answer, sources, original, *page = budget_app.chat("三公经费是多少？", [])   # then 下载此页 and 查看整页
     assert "104.20" in answer.content
     assert sources.metadata["title"] == "来源"
     assert "“三公”经费支出情况表" in sources.content
