@@ -24,6 +24,7 @@ from .embedding import chunk_embed_text
 
 COLLECTION = "budgetqa"
 _EMBED_LOCK = threading.Lock()  # one embedding call at a time: the CPU model uses both cores
+_CLIENT_LOCK = threading.Lock()  # one Chroma client made at a time in this process
 _EXCLUDED = ["document_id", "doc_sha", "kind", "page", "number", "table_number", "row_number"]
 
 
@@ -37,12 +38,13 @@ def chroma_client(path: str | Path) -> Any:
     if host:
         return chromadb.HttpClient(host=host, port=int(os.environ.get("BUDGETQA_CHROMA_PORT", "8000")),
                                    settings=settings)
-    for attempt in range(5):
-        try:
-            return chromadb.PersistentClient(path=str(path), settings=settings)
-        except KeyError:    # another thread let go of this directory's system between chromadb's look and its get
-            if attempt == 4:
-                raise
+    with _CLIENT_LOCK:  # chromadb makes a directory's system unguarded: two threads starting it at once
+        for attempt in range(5):  # (the app's warm-up and its start-up index look) broke it for both
+            try:
+                return chromadb.PersistentClient(path=str(path), settings=settings)
+            except KeyError:    # another thread let go of this directory's system between chromadb's look and get
+                if attempt == 4:
+                    raise
     raise AssertionError("unreachable")
 
 
