@@ -117,7 +117,6 @@ from chatbot.conversation import Conversation, example_questions  # noqa: E402
 from eval.own_store import corpus_of, own_store  # noqa: E402
 from eval.report import write_reports  # noqa: E402
 from eval.runner import SYSTEMS, load_questions, run_eval  # noqa: E402
-from ingest.store.index_check import index_warning  # noqa: E402
 from ingest.store.listing import list_documents  # noqa: E402
 from ingest.store.storage import StorePaths, default_store_dir  # noqa: E402
 from ingest.store.store import Store  # noqa: E402
@@ -406,10 +405,9 @@ def main() -> int:
     print("budgetqa: 加载问答服务 / loading the question service …", file=sys.stderr, flush=True)
     with ticking("loading"):
         app.service  # noqa: B018 — warm it now, not on the first question
-    warning = index_warning(store_dir)  # a lost or damaged chroma/: logged, and said on the landing line
+    warning = app.check_index()  # a lost or damaged chroma/: said on the landing line, and logged
     if warning:
         print(f"budgetqa: {warning}", file=sys.stderr, flush=True)
-        app.check_index()
     demo = build_ui(app)
     try:
         url = launch(demo, store_dir, app.store.documents)

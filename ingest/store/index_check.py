@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from llama_index.core.schema import TextNode
 
 from ..bounds import Deadline, embed_within
 from ..document.model import Chunk, Document, Record
-from .storage import StorePaths, Stores
+from .storage import Stores
 from .store import Store, StoredDocument, StoredRecord
 from .vectors import VectorIndex, document_nodes
 
@@ -150,12 +149,3 @@ def index_status_line(stores: Stores) -> str | None:
     lost = sum(len(g.missing) for g in gaps)
     return (f"向量索引缺少 {lost} 个节点（{len(gaps)} 个文档），叙述检索会变差；运行 `budgetqa repair` 重建 / the vector "
             f"index lacks {lost} node(s) of {len(gaps)} document(s): run `budgetqa repair`")
-
-
-def index_warning(root: str | Path) -> str | None:
-    """index_status_line of the store at `root` (the app's start-up look at its index)."""
-    stores = Stores(StorePaths.at(root))
-    try:
-        return index_status_line(stores)
-    finally:
-        stores.close()
