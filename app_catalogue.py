@@ -15,7 +15,7 @@ from app_text import figure
 from ingest.errors import IngestError
 from ingest.pdf.pdf_reader import check_pdf_bytes
 from ingest.pipeline import FileResult, ingest_paths
-from ingest.store.index_check import compare_index
+from ingest.store.index_check import missing_nodes
 from ingest.store.listing import DocumentEntry
 from ingest.store.storage import StorePaths, Stores
 from ingest.store.store import Store
@@ -98,13 +98,12 @@ def index_problem(store_dir: Path) -> str | None:
     document's vectors are missing (a lost or damaged chroma/), else None."""
     stores = Stores(StorePaths.at(store_dir))
     try:
-        gaps = [g for g in compare_index(stores) if not g.complete]
+        lost, documents = missing_nodes(stores)
     finally:
         stores.close()
-    if not gaps:
+    if not lost:
         return None
-    lost = sum(len(g.missing) for g in gaps)
-    return (f"⚠ 向量索引缺少 {figure(lost)} 个节点（{len(gaps)} 份文档），按文字检索的回答会变差："
+    return (f"⚠ 向量索引缺少 {figure(lost)} 个节点（{documents} 份文档），按文字检索的回答会变差："
             "请在服务器上运行 budgetqa repair 重建。")
 
 

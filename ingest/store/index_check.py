@@ -141,11 +141,8 @@ def repair_index(stores: Stores, progress: RepairProgress | None = None) -> list
     return out
 
 
-def index_status_line(stores: Stores) -> str | None:
-    """One line when some document's vectors are missing (the app says it at start), else None."""
+def missing_nodes(stores: Stores) -> tuple[int, int]:
+    """How many nodes the vector index lacks, and of how many documents (0, 0: it is complete);
+    the app says it at start (app_catalogue.index_problem), `check` per document."""
     gaps = [g for g in compare_index(stores) if not g.complete]
-    if not gaps:
-        return None
-    lost = sum(len(g.missing) for g in gaps)
-    return (f"向量索引缺少 {lost} 个节点（{len(gaps)} 个文档），叙述检索会变差；运行 `budgetqa repair` 重建 / the vector "
-            f"index lacks {lost} node(s) of {len(gaps)} document(s): run `budgetqa repair`")
+    return sum(len(g.missing) for g in gaps), len(gaps)
