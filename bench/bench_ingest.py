@@ -14,18 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "ingest" / "samples" / "changsha-gxj-2024.pdf"
+sys.path.insert(0, str(ROOT / "bench"))  # its sibling modules
 
-
-def bare_pass(pdf_path: Path) -> float:
-    import pdfplumber
-
-    started = time.perf_counter()
-    with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages:
-            page.extract_text()
-            page.extract_tables()
-            page.close()
-    return time.perf_counter() - started
+from grid_cells import bare_pass  # noqa: E402  (the one bare pass every bench compares with)
 
 
 def main() -> None:
