@@ -5,7 +5,9 @@ counted by SQL, never by loading records, so a store of a thousand documents ans
 A table is *empty* when it holds no figure other than zero: the document prints 「本表为空表」 or
 「无」, has no rows, or prints 0.00 in every cell (the Guangdong template's empty table). An empty
 table is published, so it does not fail completeness (a department without 政府性基金 prints that
-table empty); a mandated table that is not there at all does.
+table empty); a mandated table that is not there at all does. A mandated table some templates print
+as a column of a wider table (`published_within`: 深圳's 基本支出 column of 一般公共预算支出（按经济分类）)
+is published there.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..store.store import Store, StoredDocument
-from ..tables.kinds import all_kinds, mandated_kinds
+from ..tables.kinds import all_kinds, mandated_kinds, published_within
 from .check import Check
 
 CATEGORY = "完整性"
@@ -22,10 +24,12 @@ CATEGORY = "完整性"
 
 @dataclass(frozen=True)
 class TableCount:
-    """The tables of one kind (or printed title) in a document, and their non-zero money records."""
+    """The tables of one kind (or printed title) in a document, and their non-zero money records;
+    `within`: the wider kind whose column publishes it, when it is not a table of its own."""
 
     tables: int
     money: int
+    within: str = ""
 
 
 KindCounts = dict[str, TableCount]  # canonical kind, or the printed title of a table no rule knows
@@ -70,6 +74,24 @@ def kind_counts(store: Store, document_ids: Sequence[int] | None = None) -> dict
         key = kind or title
         had = counts.get(key, TableCount(0, 0))
         counts[key] = TableCount(had.tables + 1, had.money + int(money.get(table_id, 0)))
+    for doc_id, kind, count in _published_within(store, document_ids):
+        out.setdefault(doc_id, {}).setdefault(kind, count)
+    return out
+
+
+def _published_within(store: Store, document_ids: Sequence[int] | None) -> list[tuple[int, str, TableCount]]:
+    """(document id, mandated kind, its count) for each mandated kind a wider table prints as a column."""
+    out = []
+    for kind, (within, columns) in published_within().items():
+        where, args = _in("t.document_id", document_ids)
+        rows = store.execute(
+            "SELECT t.document_id, t.kind, COUNT(DISTINCT t.id), SUM(CASE WHEN r.value IS NOT NULL AND"
+            " CAST(r.value AS REAL) <> 0 THEN 1 ELSE 0 END) FROM tables t JOIN records r ON r.table_id = t.id"
+            + (where + " AND" if where else " WHERE")
+            + f" t.kind IN ({','.join('?' * len(within))}) AND ("
+            + " OR ".join("r.column_path LIKE ?" for _ in columns) + ") GROUP BY t.document_id, t.kind",
+            args + tuple(within) + tuple(f"%{c}%" for c in columns)).fetchall()
+        out += [(int(doc), kind, TableCount(int(n), int(m or 0), wider)) for doc, wider, n, m in rows]
     return out
 
 
@@ -86,6 +108,8 @@ def empty_kinds(counts: KindCounts) -> list[str]:
 def _name(kind: str, count: TableCount | None) -> str:
     if count is None:
         return f"应公开「{kind}」表：缺少"
+    if count.within:
+        return f"应公开「{kind}」表：在「{count.within}」表中以栏目公开"
     if not count.money:
         return f"应公开「{kind}」表：已公开，空表（无金额）"
     return f"应公开「{kind}」表：已公开（{count.tables} 张）"

@@ -29,6 +29,12 @@ def mandated_kinds(document_kind: str) -> list[str]:
     return list(kinds_spec()["mandated"].get(document_kind, []))
 
 
+def published_within() -> dict[str, tuple[list[str], list[str]]]:
+    """Mandated kind → (the wider kinds, the column words) of a table that publishes it as a column."""
+    spec = kinds_spec().get("published_within", {})
+    return {k: (v["within"], v["columns"]) for k, v in spec.items() if not k.startswith("_")}
+
+
 def title_words(title: str) -> str:
     """A title reduced to its words: no quotes, spaces or year (「2024年“三公”经费表」 → 「三公经费表」)."""
     s = title
