@@ -393,9 +393,12 @@ class Resolver:
         """The row's column a column word names (a leaf equal to the word or to its canonical form)."""
         cols = self.own_columns(row)
         for w in words:
+            if self.lexicon.column(w) == "总计":
+                totals = [c for c in cols if self.is_total_column(c)]
+                if totals:  # the row's own total (「支出总计」) before a group's (「2026年政府采购项目/小计」)
+                    return min(totals, key=lambda c: c.count("/"))
             for col in cols:
-                leaf = column_leaf(col)
-                if leaf == w or (self.lexicon.column(w) == "总计" and self.lexicon.column(leaf) == "总计"):
+                if column_leaf(col) == w:
                     return col
         return next((col for w in words if w.startswith(GROUP) and (col := self.group_column(row, w[1:]))), None)
 
@@ -425,6 +428,12 @@ class Resolver:
         own = [c for c in cols if not self.is_prior_column(c, first.year, first.kind)]
         return next((c for c in own or cols if self.column_term(c) == term), None)
 
+    def is_total_column(self, col: str) -> bool:
+        """A column whose last header says a total: 合计/小计/资金总额 (lexicon columns) or a total label
+        (「支出总计」「本年收入合计」)."""
+        leaf = column_leaf(col)
+        return self.lexicon.column(leaf) == "总计" or label_key(leaf) in self.lexicon.total_labels
+
     def default_column(self, row: Row) -> str | None:
         """The row's total column (总计/合计/小计/资金总额/金额/本年预算) of the document's own year, else
         its first amount."""
@@ -434,8 +443,7 @@ class Resolver:
         if cols and self.is_prior_column(cols[0], year, kind) and (kind == "决算" or any(
                 not self.is_prior_column(c, year, kind) for r in self.catalog.table_of(row).rows for c in r.cells)):
             return None     # the row's own-year cell (a 决算's 决算数) is blank: no figure of it to give
-        totals = [c for c in cols if self.lexicon.column(column_leaf(c)) == "总计"
-                  or label_key(column_leaf(c)) in self.lexicon.total_labels]
+        totals = [c for c in cols if self.is_total_column(c)]
         if totals:      # the row's own total (「支出总计」) before a group's (「2026年政府采购项目/小计」)
             return min(totals, key=lambda c: c.count("/"))
         return next(iter(cols), None)
