@@ -25,6 +25,14 @@ class TableKind:
 
 
 @dataclass(frozen=True)
+class PartTables:
+    """Table kinds printing one part of the spending split by funding scope, and the scopes' words."""
+
+    kinds: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Lexicon:
     aliases: dict[str, str]                 # alias -> canonical term
     concepts: dict[str, dict[str, Any]]     # canonical term -> what it means in the tables
@@ -44,6 +52,8 @@ class Lexicon:
     carry_over_words: tuple[str, ...] = ()          # 结转, 结余: a heading whose rows are not this year's
     broadest_tables: tuple[str, ...] = ()           # table kinds holding all funds, broadest first
     spending_tables: tuple[str, ...] = ()           # table kinds of spending only: no 收入 is read from them
+    income_tables: tuple[str, ...] = ()             # table kinds of income only: no 支出 is read from them
+    part_tables: PartTables = PartTables()          # tables of one part of the spending, by funding scope
     qualifier_links: frozenset[str] = frozenset()   # 「的」「中的」: between a table's word and a row's name
     table_totals: dict[str, str] = field(default_factory=dict)   # term -> table kind whose 合计 it is, if unprinted
     _alias_lengths: tuple[int, ...] = field(default=(), repr=False)
@@ -168,6 +178,9 @@ def load_lexicon(path: str | None = None) -> Lexicon:
                    qualifier_links=frozenset(data.get("qualifier_links", ())),
                    broadest_tables=tuple(data.get("broadest_tables", ())),
                    spending_tables=tuple(data.get("spending_tables", ())),
+                   income_tables=tuple(data.get("income_tables", ())),
+                   part_tables=PartTables(**{k: tuple(v) for k, v in data.get("part_tables", {}).items()
+                                             if not k.startswith("_")}),
                    carry_over_words=tuple(data.get("carry_over_words", ())),
                    _alias_lengths=tuple(sorted({len(a) for a in aliases}, reverse=True)))
 

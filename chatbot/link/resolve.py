@@ -497,16 +497,20 @@ class Resolver:
         """The figure the wording points to: a table named just before the words, else one the
         question names, else the default order. Figures with another amount stay as alternatives,
         to be said in the answer."""
-        cands = [c for c in cands if not self._project_funding_line(c, query) and not self._income_from_spending(c, query)]
+        cands = [c for c in cands if not self._project_funding_line(c, query) and not self._income_from_spending(c, query)
+                 and not self._spending_from_income(c, query)]
         if not cands:
             return None
         primary = [c for c in cands if not c.secondary] or cands
         titled = [c for c in primary for said in self.lexicon.named_titles(query.canonical)
                   if self.lexicon.title_fits(said, label_key(c.table))]
         primary = titled or primary          # 「一般公共预算支出表中…」: read from the table so titled
+        whole = [c for c in primary if not self._scope_part(c)]   # a scope said bare: its whole, never a part
+        if not whole:
+            return None
         hinted = [c for c in primary if c.kind in local] or [c for c in primary if c.kind in query.tables] \
-            or [c for c in primary if c.kind in query.scope_tables]
-        pool = hinted or primary
+            or [c for c in whole if c.kind in query.scope_tables]
+        pool = hinted or self._concepts_own(primary) or whole
         totals = all(f.row is not None and f.row.is_total for f in pool)   # a column's total: the broadest table
         units = all(f.row is not None and self._names_a_unit(f.row) and not f.qualifier for f in pool)
         rank = self.lexicon.broad_preference if totals or units else self.lexicon.preference
@@ -519,6 +523,18 @@ class Resolver:
                 best.alternatives.append(c)
         return best
 
+    def _scope_part(self, f: Figure) -> bool:
+        """A funding scope's column in the total row of a table of one part of the spending (基本支出表's
+        「政府性基金预算」: the basic spending that fund pays): a part of that scope's whole, never it."""
+        parts = self.lexicon.part_tables
+        return f.kind in parts.kinds and f.row is not None and f.row.is_total and label_key(f.label) in parts.scopes
+
+    def _concepts_own(self, figures: list[Figure]) -> list[Figure]:
+        """The figures read from the table a concept is (政府性基金 → the 政府性基金 table's total), before
+        the same words as a column of another table (a 基本支出表's 政府性基金 funding column)."""
+        concepts = self.lexicon.concepts
+        return [f for f in figures if f.label in concepts and concepts[f.label].get("table") == f.kind]
+
     def _names_a_unit(self, row: Row) -> bool:
         """The row names an organisation (「…工程管理中心」): said bare, its whole budget is asked."""
         pattern = self.lexicon.unit_row
@@ -527,14 +543,25 @@ class Resolver:
     def _income_from_spending(self, f: Figure, query: Query) -> bool:
         """「财政拨款收入」 is never a spending table's 财政拨款 column (广州's 基本支出表): a 收入 asked is read
         where income is printed."""
-        if f.kind not in self.lexicon.spending_tables or f.row is None or f.kind in query.tables:
+        return self._other_side(f, query, self.lexicon.spending_tables, "收入", "收入")
+
+    def _spending_from_income(self, f: Figure, query: Query) -> bool:
+        """「政府性基金支出」 is never a 收入总表's 政府性基金预算 column: a 支出 asked (and no 收入) is read where
+        spending is printed."""
+        return self._other_side(f, query, self.lexicon.income_tables, "支出", "收入")
+
+    def _other_side(self, f: Figure, query: Query, kinds: tuple[str, ...], asked: str, unless: str) -> bool:
+        """The figure is read from a table of `kinds` (one side of the budget), the question asks the other
+        side (says `asked`, not `unless`, outside the names of tables it says), and neither the figure's row
+        nor its column says `asked`."""
+        if f.kind not in kinds or f.row is None or f.kind in query.tables:
             return False
-        words = query.canonical
+        words = f"{query.canonical}　{query.text}"   # the lexicon may have read 「政府性基金支出」 as 政府性基金
         for _, start, end in sorted(self.lexicon.table_hints(words), key=lambda h: -h[1]):
             words = words[:start] + "　" + words[end:]      # 「收入表和支出表」 names tables, asks no 收入
-        if "收入" not in words:
+        if asked not in words or (unless != asked and unless in words):
             return False
-        return not any("收入" in label_key(x) for x in (f.row.label, *(r.column for r in f.records)))
+        return not any(asked in label_key(x) for x in (f.row.label, *(r.column for r in f.records)))
 
     def _project_funding_line(self, f: Figure, query: Query) -> bool:
         """A line every project's 绩效目标表 prints (资金总额, 其中：财政拨款): one project's money, never the
