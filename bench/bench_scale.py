@@ -1,4 +1,4 @@
-"""Benchmark: many disclosures. Ingest a corpus of N synthetic disclosures (eval/synth.py; departments
+"""Benchmark: many disclosures. Ingest a corpus of N synthetic disclosures (eval/synth/; departments
 recur across years, no two of one department, year and kind) with 1 and 2 workers, then answer
 questions and print ingest throughput, store size and answer latency.
 

@@ -3,14 +3,14 @@
 
     python -m eval.derive_many            # writes both files into eval/questions/
 
-The corpus is eight synthetic 部门预算 (eval/synth.py) and the bundled sample text — six departments:
+The corpus is eight synthetic 部门预算 (eval/synth/) and the bundled sample text — six departments:
 长沙市财政局, 长沙市教育局 and 湘潭市应急管理局 with 2023 and 2024, 株洲市财政局 2024 (so that
 「财政局」 alone means two departments), 衡阳市民政局 2023 only, and the real 长沙市工业和信息化局 2024.
 `budgetqa eval --questions eval/questions/many.jsonl` ingests it into an empty store (eval.runner).
 
 Every question's phrasing is written below by hand; every expected figure is computed in Decimal from
-the generator's own figures (synth.totals, the units, the previous-year figures its narrative states)
-or, for the sample, from the figures sample.jsonl's golds use — never copied from an answer.
+the generator's own figures (synth.aggregates.totals, the units, the previous-year figures its narrative
+states) or, for the sample, from the figures sample.jsonl's golds use — never copied from an answer.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from typing import Any
 
 from . import synth
 from .runner import SAMPLES_DIR
+from .synth.aggregates import totals
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
 SEED = "many-eval"
@@ -78,7 +79,7 @@ def synthetic(index: int, city: str, bureau: str, year: int) -> synth.Disclosure
 
 
 def gold_doc(d: synth.Disclosure) -> Doc:
-    t = synth.totals(d)
+    t = totals(d)
     figures = {k: t[k] for k in ("sangong", "reception", "abroad", "car_buy", "car_run", "basic", "project",
                                  "total", "public")}
     figures["car"] = t["car_buy"] + t["car_run"]

@@ -198,7 +198,7 @@ def corpus_file(questions_path: str | Path | None) -> Path | None:
 
 def write_corpus(corpus_path: str | Path, folder: str | Path) -> list[Path]:
     """The documents of a corpus file, written into `folder` in text form: each entry is either a
-    synthetic document {"seed", "index", "city", "bureau", "year", "kind"} (eval/synth.py) or
+    synthetic document {"seed", "index", "city", "bureau", "year", "kind"} (eval/synth/) or
     {"sample": "<name>"}, a text of ingest/samples/, or {"file": "<path>"}, a file of the repository
     (path relative to it; ingested where it is, not copied). Returns the files, in corpus order."""
     from . import synth

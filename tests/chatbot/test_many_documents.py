@@ -2,7 +2,7 @@
 document by year (the latest 预算 when none is named, and says so), answers across documents
 (rankings, two departments compared, a change between two stored years, a table when no department
 is named) and refuses places and years the store does not hold. Every expected figure is computed
-from the synthetic disclosures (eval/synth.py), never copied from an answer.
+from the synthetic disclosures (eval/synth/), never copied from an answer.
 
 The store: 长沙市财政局 2024 and 2023, 株洲市财政局 2024 (「财政局」 alone is ambiguous), 长沙市教育局
 2024, 湘潭市应急管理局 2023 only, and the real sample 长沙市工业和信息化局 2024 in text form."""
@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from eval import synth
+from eval.synth.aggregates import totals
+from eval.synth.model import Unit
 
 SAMPLE_TXT = Path(__file__).resolve().parents[2] / "ingest/samples/changsha-gxj-2024.txt"
 SAMPLE_DEPARTMENT = "长沙市工业和信息化局"
@@ -43,7 +45,7 @@ def docs() -> dict[str, synth.Disclosure]:
 
 def sangong(doc: synth.Disclosure) -> Decimal:
     """Gold 三公经费 of a synthetic document: the 三公 table's 合计 小计."""
-    return synth.totals(doc)["sangong"]
+    return totals(doc)["sangong"]
 
 
 def rate(new: Decimal, old: Decimal) -> Decimal:
@@ -63,7 +65,7 @@ def core(name: str, city: str) -> str:
     return name[len(city):] if name.startswith(city) else name
 
 
-def unit_only_in(docs: dict[str, synth.Disclosure], key: str) -> synth.Unit:
+def unit_only_in(docs: dict[str, synth.Disclosure], key: str) -> Unit:
     """A unit (not the 机关) printed by document `key` and by no other stored document."""
     others = " ".join(core(u.name, d.city) for k, d in docs.items() if k != key for u in d.units)
     sample = SAMPLE_TXT.read_text(encoding="utf-8")

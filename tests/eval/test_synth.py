@@ -9,6 +9,13 @@ import pdfplumber
 import pytest
 
 from eval import synth
+from eval.synth.amounts import grouped
+from eval.synth.cli import main
+from eval.synth.consistency import check_consistency
+from eval.synth.gold import gold_jsonl, table_gold
+from eval.synth.narrative import build_narrative
+from eval.synth.tables import SANGONG_COLUMNS, build_tables
+from eval.synth.text import text_form
 
 
 def values(doc: synth.Disclosure, number: int) -> dict[tuple, Decimal]:
@@ -46,7 +53,7 @@ def rendered(tmp_path_factory):
 
 @pytest.mark.parametrize("index", range(8))
 def test_figures_are_consistent(index):
-    assert synth.check_consistency(synth.generate(1, index)) == []
+    assert check_consistency(synth.generate(1, index)) == []
 
 
 @pytest.mark.parametrize("number", [2, 3, 5])
@@ -99,7 +106,7 @@ def test_sangong_subtotals_add_up():
         for (row, col, _), value in values(doc, 7).items():
             rows.setdefault(row, {})[col] = value
         for row, v in rows.items():
-            total, reception, abroad, car, buy, run = (amount(v, c) for c in synth.SANGONG_COLUMNS)
+            total, reception, abroad, car, buy, run = (amount(v, c) for c in SANGONG_COLUMNS)
             assert total == reception + abroad + car, row
             assert car == buy + run, row
 
@@ -121,7 +128,7 @@ def test_project_and_unit_amounts_add_up_to_department_totals():
 
 def test_narrative_states_the_table_figures():
     doc = synth.generate(9, 1)
-    facts = {f["label"]: Decimal(f["value"]) for f in synth.build_narrative(doc).facts}
+    facts = {f["label"]: Decimal(f["value"]) for f in build_narrative(doc).facts}
     assert facts["基本支出"] == values(doc, 3)[("合计", "基本支出", None)]
     assert facts["三公经费"] == values(doc, 7)[("合计", "小计", None)]
     assert facts["机关运行经费"] == values(doc, 6)[("合计", "公用经费", None)]
@@ -131,25 +138,25 @@ def test_narrative_states_the_table_figures():
 def test_tampered_figures_are_reported():
     doc = synth.generate(9, 2)
     doc.units[0].basic_by_subject[next(iter(doc.units[0].basic_by_subject))] += Decimal("1.00")
-    assert synth.check_consistency(doc)
+    assert check_consistency(doc)
 
 
 def test_blank_cells_are_blank_not_zero():
     doc = synth.generate(9, 3)
     assert all(g["value"] != "0.00" for g in synth.gold_cells(doc))
-    cells = [c for line in synth.text_form(doc).splitlines() if "\t" in line for c in line.split("\t")]
+    cells = [c for line in text_form(doc).splitlines() if "\t" in line for c in line.split("\t")]
     assert "0.00" not in cells
     assert any("," in c and c.replace(",", "").replace(".", "").isdigit() for c in cells)  # 10,465.00
 
 
 def test_same_seed_gives_identical_gold_bytes(tmp_path):
     for name in ("a", "b"):
-        synth.main([str(tmp_path / name), "--count", "3", "--seed", "42", "--format", "txt"])
+        main([str(tmp_path / name), "--count", "3", "--seed", "42", "--format", "txt"])
     for i in range(3):
         stem = f"synth-42-{i:04d}"
         assert (tmp_path / "a" / f"{stem}.gold.jsonl").read_bytes() == (tmp_path / "b" / f"{stem}.gold.jsonl").read_bytes()
         assert (tmp_path / "a" / f"{stem}.txt").read_bytes() == (tmp_path / "b" / f"{stem}.txt").read_bytes()
-    assert synth.gold_jsonl(synth.generate(42, 0)) != synth.gold_jsonl(synth.generate(43, 0))
+    assert gold_jsonl(synth.generate(42, 0)) != gold_jsonl(synth.generate(43, 0))
 
 
 def test_departments_come_from_at_least_30_city_bureau_combinations():
@@ -190,7 +197,7 @@ def test_pdf_has_a_money_table_continued_across_a_page_break(tmp_path):
     for index in range(20):
         doc = synth.generate(2024, index)
         report = synth.render_pdf(doc, tmp_path / f"{index}.pdf")
-        long = [t for t in synth.build_tables(doc)[:8] if len(report.tables[t.title]) > 1]
+        long = [t for t in build_tables(doc)[:8] if len(report.tables[t.title]) > 1]
         if long:
             break
     else:
@@ -198,21 +205,21 @@ def test_pdf_has_a_money_table_continued_across_a_page_break(tmp_path):
     table = long[0]
     pages = report.tables[table.title]
     rows = pdf_rows(tmp_path / f"{index}.pdf", pages)
-    gold = {g["value"] for g in synth.table_gold(table, doc)}
+    gold = {g["value"] for g in table_gold(table, doc)}
     found_on = {page for page, row in rows for c in row if c.replace(",", "") in gold}
     assert len(found_on) >= 2, (table.title, pages)
 
 
 def test_text_form_has_every_gold_value_in_its_row():
     doc = synth.generate(11, 0)
-    rows = [line.split("\t") for line in synth.text_form(doc).splitlines() if "\t" in line]
+    rows = [line.split("\t") for line in text_form(doc).splitlines() if "\t" in line]
     for g in synth.gold_cells(doc):
-        printed = synth.grouped(Decimal(g["value"]))
+        printed = grouped(Decimal(g["value"]))
         assert any(g["row"] in row and printed in row for row in rows), g
 
 
 def test_cli_writes_documents_gold_and_a_summary(tmp_path, capsys):
-    assert synth.main([str(tmp_path), "--count", "2", "--seed", "3", "--format", "both", "--kind", "决算"]) == 0
+    assert main([str(tmp_path), "--count", "2", "--seed", "3", "--format", "both", "--kind", "决算"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith("synth: 2 documents")
     for i in range(2):
@@ -226,5 +233,5 @@ def test_cli_writes_documents_gold_and_a_summary(tmp_path, capsys):
 @pytest.mark.slow
 def test_twenty_documents_generate_in_under_20_seconds(tmp_path):
     started = time.perf_counter()
-    synth.main([str(tmp_path), "--count", "20", "--seed", "1", "--format", "both"])
+    main([str(tmp_path), "--count", "20", "--seed", "1", "--format", "both"])
     assert time.perf_counter() - started < 20

@@ -1,6 +1,6 @@
 """Round trip: what the synthetic generator wrote is what ingest reads back, cell for cell.
 
-Generated disclosures of other departments (eval/synth.py) exercise what the sample does not show:
+Generated disclosures of other departments (eval/synth/) exercise what the sample does not show:
 page breaks inside tables with or without a repeated header, merged headers, 类/款 left blank,
 joined 科目编码 cells, several 类, filled 政府性基金 tables, 决算 titles, two tables on one page.
 """
