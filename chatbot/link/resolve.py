@@ -504,13 +504,19 @@ class Resolver:
         primary = [c for c in cands if not c.secondary] or cands
         titled = [c for c in primary for said in self.lexicon.named_titles(query.canonical)
                   if self.lexicon.title_fits(said, label_key(c.table))]
-        primary = titled or primary          # 「一般公共预算支出表中…」: read from the table so titled
-        whole = [c for c in primary if not self._scope_part(c)]   # a scope said bare: its whole, never a part
-        if not whole:
-            return None
+        if titled:
+            primary = titled          # 「一般公共预算支出表中…」: read from the table so titled
+        else:   # the department's figure: not a project's line, nor a part of a scope said bare
+            projects = self._about_projects(query)
+            def departments(c: Figure) -> bool:
+                return (projects or c.kind not in PERFORMANCE_TABLES) and not self._scope_part(c)
+            kept = [c for c in primary if departments(c)] or [c for c in cands if departments(c)]
+            if not kept and any(self._scope_part(c) for c in cands):
+                return None
+            primary = kept or primary
         hinted = [c for c in primary if c.kind in local] or [c for c in primary if c.kind in query.tables] \
-            or [c for c in whole if c.kind in query.scope_tables]
-        pool = hinted or self._concepts_own(primary) or whole
+            or [c for c in primary if c.kind in query.scope_tables]
+        pool = hinted or self._concepts_own(primary) or primary
         totals = all(f.row is not None and f.row.is_total for f in pool)   # a column's total: the broadest table
         units = all(f.row is not None and self._names_a_unit(f.row) and not f.qualifier for f in pool)
         rank = self.lexicon.broad_preference if totals or units else self.lexicon.preference
@@ -563,11 +569,20 @@ class Resolver:
             return False
         return not any(asked in label_key(x) for x in (f.row.label, *(r.column for r in f.records)))
 
+    @staticmethod
+    def _about_projects(query: Query) -> bool:
+        """The question asks about projects or units, or names a 绩效 table."""
+        return query.domain in ("project", "unit") or bool(set(query.tables) & set(PERFORMANCE_TABLES))
+
     def _project_funding_line(self, f: Figure, query: Query) -> bool:
         """A line every project's 绩效目标表 prints (资金总额, 其中：财政拨款): one project's money, never the
-        department's 财政拨款 — unless the question asks about 绩效 tables or projects."""
-        if f.kind not in PERFORMANCE_TABLES or f.row is None or query.domain in ("project", "unit") \
-                or set(query.tables) & set(PERFORMANCE_TABLES):
+        department's 财政拨款 — unless the question asks about 绩效 tables or projects, or names the project
+        (the head of the line's column, or its table's title without the words every such title has)."""
+        if f.kind not in PERFORMANCE_TABLES or f.row is None or self._about_projects(query):
+            return False
+        project = f.records[0].column.split("/")[0] if f.records else ""
+        titled = re.sub(r"(?:项目)?(?:支出)?绩效目标表?$|(?:20\d\d年度?)", "", label_key(f.table))
+        if any(len(name) >= 4 and name in query.text for name in (label_key(project), titled)):
             return False
         row = f.row
         printing = {r.table for r in self.catalog.by_label.get(row.key, [])

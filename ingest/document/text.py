@@ -29,7 +29,8 @@ def strip_ordinal(label: str) -> str:
 
 
 def normalize_label(label: str) -> str:
-    """Key for matching labels: no ordinal, no spaces, full-width brackets, no 「其中：」."""
+    """Key for matching labels: no ordinal, no spaces, full-width brackets, no 「其中：」, no colon at
+    the end (「年度资金总额：」 is the 年度资金总额 of the next project's table)."""
     s = strip_ordinal(re.sub(r"\s+", "", label))
     s = s.replace("(", "（").replace(")", "）")
-    return re.sub(r"^其中[:：]", "", s)
+    return re.sub(r"[:：]$", "", re.sub(r"^其中[:：]", "", s))

@@ -45,3 +45,21 @@ def test_spending_of_a_fund_is_read_from_spending(breadth, real):
             assert kinds and not kinds & set(engine.lexicon.income_tables), answer.answer
             checked += 1
     assert checked >= 3, checked
+
+
+def test_a_departments_figure_is_never_a_projects_line(breadth, real):
+    """「财政拨款」「资金总额」 said bare: a 绩效目标表's line of one project (其中：财政拨款) is not the
+    department's figure while any other table prints one; asked about projects, it may be."""
+    answered = 0
+    for svc in (breadth, real):
+        for doc in svc.documents:
+            engine = svc.engine([doc])
+            performance = {t.title for t in engine.catalog.tables.values() if t.kind in ("项目绩效表", "整体绩效表")}
+            if not performance:
+                continue
+            for term in ("财政拨款", "资金总额", "其中：财政拨款", "一般公共预算"):
+                answer = svc.ask(f"{doc.department}{doc.year}年{term}是多少")
+                if answer.found and answer.operation == "lookup":
+                    assert not {c.table for c in answer.citations} & performance, answer.answer
+                    answered += 1
+    assert answered >= 10, answered
