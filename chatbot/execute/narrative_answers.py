@@ -232,11 +232,14 @@ def narrative_answer(engine: Engine, q: Query, res: Resolution | None = None) ->
         asked_terms = [t for t in engine.lexicon.terms if len(t) >= 5 and t in nq.text]
         narrower = [w for w in engine.patterns["narrower_scopes"] if w not in q.text]
         others = _other_terms(engine, nq.text)
+        # a 决算 asked, or a 决算's figure asked without saying 预算: its budget figures are not the answer
+        final = "决算" in q.text or ("预算" not in q.text and bool(engine.documents)
+                                   and all(d.kind == "决算" for d in engine.documents))
         for cand in ranked[:6 if wants_number else 1]:
             if cand.score < ranked[0].score - 4:
                 break
             found = extract_values(nq, cand.sentence.text, _as_asked(cand.matched, nq.text, asked_terms),
-                                   narrower, others)
+                                   narrower, others, final)
             if found:
                 best, values = cand, [Value(label, num, unit) for label, num, unit in found]
                 break

@@ -261,14 +261,16 @@ def _bonuses(query: Query, text: str, patterns: dict[str, Any]) -> float:
 
 
 def extract_values(query: Query, text: str, focus: Sequence[str], narrower: Sequence[str] = (),
-                   others: Sequence[str] = ()) -> list[tuple[str, str, str]]:
+                   others: Sequence[str] = (), final: bool = False) -> list[tuple[str, str, str]]:
     """(label, number, unit) the sentence states for the question: the change figures after
     增加/减少/上升/下降, the count before the asked measure word, or the amount stated right after the
     asked term (「会议费预算8.36万元」) — never a number from elsewhere in the sentence, nor after a word of
     two characters alone (「拨款」「收入」 name no item), nor after the term narrowed by a scope the question
     does not say (`narrower`: 「政府性基金预算财政拨款收入」 is not 财政拨款收入), nor with another item
     between (`others`, terms the question does not say: 「财政拨款安排“三公”经费19.86万元」). Read
-    without quotes, as the terms are matched: 「“三公”经费预算1281.82万元」 states 三公经费."""
+    without quotes, as the terms are matched: 「“三公”经费预算1281.82万元」 states 三公经费. `final` (a 决算
+    asked, or of a 决算 not asked for its budget): an amount said as the budget (「…年初预算为0.95万元，支出决算为
+    0.00万元」) is not the 决算: the 决算 the same clause states is read instead, else nothing."""
     text = plain(text)
     if query.operation == "change":
         found = re.findall(rf"(增加|减少|增长|下降|上升|降低)了?({_NUMBER})(万元|亿元|元|%)", text)
@@ -290,6 +292,8 @@ def extract_values(query: Query, text: str, focus: Sequence[str], narrower: Sequ
             gap = plain(after[:m.start(1)]) if m else ""
             if m and any(t in gap for t in others):
                 continue
+            if m and final and "预算" in gap and "决算" not in gap:
+                m = re.match(rf"[^。；]{{0,40}}?决算(?:数|金额)?(?:为|是|达)?({_NUMBER})\s*(万元|亿元|元)", after)
         if m:
             return [(term or label, m.group(1), m.group(2))]
     return []

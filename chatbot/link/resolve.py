@@ -538,8 +538,9 @@ class Resolver:
     def _concepts_own(self, figures: list[Figure]) -> list[Figure]:
         """The figures read from the table a concept is (政府性基金 → the 政府性基金 table's total), before
         the same words as a column of another table (a 基本支出表's 政府性基金 funding column)."""
-        concepts = self.lexicon.concepts
-        return [f for f in figures if f.label in concepts and concepts[f.label].get("table") == f.kind]
+        concepts, broadest = self.lexicon.concepts, self.lexicon.broadest_tables
+        return [f for f in figures if f.label in concepts and concepts[f.label].get("table") == f.kind
+                and f.kind not in broadest]   # 收入总计, 支出总计: the broadest tables' order decides
 
     def _names_a_unit(self, row: Row) -> bool:
         """The row names an organisation (「…工程管理中心」): said bare, its whole budget is asked."""
