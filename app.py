@@ -147,7 +147,7 @@ class BudgetApp:
         with self._service_lock:
             if self._service is None:
                 self._service = open_warm_service(self.store_dir)
-            elif self._service.changed():
+            elif not self._ingest_lock.locked() and self._service.changed():  # an upload reopens it when done
                 print(f"budgetqa: 库已更新 / {self.store_dir} changed since the question service read it "
                       "(documents ingested or removed, e.g. by `budgetqa ingest`); reopening it …",
                       file=sys.stderr, flush=True)
@@ -156,9 +156,19 @@ class BudgetApp:
 
     def reopen_service(self, prepare_new: bool = False) -> None:
         """Swap in a reopened, warmed Service so newly ingested documents are seen; `prepare_new` (after
-        an upload): with the new documents' engines built, so their first question waits for nothing."""
+        an upload): with the new documents' engines built, so their first question waits for nothing.
+        Built beside the running one (called under the ingest lock, so questions do not reopen it
+        meanwhile) and swapped in at once: questions go on answering while it is built."""
         with self._service_lock:
-            self._reopen(prepare_new)
+            old = self._service
+        if old is None:
+            self.service  # noqa: B018 — opened now, as the store is
+            return
+        if self.index_problem:  # an upload of the same file, or `budgetqa repair`, may have mended it
+            self.check_index()
+        fresh = warmed(old.reopened(prepare_new))
+        with self._service_lock:
+            self._service = fresh
 
     def _reopen(self, prepare_new: bool = False) -> None:
         """Under the service lock. The old service is left to the garbage collector, not closed: a

@@ -1,14 +1,14 @@
 """Uploads ingested with their progress told by stage: 解析 → 表格 → 向量 → 入库 → 检查/就绪.
 
-The pipeline tells each stage as it comes (ingest_paths' `stage` callback: parse, records, embed n/N,
-store, ready); it runs in a thread of its own and hands what it tells to the page's generator through
-a queue, which also wakes a few times a second so the seconds shown go on. The parse itself runs in a
-child process that tells nothing until it is done: its part of the bar fills with the time it has run,
-towards an expected time per page, and never past its end before the parse is over."""
+The whole ingest runs in a child process at a lower CPU priority (ingest.child), so the server keeps
+its interpreter and its cores for answering while a file is read, embedded and stored. The pipeline
+tells each stage as it comes (parse, records, embed n/N, store, ready) over the child's pipe, which
+is looked at a few times a second so the seconds shown go on. The parse tells nothing until it is
+done: its part of the bar fills with the time it has run, towards an expected time per page, and never
+past its end before the parse is over. A child that raised or died leaves its file's row saying so."""
 from __future__ import annotations
 
 import math
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -18,7 +18,8 @@ from pathlib import Path
 from app_catalogue import STATUS_TEXT, result_row, upload_problem
 from app_pdf import page_count
 from app_staff import UNNAMED_STAFF
-from ingest.pipeline import IngestSummary, ingest_paths
+from ingest.child import IngestChildError, Told, ingest_in_child
+from ingest.pipeline import FileResult, IngestSummary
 
 # in the order the pipeline runs them; 检查 is the app's own step after the write (the new document's
 # engine and checks built, so its first question waits for nothing)
@@ -77,34 +78,21 @@ class Step:
 
 def staged_ingest(path: Path, store_dir: Path, by: str = ADDED_BY,
                   look_every: float = LOOK_EVERY) -> Iterator[Step | IngestSummary]:
-    """Ingest one file (ingest_paths in a thread, added `by` the signed-in staff), yielding a Step at
-    each stage the pipeline tells and every `look_every` seconds between; the last item is the
-    IngestSummary. An exception of the pipeline is raised here."""
-    told: queue.Queue[tuple[str, int, int]] = queue.Queue()
-    outcome: dict[str, object] = {}
-
-    def work() -> None:
-        try:
-            outcome["summary"] = ingest_paths([path], store_dir, by=by,
-                                              stage=lambda _file, name, done, total: told.put((name, done, total)))
-        except BaseException as exc:  # noqa: BLE001 — handed to the caller's thread, raised there
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=work, name=f"ingest {path.name}", daemon=True)
+    """Ingest one file (ingest_paths in a child process at a lower priority, added `by` the signed-in
+    staff), yielding a Step at each stage the pipeline tells and every `look_every` seconds between;
+    the last item is the IngestSummary (a child that raised or died: its file's error in it)."""
     started = time.monotonic()
-    thread.start()
     now = (STAGES[0], 0, 0)
-    while thread.is_alive() or not told.empty():
-        try:
-            name, done, total = told.get(timeout=look_every)
-            now = (SAID[name], done, total)
-        except queue.Empty:
-            pass
-        yield Step(now[0], time.monotonic() - started, now[1], now[2])
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    yield outcome["summary"]  # type: ignore[misc]
+    try:
+        for told in ingest_in_child([path], store_dir, by=by, look_every=look_every):
+            if isinstance(told, IngestSummary):
+                yield told
+                return
+            if isinstance(told, Told):
+                now = (SAID[told.name], told.done, told.total)
+            yield Step(now[0], time.monotonic() - started, now[1], now[2])
+    except IngestChildError as exc:
+        yield IngestSummary([FileResult(str(path), "error", reason=exc.reason)])
 
 
 def upload_steps(paths: Sequence[str | Path], store_dir: Path, lock: threading.Lock, reopen: Callable[[], None],
