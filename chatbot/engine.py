@@ -12,6 +12,7 @@ from chatbot.execute.operands import NarrativeOperands
 from chatbot.execute.stages import StagedItem, staged_items
 from chatbot.link.catalog import Catalog, strip_place, subsequence
 from chatbot.link.documents import document_list
+from chatbot.link.figures import Figure
 from chatbot.link.narrative import (
     BudgetTokenizer,
     NarrativeAmount,
@@ -21,7 +22,7 @@ from chatbot.link.narrative import (
     plain,
     sections_to_sentences,
 )
-from chatbot.link.resolve import Figure, Resolver
+from chatbot.link.resolve import Resolver
 from chatbot.understand.query import Query, normalize_question
 from chatbot.understand.question import Asked, Part
 from chatbot.understand.reading import QuestionReader

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from chatbot.execute.counts import stated_count
 from chatbot.execute.operands import stated_sum_check
-from chatbot.link.resolve import Resolution
+from chatbot.link.figures import Resolution
 from chatbot.understand.query import Query
 from chatbot.understand.question import Part
 

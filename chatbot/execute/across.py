@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from chatbot.answer import Answer, Citation, Value
 from chatbot.execute.compute import amount, difference, percent, ranked, share, shown
 from chatbot.link.catalog import column_leaf, strip_place
-from chatbot.link.resolve import Figure
+from chatbot.link.figures import Figure
 from chatbot.wording.compose import citations, name
 from chatbot.wording.refusals import refusal_text, refuse
 from ingest.store.store import StoredDocument

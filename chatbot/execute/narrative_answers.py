@@ -17,6 +17,7 @@ from chatbot.execute.prior import (
     strip_prior_words,
 )
 from chatbot.link.catalog import strip_place
+from chatbot.link.figures import Resolution
 from chatbot.link.narrative import (
     MIN_COVERAGE,
     NarrativeIndex,
@@ -24,7 +25,6 @@ from chatbot.link.narrative import (
     extract_values,
     plain,
 )
-from chatbot.link.resolve import Resolution
 from chatbot.understand.query import Query, normalize_question
 from chatbot.wording.compose import cite_sentence
 from chatbot.wording.refusals import refuse

@@ -14,8 +14,8 @@ from typing import Any
 from chatbot.answer import Answer, Value
 from chatbot.execute.compute import amount
 from chatbot.lexicon import Lexicon
+from chatbot.link.figures import Figure, Resolution, distinct
 from chatbot.link.narrative import NarrativeAmount, Sentence, amount_match, plain
-from chatbot.link.resolve import Figure, Resolution, distinct
 from chatbot.understand.query import Query
 from chatbot.wording.compose import cite_sentence
 

@@ -9,7 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from chatbot.answer import Answer, Value
 from chatbot.execute.compute import percent, ranked, share, shown, total
 from chatbot.link.catalog import column_leaf
-from chatbot.link.resolve import Figure, Resolver, record_figure
+from chatbot.link.figures import Figure, record_figure
+from chatbot.link.resolve import Resolver
 from chatbot.understand.query import Query
 from chatbot.wording.compose import (
     amount,

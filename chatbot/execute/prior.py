@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from chatbot.answer import Answer, Value
 from chatbot.execute.compute import amount, share
+from chatbot.link.figures import Figure
 from chatbot.link.narrative import Sentence
-from chatbot.link.resolve import Figure
 from chatbot.wording.compose import citations, cite_sentence
 
 UP = ("增加", "增长", "上升")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from chatbot.answer import Answer
 from chatbot.lexicon import Lexicon
-from chatbot.link.resolve import Figure
+from chatbot.link.figures import Figure
 from chatbot.wording.compose import figure_text, where
 from chatbot.wording.refusals import refuse
 

@@ -15,7 +15,7 @@ from chatbot.execute.stages import (
     stage_amount,
     stages_asked,
 )
-from chatbot.link.resolve import Resolution
+from chatbot.link.figures import Resolution
 from chatbot.understand.query import Query
 from ingest.document.text import strip_ordinal
 

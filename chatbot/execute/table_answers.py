@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 from chatbot.execute import operations as ops
 from chatbot.execute.consistency import answer_consistency, is_consistency_question
 from chatbot.execute.scopes import mixed_scopes, one_scope
+from chatbot.link.figures import Figure, Resolution, distinct
 from chatbot.link.narrative import (
     listed_items,
 )
-from chatbot.link.resolve import Figure, Resolution, distinct
 from chatbot.understand.query import Query, normalize_question
 from chatbot.understand.question import Part
 from chatbot.wording.compose import candidate, citations, cite_sentence, figure_text, value

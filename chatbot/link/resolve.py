@@ -4,110 +4,32 @@ as candidates, never silently."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from chatbot.lexicon import Lexicon
 from chatbot.link.catalog import Catalog, Row, TableInfo, column_leaf, column_name, label_key
+from chatbot.link.choose import FigureChooser
+from chatbot.link.columns import GROUP, ColumnReader
+from chatbot.link.figures import (
+    CENT,
+    Figure,
+    Resolution,
+    distinct,
+    is_under,
+    names_a_parent,
+    record_figure,
+    row_of_total,
+)
 from chatbot.link.mentions import Mention, MentionFinder, year_spans
 from chatbot.link.row_sets import RowSets
 from chatbot.understand.query import Query
 from ingest.document.text import strip_ordinal
 from ingest.store.store import StoredRecord
-from ingest.tables.numbers import format_amount_grouped
-
-CENT = Decimal("0.01")
-GROUP = "§"   # marks a modifier naming a column group's header (公务接待费 over its funding-scope columns)
 
 
-@dataclass
-class Figure:
-    """A figure the answer states: one cell, or a sum of cells (a concept such as 社保)."""
-
-    label: str
-    value: Decimal
-    unit: str
-    records: list[StoredRecord]
-    kind: str | None
-    table: str
-    row: Row | None = None
-    column: str | None = None
-    alternatives: list[Figure] = field(default_factory=list)
-    qualifier: str = ""      # the column, when it is not the row's total column (「项目支出」)
-    secondary: bool = False  # a related or longer name: said as an alternative, never chosen alone
-    position: int = -1       # where the question names it (start and end of the words)
-    end: int = -1
-    sentence: Any = None     # a figure the narrative states: its sentence (narrative.Sentence), no records
-    printed: str = ""        # the cell as printed when the answer states it otherwise (in 万元, or to two
-                             # decimals): 「371,514,655.00元」
-    placed_by: list[StoredRecord] = field(default_factory=list)   # the 类/款 rows the question places it under
-
-    @property
-    def page(self) -> int:
-        if self.sentence is not None:
-            return int(self.sentence.page)
-        return self.records[0].page if self.records else 0
-
-
-def record_figure(rec: StoredRecord, label: str, kind: str | None, table: str, row: Row | None = None,
-                  column: str | None = None) -> Figure:
-    """The figure of one cell, in 万元: a 元 cell by its exact 万元 value (the printed figure kept beside it),
-    a 万元 cell printed with more than two decimals with the printed figure kept (answers round to two)."""
-    value = rec.value or Decimal(0)
-    if rec.unit == "元" and rec.value_wan is not None:
-        return Figure(label, rec.value_wan, "万元", [rec], kind, table, row, column,
-                      printed=f"{format_amount_grouped(value)}元")
-    fig = Figure(label, value, rec.unit, [rec], kind, table, row, column)
-    if value != value.quantize(CENT):
-        fig.printed = f"{value:,f}{rec.unit}"
-    return fig
-
-
-PERFORMANCE_TABLES = ("项目绩效表", "整体绩效表")
-
-
-@dataclass
-class Resolution:
-    mentions: list[Mention]
-    modifiers: list[str]
-    figures: list[Figure]
-    empty_tables: list[TableInfo]
-    unknown: list[str] = field(default_factory=list)   # operand words naming nothing the store holds
-    chosen: list[Figure] = field(default_factory=list)   # one figure per mention, before the operation shapes them
-
-
-def distinct(figures: list[Figure]) -> list[Figure]:
-    """Figures without repeats of the same cells (or the same narrative amount)."""
-    out, seen = [], set()
-    for f in figures:
-        key = tuple(r.id for r in f.records) or (f.sentence.text if f.sentence else f.label, f.value)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
-def _row_of_total(g: Figure, total: Figure) -> bool:
-    """`g` is a row of the table `total` is the total of, named before it (「…工程管理中心的三公经费」 in a
-    三公 table of units): the row's figure is asked, not the table's."""
-    return g is not total and total.row is not None and total.row.is_total and g.row is not None \
-        and not g.row.is_total and g.table == total.table and g.position < total.position
-
-
-def _under(child: Figure, parent: Figure) -> bool:
-    """The child's row is coded under the parent's 类/款 (2011301 under 20113)."""
-    c, p = child.row.code if child.row else None, parent.row.code if parent.row else None
-    return bool(c and p) and c != p and c.startswith(p)
-
-
-def _names_a_parent(f: Figure, figures: list[Figure]) -> bool:
-    """The figure's row is the 类/款 of another figure's row said after it (「商贸事务“行政运行”（2011301）」):
-    it places that row, it is not asked for itself."""
-    return any(g.position > f.position and _under(g, f) for g in figures)
-
-
-class Resolver:
+class Resolver(ColumnReader, FigureChooser):
     """Turns the mentions of a question into figures, over one Catalog: its mention finder reads the
     question's words, its row sets give the rows around a row and the rows a ranking runs over."""
 
@@ -153,7 +75,7 @@ class Resolver:
                 continue
             cands, empties = self._candidates(m, mods, document_ids)
             cands = [c for c in cands if not self.carried_over(c, query.canonical)]
-            placed = [c for c in cands if any(f.table == c.table and _under(c, f) for f in figures)]
+            placed = [c for c in cands if any(f.table == c.table and is_under(c, f) for f in figures)]
             cands = placed or cands        # 「组织事务的一般行政管理事务」: the row under the 款 named before
             if (word := next((w for k, (w, _) in table_word.items() if k == id(m)), None)) is not None:
                 cands = [c for c in cands if word in label_key(c.table)]
@@ -189,9 +111,9 @@ class Resolver:
             figures = [f for f in figures if not (re.match(r"(?:当中|之中|中|里)", query.canonical[f.end:])
                                                   and any(g.position > f.position for g in figures))] or figures
             figures = self._concept_of_named_rows(figures, modifiers)
-            parents = [f for f in figures if _names_a_parent(f, figures)]
+            parents = [f for f in figures if names_a_parent(f, figures)]
             for child in (f for f in figures if f not in parents):
-                child.placed_by += [r for p in parents if _under(child, p) for r in p.records[:1]]
+                child.placed_by += [r for p in parents if is_under(child, p) for r in p.records[:1]]
             figures = distinct([f for f in figures if f not in parents] or figures)   # a row by label and code
         if query.operation in ("difference", "sum", "share", "check") and len(figures) == 1:
             figures = self.columns_of_one_row(figures[0], modifiers) or figures
@@ -204,7 +126,7 @@ class Resolver:
         out = list(figures)
         for f in figures:
             spec = self.lexicon.concepts.get(f.label)
-            named = [g for g in figures if _row_of_total(g, f)]
+            named = [g for g in figures if row_of_total(g, f)]
             if spec is None or not named:
                 continue
             unit = named[0]
@@ -361,93 +283,6 @@ class Resolver:
                     seen.setdefault((r.document_id, r.table), self.catalog.table_of(r))
         return list(seen.values())
 
-    # -- cells ---------------------------------------------------------------------------------
-    def own_columns(self, row: Row) -> list[str]:
-        """The row's columns, the document's own figures first: a column under another year's header or
-        a change (「上年」「2025年执行数」「增减变化情况」) comes after, so a bare question never reads it."""
-        return sorted(row.cells, key=lambda col: self.is_prior_column(col, row.cells[col].year, row.cells[col].kind))
-
-    def is_prior_column(self, col: str, year: int | None, kind: str | None = None) -> bool:
-        """A header of another year or of a change: a segment 「上年」, starting with 「上年预算」「2025年」
-        (the year before the document's), or holding 「增减」「执行数」 (prior_columns); 「上年结转」 is not.
-        In a 决算, the budget figures beside the 决算数 (「年初预算数」) too."""
-        if kind == "决算" and any(w in col for w in self.lexicon.budget_columns):
-            return True
-        for seg in col.split("/"):
-            if seg == "上年" or (year is not None and seg.startswith(f"{year - 1}年")):
-                return True
-            if any(w in seg for w in self.lexicon.prior_columns if w != "上年"):
-                return True
-        return False
-
-    def column_term(self, col: str) -> str:
-        """What a column holds, in the lexicon's words: its last header, or the header above a 小计/合计
-        (「公务用车购置及运行维护费/小计」 → 公务用车购置及运行费)."""
-        parts = [label_key(p) for p in col.split("/")]
-        leaf = parts[-1]
-        if self.lexicon.column(leaf) == "总计" and len(parts) >= 2:
-            leaf = parts[-2]
-        return self.lexicon.canonical(leaf)
-
-    def column_of(self, row: Row, words: list[str]) -> str | None:
-        """The row's column a column word names (a leaf equal to the word or to its canonical form)."""
-        cols = self.own_columns(row)
-        for w in words:
-            if self.lexicon.column(w) == "总计":
-                totals = [c for c in cols if self.is_total_column(c)]
-                if totals:  # the row's own total (「支出总计」) before a group's (「2026年政府采购项目/小计」)
-                    return min(totals, key=lambda c: c.count("/"))
-            for col in cols:
-                if column_leaf(col) == w:
-                    return col
-        return next((col for w in words if w.startswith(GROUP) and (col := self.group_column(row, w[1:]))), None)
-
-    def group_column(self, row: Row, word: str) -> str | None:
-        """The row's column under a group header the word names (「公务接待费」 over 「公务接待费/一般公共预算」
-        and its other funding scopes): the group's own total (小计/合计) where printed; of the columns left,
-        the one holding a figure when every other is blank or zero (all zero: the first) — else None, never
-        a choice between two figures."""
-        key = label_key(word)
-        cols = []
-        for col in self.own_columns(row):
-            segments = [label_key(x) for x in col.split("/")]
-            if key in segments[:-1]:
-                rest = segments[segments.index(key) + 1:]
-                cols.append((col, self.lexicon.column(rest[0]) == "总计" or rest[0] in self.lexicon.total_labels))
-        if not cols:
-            return None
-        chosen = [c for c, total in cols if total] or [c for c, _ in cols]
-        held = [c for c in chosen if row.cells[c].value not in (None, 0)]
-        return held[0] if len(held) == 1 else chosen[0] if not held else None
-
-    def term_column(self, row: Row, term: str) -> str | None:
-        """The row's column holding a term, by column_term: of the document's own year when the row prints
-        that year at all (a part blank this year is not read from last year's column: 烟台's 因公出国)."""
-        first = next(iter(row.cells.values()))
-        cols = self.own_columns(row)
-        own = [c for c in cols if not self.is_prior_column(c, first.year, first.kind)]
-        return next((c for c in own or cols if self.column_term(c) == term), None)
-
-    def is_total_column(self, col: str) -> bool:
-        """A column whose last header says a total: 合计/小计/资金总额 (lexicon columns) or a total label
-        (「支出总计」「本年收入合计」)."""
-        leaf = column_leaf(col)
-        return self.lexicon.column(leaf) == "总计" or label_key(leaf) in self.lexicon.total_labels
-
-    def default_column(self, row: Row) -> str | None:
-        """The row's total column (总计/合计/小计/资金总额/金额/本年预算) of the document's own year, else
-        its first amount."""
-        cols = self.own_columns(row)
-        first = next(iter(row.cells.values()))
-        year, kind = first.year, first.kind
-        if cols and self.is_prior_column(cols[0], year, kind) and (kind == "决算" or any(
-                not self.is_prior_column(c, year, kind) for r in self.catalog.table_of(row).rows for c in r.cells)):
-            return None     # the row's own-year cell (a 决算's 决算数) is blank: no figure of it to give
-        totals = [c for c in cols if self.is_total_column(c)]
-        if totals:      # the row's own total (「支出总计」) before a group's (「2026年政府采购项目/小计」)
-            return min(totals, key=lambda c: c.count("/"))
-        return next(iter(cols), None)
-
     def concept_total(self, total: Row, name: str, spec: dict[str, Any], modifiers: list[str]) -> Figure | None:
         """A concept's figure in its table's total row. With `named_in_column` (三公): the total column under a
         header naming it; else the row's total when it equals the sum of the parts (a 合计 that adds
@@ -492,101 +327,3 @@ class Resolver:
 
     def _figure(self, rec: StoredRecord, label: str, row: Row) -> Figure:
         return record_figure(rec, label, row.kind, row.table, row, rec.column)
-
-    def choose(self, cands: list[Figure], query: Query, local: tuple[str, ...] = ()) -> Figure | None:
-        """The figure the wording points to: a table named just before the words, else one the
-        question names, else the default order. Figures with another amount stay as alternatives,
-        to be said in the answer."""
-        cands = [c for c in cands if not self._project_funding_line(c, query) and not self._income_from_spending(c, query)
-                 and not self._spending_from_income(c, query)]
-        if not cands:
-            return None
-        primary = [c for c in cands if not c.secondary] or cands
-        titled = [c for c in primary for said in self.lexicon.named_titles(query.canonical)
-                  if self.lexicon.title_fits(said, label_key(c.table))]
-        if titled:
-            primary = titled          # 「一般公共预算支出表中…」: read from the table so titled
-        else:   # the department's figure: not a project's line, nor a part of a scope said bare
-            projects = self._about_projects(query)
-            def departments(c: Figure) -> bool:
-                return (projects or c.kind not in PERFORMANCE_TABLES) and not self._scope_part(c)
-            kept = [c for c in primary if departments(c)] or [c for c in cands if departments(c)]
-            if not kept and any(self._scope_part(c) for c in cands):
-                return None
-            primary = kept or primary
-        hinted = [c for c in primary if c.kind in local] or [c for c in primary if c.kind in query.tables] \
-            or [c for c in primary if c.kind in query.scope_tables]
-        pool = hinted or self._concepts_own(primary) or primary
-        totals = all(f.row is not None and f.row.is_total for f in pool)   # a column's total: the broadest table
-        units = all(f.row is not None and self._names_a_unit(f.row) and not f.qualifier for f in pool)
-        rank = self.lexicon.broad_preference if totals or units else self.lexicon.preference
-        pool = sorted(pool, key=lambda f: (rank(f.kind), f.row.row_number if f.row else 0))
-        best = pool[0]
-        seen = {(best.kind, best.value)}
-        for c in sorted(cands, key=lambda f: self.lexicon.preference(f.kind)):
-            if c.value != best.value and (c.kind, c.value) not in seen and len(best.alternatives) < 3:
-                seen.add((c.kind, c.value))
-                best.alternatives.append(c)
-        return best
-
-    def _scope_part(self, f: Figure) -> bool:
-        """A funding scope's column in the total row of a table of one part of the spending (基本支出表's
-        「政府性基金预算」: the basic spending that fund pays): a part of that scope's whole, never it."""
-        parts = self.lexicon.part_tables
-        return f.kind in parts.kinds and f.row is not None and f.row.is_total and label_key(f.label) in parts.scopes
-
-    def _concepts_own(self, figures: list[Figure]) -> list[Figure]:
-        """The figures read from the table a concept is (政府性基金 → the 政府性基金 table's total), before
-        the same words as a column of another table (a 基本支出表's 政府性基金 funding column)."""
-        concepts, broadest = self.lexicon.concepts, self.lexicon.broadest_tables
-        return [f for f in figures if f.label in concepts and concepts[f.label].get("table") == f.kind
-                and f.kind not in broadest]   # 收入总计, 支出总计: the broadest tables' order decides
-
-    def _names_a_unit(self, row: Row) -> bool:
-        """The row names an organisation (「…工程管理中心」): said bare, its whole budget is asked."""
-        pattern = self.lexicon.unit_row
-        return pattern is not None and not row.code and bool(pattern.search(label_key(strip_ordinal(row.label))))
-
-    def _income_from_spending(self, f: Figure, query: Query) -> bool:
-        """「财政拨款收入」 is never a spending table's 财政拨款 column (广州's 基本支出表): a 收入 asked is read
-        where income is printed."""
-        return self._other_side(f, query, self.lexicon.spending_tables, "收入", "收入")
-
-    def _spending_from_income(self, f: Figure, query: Query) -> bool:
-        """「政府性基金支出」 is never a 收入总表's 政府性基金预算 column: a 支出 asked (and no 收入) is read where
-        spending is printed."""
-        return self._other_side(f, query, self.lexicon.income_tables, "支出", "收入")
-
-    def _other_side(self, f: Figure, query: Query, kinds: tuple[str, ...], asked: str, unless: str) -> bool:
-        """The figure is read from a table of `kinds` (one side of the budget), the question asks the other
-        side (says `asked`, not `unless`, outside the names of tables it says), and neither the figure's row
-        nor its column says `asked`."""
-        if f.kind not in kinds or f.row is None or f.kind in query.tables:
-            return False
-        words = f"{query.canonical}　{query.text}"   # the lexicon may have read 「政府性基金支出」 as 政府性基金
-        for _, start, end in sorted(self.lexicon.table_hints(words), key=lambda h: -h[1]):
-            words = words[:start] + "　" + words[end:]      # 「收入表和支出表」 names tables, asks no 收入
-        if asked not in words or (unless != asked and unless in words):
-            return False
-        return not any(asked in label_key(x) for x in (f.row.label, *(r.column for r in f.records)))
-
-    @staticmethod
-    def _about_projects(query: Query) -> bool:
-        """The question asks about projects or units, or names a 绩效 table."""
-        return query.domain in ("project", "unit") or bool(set(query.tables) & set(PERFORMANCE_TABLES))
-
-    def _project_funding_line(self, f: Figure, query: Query) -> bool:
-        """A line every project's 绩效目标表 prints (资金总额, 其中：财政拨款): one project's money, never the
-        department's 财政拨款 — unless the question asks about 绩效 tables or projects, or names the project
-        (the head of the line's column, or its table's title without the words every such title has)."""
-        if f.kind not in PERFORMANCE_TABLES or f.row is None or self._about_projects(query):
-            return False
-        project = f.records[0].column.split("/")[0] if f.records else ""
-        titled = re.sub(r"(?:项目)?(?:支出)?绩效目标表?$|(?:20\d\d年度?)", "", label_key(f.table))
-        if any(len(name) >= 4 and name in query.text for name in (label_key(project), titled)):
-            return False
-        row = f.row
-        printing = {r.table for r in self.catalog.by_label.get(row.key, [])
-                    if r.kind == row.kind and r.document_id == row.document_id}
-        tables = self.catalog.tables_of_kind(row.kind, {row.document_id})
-        return len(printing) >= 2 and 2 * len(printing) >= len(tables)    # a line of every project's table

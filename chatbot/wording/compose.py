@@ -7,8 +7,8 @@ from typing import Any
 
 from chatbot.answer import Answer, Citation, Value
 from chatbot.execute.compute import amount, shown
+from chatbot.link.figures import Figure
 from chatbot.link.narrative import Sentence
-from chatbot.link.resolve import Figure
 from ingest.store.store import StoredRecord
 
 

@@ -151,7 +151,7 @@ def test_amount_keeps_the_narratives_third_decimal():
 ])
 def test_within_threshold(text, kept):
     from chatbot.execute.operations import within_threshold
-    from chatbot.link.resolve import Figure
+    from chatbot.link.figures import Figure
 
     items = [Figure(n, Decimal(v), "万元", [], None, "T") for n, v in (("a", "100"), ("b", "805.28"), ("c", "0.10"))]
     words = {"above": ["超过", "以上"], "below": ["不到", "低于", "以下"]}
