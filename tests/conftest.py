@@ -39,3 +39,20 @@ def sample_records(sample_doc):
     from ingest.tables.records import document_records
 
     return document_records(sample_doc)
+
+
+@pytest.fixture(scope="session")
+def read_once():
+    """read_document remembered by path for the session: a real PDF read by several test modules is
+    parsed once (tens of seconds saved on 2 cores). The documents are shared: tests only read them."""
+    from ingest.document.reader import read_document
+
+    read: dict[Path, object] = {}
+
+    def reader(path: Path):
+        key = Path(path).resolve()
+        if key not in read:
+            read[key] = read_document(key)
+        return read[key]
+
+    return reader

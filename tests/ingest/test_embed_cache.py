@@ -14,7 +14,6 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from ingest.document.model import Document
-from ingest.document.reader import read_document
 from ingest.pipeline import EMBED_MAX_CHARS, ingest_paths
 from ingest.store.embed_cache import EmbeddingCache, decode_vector, embedder_identity, encode_vector
 from ingest.store.embedding import E5Embedding
@@ -61,11 +60,11 @@ class CountingEmbedder(BaseEmbedding):
 
 
 @pytest.fixture(scope="module")
-def parsed() -> dict[str, tuple[Document, list, list, list[str]]]:
+def parsed(read_once) -> dict[str, tuple[Document, list, list, list[str]]]:
     """Both documents read once: document, records, nodes and embedded texts (as the pipeline cuts them)."""
     out = {}
     for name, path in (("first", FIRST), ("second", SECOND)):
-        doc = read_document(path)
+        doc = read_once(path)
         records = document_records(doc)
         nodes, texts = document_nodes(doc, records)
         out[name] = (doc, records, nodes, [t[:EMBED_MAX_CHARS] for t in texts])
