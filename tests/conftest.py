@@ -56,3 +56,18 @@ def read_once():
         return read[key]
 
     return reader
+
+
+PUTUO_JUSTICE_PDF = DATA / "real" / "上海普陀_上海市普陀区司法局_2026_部门预算.pdf"
+
+
+@pytest.fixture(scope="session")
+def putuo_justice_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of one real PDF alone (上海普陀区司法局 2026), ingested once per session; tests copy it
+    (shutil.copytree) before writing to it."""
+    from ingest.pipeline import ingest_paths
+
+    root = tmp_path_factory.mktemp("putuo-justice") / "store"
+    summary = ingest_paths([PUTUO_JUSTICE_PDF], root)
+    assert [r.status for r in summary.results] == ["ingested"], summary.line()
+    return root

@@ -110,16 +110,8 @@ def test_vectors_are_the_same_with_and_without_the_cache(tmp_path, parsed):
     cached.close()
 
 
-@pytest.fixture(scope="module")
-def first_store(tmp_path_factory) -> Path:
-    """A store of FIRST alone, ingested once: each test below works on a copy of it."""
-    store = tmp_path_factory.mktemp("first") / "store"
-    assert not ingest_paths([FIRST], store).failed
-    return store
-
-
-def test_a_reingested_changed_file_embeds_nothing_new(tmp_path, first_store):
-    store = shutil.copytree(first_store, tmp_path / "store")
+def test_a_reingested_changed_file_embeds_nothing_new(tmp_path, putuo_justice_store):
+    store = shutil.copytree(putuo_justice_store, tmp_path / "store")   # FIRST alone
     cache = EmbeddingCache(StorePaths.at(store).embeddings, embedder_identity(E5Embedding()))
     kept = cache.count()
     assert kept > 0
@@ -136,8 +128,8 @@ def test_a_reingested_changed_file_embeds_nothing_new(tmp_path, first_store):
     cache.close()
 
 
-def test_a_deleted_store_starts_with_an_empty_cache(tmp_path, parsed, first_store):
-    store = shutil.copytree(first_store, tmp_path / "store")
+def test_a_deleted_store_starts_with_an_empty_cache(tmp_path, parsed, putuo_justice_store):
+    store = shutil.copytree(putuo_justice_store, tmp_path / "store")   # FIRST alone
     identity = embedder_identity(E5Embedding())
     first_count = EmbeddingCache(StorePaths.at(store).embeddings, identity).count()
     shutil.rmtree(store)
