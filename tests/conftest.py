@@ -39,3 +39,35 @@ def sample_records(sample_doc):
     from ingest.tables.records import document_records
 
     return document_records(sample_doc)
+
+
+@pytest.fixture(scope="session")
+def read_once():
+    """read_document remembered by path for the session: a real PDF read by several test modules is
+    parsed once (tens of seconds saved on 2 cores). The documents are shared: tests only read them."""
+    from ingest.document.reader import read_document
+
+    read: dict[Path, object] = {}
+
+    def reader(path: Path):
+        key = Path(path).resolve()
+        if key not in read:
+            read[key] = read_document(key)
+        return read[key]
+
+    return reader
+
+
+PUTUO_JUSTICE_PDF = DATA / "real" / "上海普陀_上海市普陀区司法局_2026_部门预算.pdf"
+
+
+@pytest.fixture(scope="session")
+def putuo_justice_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of one real PDF alone (上海普陀区司法局 2026), ingested once per session; tests copy it
+    (shutil.copytree) before writing to it."""
+    from ingest.pipeline import ingest_paths
+
+    root = tmp_path_factory.mktemp("putuo-justice") / "store"
+    summary = ingest_paths([PUTUO_JUSTICE_PDF], root)
+    assert [r.status for r in summary.results] == ["ingested"], summary.line()
+    return root

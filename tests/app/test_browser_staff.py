@@ -20,12 +20,9 @@ VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, 
 
 
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory, sample_pdf) -> Path:
-    from ingest.pipeline import ingest_paths
-
-    store = tmp_path_factory.mktemp("staff-sample") / "store"
-    assert ingest_paths([sample_pdf], store).line().startswith("1 file(s): 1 ingested")
-    return store
+def sample_store(tmp_path_factory, store_dir) -> Path:
+    """A copy of the session's sample store (each server copies it again)."""
+    return shutil.copytree(store_dir, tmp_path_factory.mktemp("staff-sample") / "store")
 
 
 def _server(sample_store: Path, tmp_path_factory, name: str, token: str) -> Iterator[str]:

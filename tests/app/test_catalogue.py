@@ -12,17 +12,15 @@ import pytest
 import app
 import app_staff
 from app_catalogue import CATALOGUE_HEADERS, STATUS_TEXT
-from ingest.pipeline import ingest_paths
 
 SAMPLE_DEPARTMENT = "长沙市工业和信息化局"
 CITY, BUREAU = "宜昌市", "财政局"
 
 
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory, sample_pdf) -> Path:
-    store = tmp_path_factory.mktemp("catalogue") / "store"
-    assert ingest_paths([sample_pdf], store).line().startswith("1 file(s): 1 ingested")
-    return store
+def sample_store(tmp_path_factory, store_dir) -> Path:
+    """A copy of the session's sample store (each test copies it again before writing)."""
+    return shutil.copytree(store_dir, tmp_path_factory.mktemp("catalogue") / "store")
 
 
 @pytest.fixture

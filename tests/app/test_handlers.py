@@ -28,10 +28,9 @@ RESULT = CHECK_HEADERS.index("结果")   # the ✓/✗ column of the checks tabl
 
 
 @pytest.fixture(scope="module")
-def budget_app(tmp_path_factory, sample_pdf) -> app.BudgetApp:
-    root = tmp_path_factory.mktemp("store")
-    summary = ingest_paths([sample_pdf], root)
-    assert [r.status for r in summary.results] == ["ingested"], summary.results
+def budget_app(tmp_path_factory, store_dir) -> app.BudgetApp:
+    """The app over a copy of the session's sample store (an upload test writes to it)."""
+    root = shutil.copytree(store_dir, tmp_path_factory.mktemp("store") / "store")
     return app.BudgetApp(root, download_dir=tmp_path_factory.mktemp("downloads"))
 
 

@@ -73,13 +73,13 @@ def test_uploads_are_bounded_per_session_in_count_and_size(monkeypatch, tmp_path
 
 # -- ingest by stage, removal, the PDF at a page --------------------------------------------------------
 @pytest.fixture(scope="module")
-def two_documents(tmp_path_factory, sample_pdf) -> tuple[Path, Path]:
-    """A store of the sample PDF, and a synthetic PDF disclosure of another department (not yet stored)."""
+def two_documents(tmp_path_factory, store_dir) -> tuple[Path, Path]:
+    """A store of the sample PDF (a copy of the session's), and a synthetic PDF disclosure of another
+    department (not yet stored)."""
     from eval.synth import generate, render_pdf
 
     folder = tmp_path_factory.mktemp("staff")
-    store = folder / "store"
-    assert ingest_paths([sample_pdf], store).line().startswith("1 file(s): 1 ingested")
+    store = shutil.copytree(store_dir, folder / "store")
     other = folder / "other.pdf"
     render_pdf(generate("staff", 0, kind="预算"), other)
     return store, other

@@ -11,7 +11,11 @@ DEPARTMENT = "长沙市工业和信息化局"
 
 
 @pytest.fixture(scope="module")
-def with_nameless(tmp_path_factory):
+def with_nameless(tmp_path_factory, store_dir):
+    """The sample PDF beside a twin naming no department: a copy of the session's sample store, the twin
+    ingested into it."""
+    import shutil
+
     from chatbot.service import open_service
     from ingest.pipeline import ingest_paths
 
@@ -19,9 +23,9 @@ def with_nameless(tmp_path_factory):
     text = SAMPLE.with_suffix(".txt").read_text(encoding="utf-8")
     nameless = folder / "nameless-2024.txt"
     nameless.write_text(text.replace(DEPARTMENT, "").replace("工业和信息化局", ""), encoding="utf-8")
-    root = tmp_path_factory.mktemp("nameless-store")
-    summary = ingest_paths([SAMPLE.with_suffix(".pdf"), nameless], root)
-    assert not summary.failed, summary.line()
+    root = shutil.copytree(store_dir, tmp_path_factory.mktemp("nameless-store") / "store")
+    summary = ingest_paths([nameless], root)
+    assert [r.status for r in summary.results] == ["ingested"], summary.line()
     svc = open_service(root)
     assert any(not d.department for d in svc.documents), [d.department for d in svc.documents]
     yield svc

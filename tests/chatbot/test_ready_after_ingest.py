@@ -19,10 +19,9 @@ NARRATIVE = "苏州市审计局2026年机关运行经费是多少？"   # search
 
 
 @pytest.fixture
-def sample_store(tmp_path, sample_pdf) -> Path:
-    root = tmp_path / "store"
-    assert not ingest_paths([sample_pdf], root).failed
-    return root
+def sample_store(tmp_path, store_dir) -> Path:
+    """A copy of the session's sample store (each test ingests into it)."""
+    return shutil.copytree(store_dir, tmp_path / "store")
 
 
 def assert_ready_and_answered_without_building(service, doc_id: int) -> None:

@@ -10,22 +10,13 @@ import pytest
 
 from chatbot.cli import main
 from eval.report import write_reports
-from eval.runner import DEFAULT_QUESTIONS, SAMPLE_PDF, ensure_store, load_questions, run_eval, store_is_empty
+from eval.runner import DEFAULT_QUESTIONS, ensure_store, load_questions, run_eval, store_is_empty
 from eval.score import compact, row_key
-from ingest.pipeline import ingest_paths
 from ingest.store.store import Store
 
 TABLE_CATEGORIES = ("lookup", "sum", "difference", "share", "ranking")
 LINES = {json.loads(line)["id"]: line for line in DEFAULT_QUESTIONS.read_text(encoding="utf-8").splitlines()}
 QUESTIONS = load_questions(DEFAULT_QUESTIONS)
-
-
-@pytest.fixture(scope="session")
-def store_dir(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("eval-store")
-    summary = ingest_paths([SAMPLE_PDF], root)
-    assert not summary.failed
-    return root
 
 
 @pytest.fixture(scope="session")

@@ -253,9 +253,12 @@ def test_same_headline_compares_values_in_wan_in_any_order():
 # -- over the sample PDF, through the real service -------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory) -> Path:
+def store_dir(tmp_path_factory, store_dir) -> Path:
     """The sample PDF beside a twin in text form printed by a department of another city: with two
-    departments stored, a question is routed by the names it says, not answered from the only document."""
+    departments stored, a question is routed by the names it says, not answered from the only document.
+    A copy of the session's sample store, the twin ingested into it."""
+    import shutil
+
     from ingest.pipeline import ingest_paths
 
     folder = tmp_path_factory.mktemp("variants-twin")
@@ -263,9 +266,9 @@ def store_dir(tmp_path_factory) -> Path:
     text = SAMPLE_PDF.with_suffix(".txt").read_text(encoding="utf-8")
     assert SAMPLE_DEPARTMENT in text
     twin.write_text(text.replace(SAMPLE_DEPARTMENT, TWIN_DEPARTMENT), encoding="utf-8")
-    root = tmp_path_factory.mktemp("variants-store")
-    summary = ingest_paths([SAMPLE_PDF, twin], root)
-    assert not summary.failed
+    root = shutil.copytree(store_dir, tmp_path_factory.mktemp("variants-store") / "store")
+    summary = ingest_paths([twin], root)
+    assert [r.status for r in summary.results] == ["ingested"], summary.results
     return root
 
 

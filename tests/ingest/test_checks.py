@@ -28,9 +28,7 @@ def _checks_of(tmp_path: Path, text: str, name: str = "dept.txt"):
 
 
 @pytest.fixture(scope="module")
-def sample_checks(tmp_path_factory, sample_pdf):
-    store_dir = tmp_path_factory.mktemp("checks")
-    ingest_paths([sample_pdf], store_dir)
+def sample_checks(store_dir):
     return run_checks(Store(StorePaths.at(store_dir).sqlite))
 
 

@@ -14,7 +14,6 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from ingest.document.model import Document
-from ingest.document.reader import read_document
 from ingest.pipeline import EMBED_MAX_CHARS, ingest_paths
 from ingest.store.embed_cache import EmbeddingCache, decode_vector, embedder_identity, encode_vector
 from ingest.store.embedding import E5Embedding
@@ -61,11 +60,11 @@ class CountingEmbedder(BaseEmbedding):
 
 
 @pytest.fixture(scope="module")
-def parsed() -> dict[str, tuple[Document, list, list, list[str]]]:
+def parsed(read_once) -> dict[str, tuple[Document, list, list, list[str]]]:
     """Both documents read once: document, records, nodes and embedded texts (as the pipeline cuts them)."""
     out = {}
     for name, path in (("first", FIRST), ("second", SECOND)):
-        doc = read_document(path)
+        doc = read_once(path)
         records = document_records(doc)
         nodes, texts = document_nodes(doc, records)
         out[name] = (doc, records, nodes, [t[:EMBED_MAX_CHARS] for t in texts])
@@ -111,9 +110,8 @@ def test_vectors_are_the_same_with_and_without_the_cache(tmp_path, parsed):
     cached.close()
 
 
-def test_a_reingested_changed_file_embeds_nothing_new(tmp_path):
-    store = tmp_path / "store"
-    assert not ingest_paths([FIRST], store).failed
+def test_a_reingested_changed_file_embeds_nothing_new(tmp_path, putuo_justice_store):
+    store = shutil.copytree(putuo_justice_store, tmp_path / "store")   # FIRST alone
     cache = EmbeddingCache(StorePaths.at(store).embeddings, embedder_identity(E5Embedding()))
     kept = cache.count()
     assert kept > 0
@@ -130,9 +128,8 @@ def test_a_reingested_changed_file_embeds_nothing_new(tmp_path):
     cache.close()
 
 
-def test_a_deleted_store_starts_with_an_empty_cache(tmp_path, parsed):
-    store = tmp_path / "store"
-    assert not ingest_paths([FIRST], store).failed
+def test_a_deleted_store_starts_with_an_empty_cache(tmp_path, parsed, putuo_justice_store):
+    store = shutil.copytree(putuo_justice_store, tmp_path / "store")   # FIRST alone
     identity = embedder_identity(E5Embedding())
     first_count = EmbeddingCache(StorePaths.at(store).embeddings, identity).count()
     shutil.rmtree(store)

@@ -76,9 +76,9 @@ def test_untitled_performance_grid_in_the_narrative_is_a_performance_table(tmp_p
                    ("其他运行经费", Decimal("7"))}
 
 
-def test_narrative_performance_grid_continues_over_the_page_break():
+def test_narrative_performance_grid_continues_over_the_page_break(read_once):
     """深圳市信访局 pp.10–11: the grid runs on to the next page without its header; all six projects."""
-    doc = read_document(BREADTH / "深圳_深圳市信访局_2026_部门预算.pdf")
+    doc = read_once(BREADTH / "深圳_深圳市信访局_2026_部门预算.pdf")
     assert doc.unread_pages == []
     [table] = [t for t in doc.tables if t.kind == "绩效目标"]
     assert table.pages == [10, 11]

@@ -51,8 +51,8 @@ IDENTITIES = {
 
 
 @pytest.fixture(scope="module")
-def documents():
-    return {name: read_document(BREADTH / name) for name in IDENTITIES}
+def documents(read_once):
+    return {name: read_once(BREADTH / name) for name in IDENTITIES}
 
 
 @pytest.mark.parametrize("name", IDENTITIES)

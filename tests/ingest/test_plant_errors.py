@@ -22,11 +22,12 @@ _spec.loader.exec_module(plant)  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="module")
-def real_store(tmp_path_factory, sample_pdf) -> Store:
-    """The sample budget (长沙) and a real 决算 (上海普陀) in one store."""
-    root = tmp_path_factory.mktemp("planted")
-    summary = ingest_paths([sample_pdf, DECISION], root)
-    assert all(r.status == "ingested" for r in summary.results)
+def real_store(tmp_path_factory, store_dir) -> Store:
+    """The sample budget (长沙) and a real 决算 (上海普陀) in one store: a copy of the session's sample
+    store, the 决算 ingested into it."""
+    root = shutil.copytree(store_dir, tmp_path_factory.mktemp("planted") / "store")
+    summary = ingest_paths([DECISION], root)
+    assert [r.status for r in summary.results] == ["ingested"], summary.results
     return Store(StorePaths.at(root).sqlite)
 
 

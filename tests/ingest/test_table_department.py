@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from ingest.checks import run_checks
-from ingest.document.reader import read_document
 from ingest.store.store import Store
 from ingest.tables.records import document_records
 
@@ -34,18 +33,19 @@ PRINTED = {
 }
 
 
-def _write(store: Store, path: Path) -> int:
-    doc = read_document(path)
+def _write(store: Store, path: Path, read) -> int:
+    doc = read(path)
     with store.transaction() as tx:
         return store.write_document(tx, doc, document_records(doc))
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Store:
-    """The files above read from their PDFs and written to one SQLite store."""
+def store(tmp_path_factory, read_once) -> Store:
+    """The files above read from their PDFs (once a session: test_identity reads some of them too) and
+    written to one SQLite store."""
     store = Store(tmp_path_factory.mktemp("header-department") / "budgetqa.sqlite")
     for name in PRINTED:
-        _write(store, DATA / name)
+        _write(store, DATA / name, read_once)
     return store
 
 

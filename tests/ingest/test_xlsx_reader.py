@@ -359,8 +359,8 @@ def published(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def pdf_doc():
-    return read_document(PDF)
+def pdf_doc(read_once):
+    return read_once(PDF)
 
 
 PDF_KINDS = ["收支总表", "收入总表", "支出总表", "财政拨款收支总表", "一般公共预算支出（功能分类）", "政府性基金",
