@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import resource
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,36 @@ from .reader import read_document
 
 @dataclass(frozen=True)
 class ParseLimits:
-    """Wall-clock seconds for one parse, and the memory (MB) the parse may take on top of what the
-    process it is forked from already maps."""
+    """Wall-clock seconds for one parse — `seconds`, and `seconds_per_page` more for each page the file
+    has, up to `most_seconds` — and the memory (MB) the parse may take on top of what the process it is
+    forked from already maps. A 262-page disclosure on a busy machine needs minutes; a file that spins
+    is still stopped."""
 
     seconds: float = float(os.environ.get("BUDGETQA_PARSE_SECONDS", "120"))
     memory_mb: int = int(os.environ.get("BUDGETQA_PARSE_MEMORY_MB", "2048"))
+    seconds_per_page: float = float(os.environ.get("BUDGETQA_PARSE_SECONDS_PER_PAGE", "1.0"))
+    most_seconds: float = float(os.environ.get("BUDGETQA_PARSE_MOST_SECONDS", "900"))
+
+    def for_pages(self, pages: int) -> float:
+        """The limit for a file of that many pages."""
+        return max(self.seconds, min(self.most_seconds, self.seconds + self.seconds_per_page * pages))
+
+
+def _page_count(path: str) -> int:
+    """Pages of a PDF as its page tree says (pdfium, quick); 0 for another kind of file or a tree that
+    cannot be read (the parse then says why)."""
+    if not path.lower().endswith(".pdf"):
+        return 0
+    try:
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(path)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+    except Exception:  # noqa: BLE001 — a broken file: the parse itself says what is wrong
+        return 0
 
 
 def _mapped_bytes() -> int:
@@ -40,6 +66,7 @@ def _child(path: str, memory_mb: int, conn: Any, settings: dict[str, str]) -> No
         # is set above that, or every parse in a large parent would fail as out of memory.
         limit = _mapped_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        conn.send(("pages", _page_count(path)))   # the parent's time limit grows with them
         conn.send(("ok", read_document(path)))
     except IngestError as exc:
         conn.send(("error", exc))
@@ -90,11 +117,20 @@ def parse_isolated(path: str | Path, limits: ParseLimits | None = None) -> Docum
     proc.start()
     send.close()
     try:
-        if not recv.poll(limits.seconds):
-            raise ParseTimeout(str(path), f"parsing took longer than {limits.seconds:g} s; stopped")
-        try:
-            status, payload = recv.recv()
-        except EOFError:
+        started, seconds, said = time.monotonic(), limits.seconds, f"{limits.seconds:g} s"
+        while True:
+            if not recv.poll(max(0.0, started + seconds - time.monotonic())):
+                raise ParseTimeout(str(path), f"parsing took longer than {said}; stopped")
+            try:
+                status, payload = recv.recv()
+            except EOFError:
+                status, payload = "died", None
+            if status != "pages":
+                break
+            seconds = limits.for_pages(payload)
+            if seconds > limits.seconds:
+                said += f" (+{seconds - limits.seconds:g} s for its {payload} pages)"
+        if status == "died":
             proc.join(5)
             if proc.exitcode and proc.exitcode < 0:
                 raise ParseOutOfMemory(str(path), f"the parser was killed (signal {-proc.exitcode}); "

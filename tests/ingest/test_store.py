@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.document.sandbox import ParseLimits
+from ingest.document.sandbox import ParseLimits, parse_isolated
 from ingest.pipeline import ingest_paths
 from ingest.store.storage import StorePaths, Stores
 from ingest.store.store import Store
@@ -130,10 +130,20 @@ def test_a_parse_that_overruns_its_time_limit_is_stopped(store_dir, sample_pdf, 
     copy = tmp_path / "slow.pdf"
     copy.write_bytes(sample_pdf.read_bytes() + b"\n%slow\n")  # new hash, so it is parsed again
     before = _snapshot(store_dir)
-    summary = ingest_paths([copy], store_dir, limits=ParseLimits(seconds=0.3, memory_mb=2048))
+    summary = ingest_paths([copy], store_dir, limits=ParseLimits(seconds=0.3, memory_mb=2048, seconds_per_page=0))
     assert summary.results[0].status == "error"
     assert "longer than 0.3 s" in summary.results[0].reason
     assert _snapshot(store_dir) == before
+
+
+def test_a_long_file_is_given_time_for_its_pages(sample_pdf):
+    """The limit grows with the pages the file has (a 262-page disclosure on a busy machine needs
+    minutes), up to a ceiling: the sample's 108 pages at 2 s each outlast a 0.3 s base."""
+    limits = ParseLimits(seconds=0.3, memory_mb=2048, seconds_per_page=2, most_seconds=600)
+    assert limits.for_pages(108) == pytest.approx(216.3) and limits.for_pages(10_000) == 600
+    assert limits.for_pages(0) == 0.3
+    doc = parse_isolated(sample_pdf, limits)
+    assert doc.pages == 108 and len(doc.tables) >= 8
 
 
 def test_cli_reports_each_bad_file_and_still_ingests_the_good_one(tmp_path, sample_pdf):
