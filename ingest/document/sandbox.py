@@ -92,11 +92,17 @@ def _context() -> Any:
         if main:  # the caller's script, which the children then do not run again (fork_main)
             os.environ[MAIN_ENV] = main
         _CONTEXT = mp.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["ingest.document.fork_main", "ingest.document.reader"])
+        _CONTEXT.set_forkserver_preload(PRELOAD)
     return _CONTEXT
 
 
 _CONTEXT: Any = None
+# What the fork server imports once for all its children. The PDF reader imports pdfplumber and pdfminer
+# (and with them cryptography, numpy) only when it reads: preloaded here, a child forked with them in
+# memory does not import them again, which cost each parse ~0.2 s of CPU (4-5 s over tests/data/real).
+# fork_main first: the children must not run the caller's script again.
+PRELOAD = ["ingest.document.fork_main", "ingest.document.reader", "ingest.pdf.pdf_reader", "pdfplumber",
+           "pdfminer.pdfdocument", "numpy"]
 
 
 def start_fork_server() -> None:

@@ -43,3 +43,12 @@ def test_a_parse_child_does_not_import_the_callers_script(tmp_path):
     assert out["tables"] > 5
     assert marks.read_text().split() == ["__main__"]
     assert "ingest.document.reader" in out["child_modules"] and "wave" not in out["child_modules"]
+
+
+def test_a_parse_child_starts_with_the_pdf_readers_imports_in_memory():
+    """The fork server imports the PDF reader's lazy imports once: a child that had to import pdfplumber,
+    pdfminer (and cryptography) itself spent ~0.2 s of CPU per parsed file on it."""
+    from ingest.document.sandbox import call_isolated
+
+    modules = set(call_isolated(eval, ("sorted(__import__('sys').modules)",), 60, 512))
+    assert {"ingest.pdf.pdf_reader", "pdfplumber", "pdfminer.pdfdocument", "cryptography"} <= modules
