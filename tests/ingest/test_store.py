@@ -11,11 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
 from ingest.document.sandbox import ParseLimits, parse_isolated
 from ingest.pipeline import ingest_paths
 from ingest.store.storage import StorePaths, Stores
 from ingest.store.store import Store
+from ingest.store.vectors import CHROMA_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +56,9 @@ def test_chroma_holds_chunks_and_one_node_per_row_with_citation_metadata(store_d
         got = stores.vectors.collection.get(where={"kind": "row"}, include=["metadatas", "documents"])
         assert len(got["ids"]) > 100
         meta = got["metadatas"][0]
-        assert {"document", "table", "page", "row", "code"} <= set(meta)
+        # Chroma keeps the keys searched on; the citation metadata travels in the node read back
+        assert set(meta) == set(CHROMA_KEYS) and {"kind", "doc_sha", "document_id"} <= set(meta)
+        assert {"document", "table", "page", "row", "code"} <= set(metadata_dict_to_node(meta).metadata)
         # a chunk is embedded by its section's heading (BUDGETQA_CHUNK_EMBED_CHARS=0): asked in the heading's
         # words, the section's chunks come first, each holding its whole text (BM25 ranks the words within)
         hits = stores.vectors.retrieve("一般性支出情况怎么样", top_k=3, kind="chunk")
