@@ -98,11 +98,12 @@ def _context() -> Any:
 
 _CONTEXT: Any = None
 # What the fork server imports once for all its children. The PDF reader imports pdfplumber and pdfminer
-# (and with them cryptography, numpy) only when it reads: preloaded here, a child forked with them in
-# memory does not import them again, which cost each parse ~0.2 s of CPU (4-5 s over tests/data/real).
+# (and with them cryptography, numpy) only when it reads, and the child counts pages with pypdfium2
+# (_page_count): preloaded here, a child forked with them in memory does not import them again, which
+# cost each parse ~0.2 s of CPU (4-5 s over tests/data/real).
 # fork_main first: the children must not run the caller's script again.
 PRELOAD = ["ingest.document.fork_main", "ingest.document.reader", "ingest.pdf.pdf_reader", "pdfplumber",
-           "pdfminer.pdfdocument", "numpy"]
+           "pdfminer.pdfdocument", "numpy", "pypdfium2"]
 
 
 def start_fork_server() -> None:
