@@ -259,7 +259,9 @@ def whole_of(f: Figure, resolver: Resolver) -> Figure | None:
     default = resolver.default_column(f.row)
     if f.column and default and f.column != default:
         rec = f.row.cells[default]
-        return record_figure(rec, f"{f.row.label}{column_leaf(default)}", f.kind, f.table, f.row, default)
+        leaf, row = column_leaf(default), f.row.label
+        label = row if leaf == row else f"{row}{leaf}"    # the 合计 row's 合计: 「合计」, not 「合计合计」
+        return record_figure(rec, label, f.kind, f.table, f.row, default)
     parent = resolver.rows.parent(f.row)
     if parent is None:
         return None

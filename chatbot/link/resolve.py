@@ -76,7 +76,10 @@ class Resolver(ColumnReader, FigureChooser):
             cands, empties = self._candidates(m, mods, document_ids)
             cands = [c for c in cands if not self.carried_over(c, query.canonical)]
             placed = [c for c in cands if any(f.table == c.table and is_under(c, f) for f in figures)]
-            cands = placed or cands        # 「组织事务的一般行政管理事务」: the row under the 款 named before
+            # 「…基金中心收入预算」: a unit's row named before reads its own column of this, in its table
+            beside = [c for c in cands if any(f.table == c.table and f.row is not None and not f.row.is_total
+                                              and self._names_a_unit(f.row) for f in figures)]
+            cands = placed or beside or cands   # 「组织事务的一般行政管理事务」: the row under the 款 named before
             if (word := next((w for k, (w, _) in table_word.items() if k == id(m)), None)) is not None:
                 cands = [c for c in cands if word in label_key(c.table)]
             empty += empties

@@ -108,7 +108,8 @@ def asks_number(text: str, patterns: dict[str, Any]) -> bool:
     and asks no explanation."""
     if any(w in text for w in patterns["ask_number"]):
         return True
-    return bool(re.search(patterns["ask_number_ending"], text)) and not any(w in text for w in patterns["explain"])
+    said = re.sub(r"[\s，,]*(?:(?:19|20)\d\d\s*年?度?|今年|本年)[\s？?。！!]*$", "", text)   # 「机关运行经费 2026」
+    return bool(re.search(patterns["ask_number_ending"], said)) and not any(w in text for w in patterns["explain"])
 
 
 def detect_domain(text: str, patterns: dict[str, Any]) -> str | None:

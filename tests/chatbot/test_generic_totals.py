@@ -67,3 +67,12 @@ def test_a_question_ending_in_a_total_asks_a_figure(narrative_only):
     for ending in ("总额", "数额"):
         answer = narrative_only.ask(f"{doc.department}三公经费{ending}")
         assert answer.found and _said(answer), (ending, answer.answer)
+
+
+@pytest.mark.parametrize("question", ["机关运行经费 2026", "三公经费2026年", "项目支出 今年", "会议费总额 2025年度"])
+def test_a_year_said_last_still_asks_a_figure(question):
+    from chatbot.lexicon import load_patterns
+    from chatbot.understand.query import asks_number
+
+    assert asks_number(question, load_patterns())
+    assert not asks_number("为什么机关运行经费减少了 2026", load_patterns())
