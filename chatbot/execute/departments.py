@@ -3,9 +3,11 @@ two departments set side by side, the few departments a question fits listed —
 read by its own document's engine (`Engine.figures_for`), the arithmetic in chatbot.execute.across."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from chatbot.execute import across
+from chatbot.link.catalog import PLACE_HEAD
 from chatbot.wording.refusals import refusal_text, refuse
 
 from ..answer import Answer
@@ -61,17 +63,40 @@ def _year_words(service: Service, items: list[across.DocFigure], asked: Asked) -
     return said if asked.scope.years or not years else f"{said}（库中最新年份）"
 
 
+def in_place(departments: list[str], text: str) -> list[str]:
+    """The departments of the place the question names (「深圳哪个单位…」: those whose name begins with
+    深圳市, or 中共深圳市…), all of them when it names none of their places."""
+    places: dict[str, list[str]] = {}
+    for d in departments:
+        head = PLACE_HEAD.match(d.removeprefix("中共"))
+        if head:
+            places.setdefault(head.group(1), []).append(d)
+    named = [p for p in places if p in text]
+    return [d for p in named for d in places[p]] if named else departments
+
+
 def rank(service: Service, asked: Asked) -> Answer:
-    """「哪个部门三公经费最多」: every department's figure, ranked."""
+    """「哪个部门三公经费最多」: every department's figure (of the place the question names), ranked."""
     question = asked.question
-    found = _doc_figures(service, asked, service.directory.departments, same_year=True)
+    departments = in_place(service.directory.departments, asked.text)
+    found = _doc_figures(service, asked, departments, same_year=True)
     if found is None:
         return refuse("one_item_across", question, "rank", example=refusal_text("one_item_example"))
     items, label = found
+    fallback = ""
+    if not label and not asked.scope.years:   # the latest year's documents lack it: the latest year that has it
+        held = sorted({d.year for dept in departments for d in service.directory.documents_of(dept) if d.year},
+                      reverse=True)
+        for year in held[1:]:
+            earlier = _doc_figures(service, replace(asked, scope=replace(asked.scope, years=(year,))), departments,
+                                   same_year=True)
+            if earlier is not None and earlier[1]:
+                (items, label), fallback = earlier, f"{year}年（库中有此数字的最新年份）"
+                break
     if not label:
         return refuse("no_department_prints_it", question, "rank", holdings=service.directory.holdings())
     return across.rank_departments(question, label, items, asked.ascending, asked.n,
-                                   _year_words(service, items, asked))
+                                   fallback or _year_words(service, items, asked))
 
 
 def compare(service: Service, asked: Asked, departments: list[str]) -> Answer:

@@ -14,7 +14,7 @@ from ingest.document.text import normalize_label
 from ingest.store.store import Store, StoredDocument, StoredRecord
 
 _PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{1,3}?省)?(?:[\u4e00-\u9fff]{1,3}?市)?(?:[\u4e00-\u9fff]{1,3}?[县区])?")
-_PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区)")
+PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区)")
 _QUOTES = re.compile(r"[“”\"‘’'「」]")
 
 
@@ -57,7 +57,7 @@ def abbreviates(org: str, department: str) -> bool:
     place, dept_place = org[:len(org) - len(core)], department[:len(department) - len(dept_core)]
     if place and place != dept_place and not place_fits(place, department):
         return False
-    if not place and (head := _PLACE_HEAD.match(department)) and org.startswith(head.group(1)) \
+    if not place and (head := PLACE_HEAD.match(department)) and org.startswith(head.group(1)) \
             and len(org) - len(head.group(1)) >= 2:
         core = org[len(head.group(1)):]     # 「长沙工信局」: 长沙 is the place without 市
     head_kept = core[:1] == dept_core[:1] or dept_core.endswith(core)
