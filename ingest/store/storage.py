@@ -19,6 +19,7 @@ from .embed_cache import CACHE_FILE, EmbeddingCache, embedder_identity
 from .embedding import configured_embedder
 from .lock import say_waiting, write_lock
 from .store import Store, StoredDocument
+from .undo_room import undo_room
 from .vectors import VectorIndex
 
 DEFAULT_STORE = "budgetqa-store"
@@ -106,19 +107,21 @@ class Stores:
         """Store a document in both stores under the write lock; None when its content is already
         held (another writer stored it first). Other content of the same department, year and kind
         is a new version beside the old one (ingest.store.versions). The SQLite transaction commits
-        only after Chroma took the nodes; on failure the nodes this call added are removed."""
+        only after Chroma took the nodes; on failure the nodes this call added are removed, in room
+        held free for it (undo_room: on a full disk the removal itself needs to write)."""
         with self.writing(waiting):
             if self.sql.has_sha(doc.sha256):
                 return None
             old = self.sql.replaced_by(doc)  # the same content, as an older reader stored it
-            self.keep_page_files(doc, files)
             self.vectors.delete_document(doc.sha256)  # nodes left by a run killed before its commit
-            self.vectors.add(nodes, embed_texts)
             try:
-                with self.sql.transaction() as tx:
-                    for doc_id in old:
-                        self.sql.delete_document(tx, doc_id)
-                    doc_id = self.sql.write_document(tx, doc, records, by or self.added_by)
+                with undo_room(self.paths.root):   # freed before the clean-up below, which writes too
+                    self.keep_page_files(doc, files)
+                    self.vectors.add(nodes, embed_texts)
+                    with self.sql.transaction() as tx:
+                        for doc_id in old:
+                            self.sql.delete_document(tx, doc_id)
+                        doc_id = self.sql.write_document(tx, doc, records, by or self.added_by)
             except BaseException:
                 self.vectors.delete_document(doc.sha256)
                 self.drop_unused_page_files()
