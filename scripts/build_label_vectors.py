@@ -5,9 +5,10 @@ A table row is embedded by its label (vectors.document_nodes: strip_ordinal(labe
 in every province's disclosure, and embedding them was about half of e5's CPU at a fresh store's ingest.
 The texts are taken from the rows that print a subject code (3/5/7 digits, outside the performance
 tables, whose codes are projects'), never from unit or project names, in the PDFs and workbooks of
-tests/data/ and ingest/samples/; their vectors are what the configured e5 gives for them today, in the
-batches an ingest embeds them in, and the file records the embedder's identity: a store uses it only
-when its embedder's identity is the same (ingest/store/label_vectors.py).
+tests/data/ and ingest/samples/; their vectors are what the configured e5 gives for them today (e5's
+vector of a text is the same alone, in any batch, in any order: tests/ingest/test_label_vectors.py), and
+the file records the embedder's identity: a store uses it only when its embedder's identity is the same
+(ingest/store/label_vectors.py).
 
 Run by hand after the model, its engine or the embedding of a row changes:
     .venv/bin/python scripts/build_label_vectors.py [--out ingest/data/label_vectors.npz] [--texts T.json]
