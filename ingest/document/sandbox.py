@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptPdf, IngestError, ParseOutOfMemory, ParseTimeout
+from ..pdf.quiet_log import quiet_pdfminer_debug
 from .model import Document
 from .reader import read_document
 
@@ -66,6 +67,7 @@ def _child(path: str, memory_mb: int, conn: Any, settings: dict[str, str]) -> No
         # is set above that, or every parse in a large parent would fail as out of memory.
         limit = _mapped_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        quiet_pdfminer_debug()                     # ~10 million calls over tests/data/real, ~3 s of CPU
         conn.send(("pages", _page_count(path)))   # the parent's time limit grows with them
         conn.send(("ok", read_document(path)))
     except IngestError as exc:

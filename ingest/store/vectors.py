@@ -19,8 +19,9 @@ from ..document.text import strip_ordinal
 from ..errors import EmbedderMismatch
 from ..pdf.layout import is_performance_title
 from ..tables.numbers import format_amount
-from .embed_cache import EmbeddingCache
+from .embed_cache import EmbeddingCache, embedder_identity
 from .embedding import chunk_embed_text
+from .label_vectors import bundled_vectors
 
 COLLECTION = "budgetqa"
 _EMBED_LOCK = threading.Lock()  # one embedding call at a time: the CPU model uses both cores
@@ -100,14 +101,18 @@ class VectorIndex:
                                 documents=[n.get_content(metadata_mode=MetadataMode.NONE) for n in part])
 
     def embeddings(self, texts: list[str]) -> list[list[float]]:
-        """The vector of each text: from the store's cache, or embedded now (each distinct text once)
-        and kept there. The same row label recurs across tables and across departments' documents."""
+        """The vector of each text: from the store's cache, the bundled subject names' vectors
+        (label_vectors), or embedded now (each distinct text once) and kept in the cache. The same row
+        label recurs across tables and across departments' documents."""
         distinct = list(dict.fromkeys(texts))
         known = self.cache.get(distinct) if self.cache is not None else {}
         missing = [t for t in distinct if t not in known]
         if missing:
-            with _EMBED_LOCK:
-                fresh = dict(zip(missing, self.embedder.get_text_embedding_batch(missing)))
+            fresh = bundled_vectors(embedder_identity(self.embedder), missing)
+            missing = [t for t in missing if t not in fresh]
+            if missing:
+                with _EMBED_LOCK:
+                    fresh.update(zip(missing, self.embedder.get_text_embedding_batch(missing)))
             if self.cache is not None:
                 self.cache.put(fresh)
             known.update(fresh)
