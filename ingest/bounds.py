@@ -37,12 +37,14 @@ class IngestLimits:
     seconds: float = DEFAULT_SECONDS
     max_texts: int = DEFAULT_MAX_TEXTS
     max_records: int = DEFAULT_MAX_RECORDS
+    seconds_per_page: float = 0.0   # more for each page, as the parse's own limit grows (sandbox.ParseLimits)
 
     @classmethod
     def from_env(cls) -> IngestLimits:
         return cls(_env_number("BUDGETQA_INGEST_SECONDS", DEFAULT_SECONDS, float),
                    _env_number("BUDGETQA_MAX_EMBED_TEXTS", DEFAULT_MAX_TEXTS, int),
-                   _env_number("BUDGETQA_MAX_RECORDS", DEFAULT_MAX_RECORDS, int))
+                   _env_number("BUDGETQA_MAX_RECORDS", DEFAULT_MAX_RECORDS, int),
+                   _env_number("BUDGETQA_PARSE_SECONDS_PER_PAGE", 1.0, float))
 
 
 def _env_number(name: str, default: Any, kind: type) -> Any:
@@ -57,10 +59,10 @@ def _env_number(name: str, default: Any, kind: type) -> Any:
 class Deadline:
     """The moment a file's ingest must be over; `check` raises IngestTimeout once it has passed."""
 
-    def __init__(self, path: str | Path, limits: IngestLimits, spent: float = 0.0) -> None:
+    def __init__(self, path: str | Path, limits: IngestLimits, spent: float = 0.0, pages: int = 0) -> None:
         self.path = str(path)
         self.limits = limits
-        self.at = time.monotonic() + limits.seconds - spent
+        self.at = time.monotonic() + limits.seconds + limits.seconds_per_page * pages - spent
 
     def remaining(self) -> float:
         return self.at - time.monotonic()

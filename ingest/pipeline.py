@@ -225,7 +225,7 @@ class _Writer:
         doc = replace(doc, source=shown_name(doc.source))   # a name that is not UTF-8 is stored escaped
         # a disclosure read from two files had a parse for each: the time it may still take is what
         # one file's ingest may take after the longer of the two parses, about half their sum
-        deadline = Deadline(path, self.bounds, spent=parsed.seconds / max(1, len(files)))
+        deadline = Deadline(path, self.bounds, spent=parsed.seconds / max(1, len(files)), pages=doc.pages or 0)
         try:
             check_size(str(path), sum(len(t.rows) for t in doc.tables), len(doc.chunks), self.bounds)
             records = document_records(doc)
