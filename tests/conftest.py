@@ -1,6 +1,9 @@
 """Shared fixtures: the bundled sample disclosure, read once and ingested once per test session."""
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,26 @@ def putuo_justice_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = ingest_paths([PUTUO_JUSTICE_PDF], root)
     assert [r.status for r in summary.results] == ["ingested"], summary.line()
     return root
+
+
+SERVERS = ("BUDGETQA_DATABASE_URL", "BUDGETQA_CHROMA_HOST")
+
+
+def _writable_copy(store: Path, dest: Path, files: Sequence[Path]) -> Path:
+    """A store a test may write to, holding what the session store `store` holds: its directory copied
+    (SQLite, Chroma, kept PDFs; about a second), or — when the lookup or the index is a server's
+    (BUDGETQA_DATABASE_URL, BUDGETQA_CHROMA_HOST: keyed by the store's path, so a copied directory is an
+    empty store there) — the same `files` ingested into `dest` afresh."""
+    if any(os.environ.get(name) for name in SERVERS):
+        from ingest.pipeline import ingest_paths
+
+        summary = ingest_paths(list(files), dest)
+        assert not summary.failed, summary.line()
+        return dest
+    return Path(shutil.copytree(store, dest))
+
+
+@pytest.fixture(scope="session")
+def writable_copy():
+    """_writable_copy, for the tests that write to a copy of a session store."""
+    return _writable_copy

@@ -11,10 +11,9 @@ DEPARTMENT = "长沙市工业和信息化局"
 
 
 @pytest.fixture(scope="module")
-def with_nameless(tmp_path_factory, store_dir):
+def with_nameless(tmp_path_factory, store_dir, writable_copy):
     """The sample PDF beside a twin naming no department: a copy of the session's sample store, the twin
     ingested into it."""
-    import shutil
 
     from chatbot.service import open_service
     from ingest.pipeline import ingest_paths
@@ -23,7 +22,7 @@ def with_nameless(tmp_path_factory, store_dir):
     text = SAMPLE.with_suffix(".txt").read_text(encoding="utf-8")
     nameless = folder / "nameless-2024.txt"
     nameless.write_text(text.replace(DEPARTMENT, "").replace("工业和信息化局", ""), encoding="utf-8")
-    root = shutil.copytree(store_dir, tmp_path_factory.mktemp("nameless-store") / "store")
+    root = writable_copy(store_dir, tmp_path_factory.mktemp("nameless-store") / "store", [SAMPLE.with_suffix(".pdf")])
     summary = ingest_paths([nameless], root)
     assert [r.status for r in summary.results] == ["ingested"], summary.line()
     svc = open_service(root)

@@ -19,9 +19,9 @@ NARRATIVE = "苏州市审计局2026年机关运行经费是多少？"   # search
 
 
 @pytest.fixture
-def sample_store(tmp_path, store_dir) -> Path:
+def sample_store(tmp_path, store_dir, writable_copy, sample_pdf) -> Path:
     """A copy of the session's sample store (each test ingests into it)."""
-    return shutil.copytree(store_dir, tmp_path / "store")
+    return writable_copy(store_dir, tmp_path / "store", [sample_pdf])
 
 
 def assert_ready_and_answered_without_building(service, doc_id: int) -> None:

@@ -6,18 +6,18 @@ from pathlib import Path
 
 import pytest
 
+PUTUO_JUSTICE_PDF = Path(__file__).resolve().parents[1] / "data" / "real" / "上海普陀_上海市普陀区司法局_2026_部门预算.pdf"
+
 
 @pytest.fixture(scope="module")
-def both_forms(tmp_path_factory: pytest.TempPathFactory, putuo_justice_store: Path):
-    import shutil
-
+def both_forms(tmp_path_factory: pytest.TempPathFactory, putuo_justice_store: Path, writable_copy):
     from chatbot.service import open_service
     from ingest.pipeline import ingest_paths
     from tests.ingest.test_xlsx_reader import _published_workbook
 
     root = tmp_path_factory.mktemp("two-forms")
     book = _published_workbook(root / "上海普陀_上海市普陀区司法局_2026_部门预算_报表.xlsx")
-    store = shutil.copytree(putuo_justice_store, root / "store")   # the PDF, stored first
+    store = writable_copy(putuo_justice_store, root / "store", [PUTUO_JUSTICE_PDF])   # the PDF, stored first
     ingest_paths([book], store)          # the workbook last: the newest is not the one to use
     svc = open_service(store)
     yield svc

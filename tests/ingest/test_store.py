@@ -21,10 +21,10 @@ from ingest.store.vectors import CHROMA_KEYS
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory, store_dir) -> Path:
+def store_dir(tmp_path_factory, store_dir, writable_copy, sample_pdf) -> Path:
     """A copy of the session's sample store: these tests try writes that must change nothing, and a
     write that did must not reach the other tests' store."""
-    return shutil.copytree(store_dir, tmp_path_factory.mktemp("store") / "store")
+    return writable_copy(store_dir, tmp_path_factory.mktemp("store") / "store", [sample_pdf])
 
 
 def _snapshot(root: Path) -> tuple[dict[str, int], int, str]:
