@@ -1,5 +1,6 @@
-"""A unit named with a total of its table (「…下属的…中心收入预算是多少」) reads the unit's own row of that
-table — its total column — not the department's total beside it, nor a refusal between the two."""
+"""A unit of a department named with a total its table prints (a unit's 收入, asked of each unit row of
+every 收入表) reads the unit's own row of that table — its total column — not the department's total beside
+it, nor a refusal between the two."""
 from __future__ import annotations
 
 from decimal import Decimal
