@@ -76,7 +76,7 @@ class Resolver(ColumnReader, FigureChooser):
             cands, empties = self._candidates(m, mods, document_ids)
             cands = [c for c in cands if not self.carried_over(c, query.canonical)]
             placed = [c for c in cands if any(f.table == c.table and is_under(c, f) for f in figures)]
-            # 「…基金中心收入预算」: a unit's row named before reads its own column of this, in its table
+            # a unit's row named before a total (「…中心收入」) reads its own column of it, in its table
             beside = [c for c in cands if any(f.table == c.table and f.row is not None and not f.row.is_total
                                               and self._names_a_unit(f.row) for f in figures)]
             cands = placed or beside or cands   # 「组织事务的一般行政管理事务」: the row under the 款 named before
