@@ -58,10 +58,21 @@ def add_pdf_route(fastapi_app: Any, documents: Callable[[], list[Any]], store_ro
     fastapi_app.add_api_route(ROUTE, serve, methods=["GET"], include_in_schema=False)
 
 
+def declared_pages(path: str) -> int:
+    """The page count a PDF's page tree declares (/Count), read without building the pages."""
+    import pdfplumber
+    from pdfminer.pdftypes import resolve1
+
+    pdf = pdfplumber.open(path)
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    finally:
+        pdf.stream.close()  # not pdf.close(): that builds every page first
+
+
 def page_count(path: Path) -> int | None:
     """A PDF's declared page count, or None when it cannot be read within a few seconds."""
     from ingest.document.sandbox import Overstepped, call_isolated
-    from ingest.pdf.pdf_reader import declared_pages
 
     if path.suffix.lower() != ".pdf":
         return None

@@ -35,14 +35,18 @@ class ParseLimits:
 
 
 def _page_count(path: str) -> int:
-    """Pages a PDF's page tree declares; 0 for another kind of file or a file that cannot be opened
-    (the parse then says why)."""
+    """Pages of a PDF as its page tree says (pdfium, quick); 0 for another kind of file or a tree that
+    cannot be read (the parse then says why)."""
     if not path.lower().endswith(".pdf"):
         return 0
-    from ..pdf.pdf_reader import declared_pages
-
     try:
-        return declared_pages(path)
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(path)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
     except Exception:  # noqa: BLE001 — a broken file: the parse itself says what is wrong
         return 0
 
@@ -96,11 +100,12 @@ def _context() -> Any:
 
 _CONTEXT: Any = None
 # What the fork server imports once for all its children. The PDF reader imports pdfplumber and pdfminer
-# (and with them cryptography, numpy) only when it reads: preloaded here, a child forked with them in
-# memory does not import them again, which cost each parse ~0.2 s of CPU (4-5 s over tests/data/real).
+# (and with them cryptography, numpy) only when it reads, and the child counts pages with pypdfium2
+# (_page_count): preloaded here, a child forked with them in memory does not import them again, which
+# cost each parse ~0.2 s of CPU (4-5 s over tests/data/real).
 # fork_main first: the children must not run the caller's script again.
 PRELOAD = ["ingest.document.fork_main", "ingest.document.reader", "ingest.pdf.pdf_reader", "pdfplumber",
-           "pdfminer.pdfdocument", "numpy"]
+           "pdfminer.pdfdocument", "numpy", "pypdfium2"]
 
 
 def start_fork_server() -> None:

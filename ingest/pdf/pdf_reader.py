@@ -192,18 +192,6 @@ def _declared_pages(pdf: Any) -> int:
         return 0
 
 
-def declared_pages(path: str | Path) -> int:
-    """The page count a PDF file's page tree declares, without building its pages; 0 when the tree
-    cannot be read (the parse then says why). The parse child's time limit and the app's progress use it."""
-    import pdfplumber
-
-    pdf = pdfplumber.open(path)
-    try:
-        return _declared_pages(pdf)
-    finally:
-        pdf.stream.close()  # not pdf.close(): that builds every page first
-
-
 def check_page_count(name: str, pages: int) -> None:
     """TooManyPages above BUDGETQA_MAX_PAGES."""
     limit = max_pages()

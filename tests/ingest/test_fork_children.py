@@ -51,4 +51,5 @@ def test_a_parse_child_starts_with_the_pdf_readers_imports_in_memory():
     from ingest.document.sandbox import call_isolated
 
     modules = set(call_isolated(eval, ("sorted(__import__('sys').modules)",), 60, 512))
-    assert {"ingest.pdf.pdf_reader", "pdfplumber", "pdfminer.pdfdocument", "cryptography"} <= modules
+    assert {"ingest.pdf.pdf_reader", "pdfplumber", "pdfminer.pdfdocument", "cryptography",
+            "pypdfium2"} <= modules
