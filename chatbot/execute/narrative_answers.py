@@ -232,8 +232,10 @@ def narrative_answer(engine: Engine, q: Query, res: Resolution | None = None) ->
         asked_terms = [t for t in engine.lexicon.terms if len(t) >= 5 and t in nq.text]
         narrower = [w for w in engine.patterns["narrower_scopes"] if w not in q.text]
         others = _other_terms(engine, nq.text)
-        # a 决算 asked, or a 决算's figure asked without saying 预算: its budget figures are not the answer
-        final = "决算" in q.text or ("预算" not in q.text and bool(engine.documents)
+        # a 决算 asked, or a 决算's figure asked without saying 预算 (the budget, not a fund's name:
+        # 「一般公共预算」): its budget figures are not the answer
+        said = re.sub("|".join(map(re.escape, engine.patterns["fund_names"]["names"])), "", q.text)
+        final = "决算" in q.text or ("预算" not in said and bool(engine.documents)
                                    and all(d.kind == "决算" for d in engine.documents))
         for cand in ranked[:6 if wants_number else 1]:
             if cand.score < ranked[0].score - 4:

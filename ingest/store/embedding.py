@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import urllib.request
 from collections import OrderedDict
@@ -11,6 +12,8 @@ from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
+
+from ingest.document.text import strip_ordinal
 
 MAX_EMBED_CHARS = 512  # e5 reads at most 512 tokens, and its cost grows with the square of the input
 # A narrative chunk's vector stands for its section: it is embedded by the section's last heading and its
@@ -22,8 +25,18 @@ CHUNK_EMBED_CHARS = int(os.environ.get("BUDGETQA_CHUNK_EMBED_CHARS", "0"))
 
 
 def chunk_embed_text(section: str, text: str) -> str:
-    """What a narrative chunk is embedded by: the last heading of its section (and its first words)."""
-    return f"{section.split(' › ')[-1]}：{text[:CHUNK_EMBED_CHARS]}"
+    """What a narrative chunk is embedded by: the last heading of its section without its ordinal and
+    colon (「七、机关运行经费：」 → 「机关运行经费」: the same section is numbered differently in each
+    document, and a heading is then the same text as the row label it explains, so the store embeds it
+    once), and its first CHUNK_EMBED_CHARS characters when set."""
+    last = re.sub(r"\s+", "", section.split(" › ")[-1])
+    heading = re.sub(r"[:：]$", "", strip_ordinal(_PART.sub("", last))) or last
+    if not heading:     # words before the first heading (a cover, a preface): its opening words
+        return strip_ordinal(re.sub(r"\s+", "", text))[:HEADLESS_CHARS]
+    return f"{heading}：{text[:CHUNK_EMBED_CHARS]}" if CHUNK_EMBED_CHARS else heading
+
+HEADLESS_CHARS = 16  # a chunk under no heading is embedded by this many of its first characters
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 
 QUERY_CACHE = 256      # question vectors kept (384 floats each)
 _QUERY_LOCK = threading.Lock()

@@ -1,6 +1,8 @@
-"""The bundled passage vectors of the national subject names (政府收支分类科目 类/款/项, 部门经济分类科目):
-行政运行, 一般公共服务支出, 办公费 … head rows in every department's tables, and embedding them was about
-half of e5's CPU at a fresh store's ingest. The vector index looks a text up here after the store's
+"""The bundled passage vectors of the texts every department's disclosure repeats: the national subject
+names (政府收支分类科目 类/款/项, 部门经济分类科目: 行政运行, 一般公共服务支出, 办公费 …) that head rows in
+every department's tables, and the template's words that the documents of several departments print
+(headings and row labels: 名词解释, 机关运行经费, 上年结转, 合计 …). Embedding them was most of e5's CPU at a
+fresh store's ingest. The vector index looks a text up here after the store's
 cache and before it runs the embedder (VectorIndex.embeddings).
 
 The file (ingest/data/label_vectors.npz, built by scripts/build_label_vectors.py) holds the embedder's

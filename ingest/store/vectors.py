@@ -3,6 +3,7 @@ chunks and one node per table row (the row written out as a sentence), with cita
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections import defaultdict
@@ -15,7 +16,7 @@ from llama_index.core.llms import MockLLM
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from ..document.model import Document, Record
-from ..document.text import strip_ordinal
+from ..document.text import normalize_label
 from ..errors import EmbedderMismatch
 from ..pdf.layout import is_performance_title
 from ..tables.numbers import format_amount
@@ -90,15 +91,15 @@ class VectorIndex:
         return self._index
 
     def add(self, nodes: list[TextNode], embed_texts: list[str]) -> None:
-        """Embed each node by its short form (the CPU model costs ~1 ms a token) and store it."""
-        from llama_index.core.schema import MetadataMode
-
+        """Embed each node by its short form (the CPU model costs ~1 ms a token) and store it. Its text
+        travels inside the node's JSON, not as a Chroma document: Chroma indexes documents for its own
+        full-text search, which nothing here uses, and that indexing was half of Chroma's CPU at ingest
+        (ChromaVectorStore reads a node's text from its JSON when the document is None)."""
         vectors = self.embeddings(embed_texts)
         for i in range(0, len(nodes), 500):
             part = nodes[i:i + 500]
             self.collection.add(ids=[n.node_id for n in part], embeddings=vectors[i:i + 500],
-                                metadatas=[chroma_metadata(n) for n in part],
-                                documents=[n.get_content(metadata_mode=MetadataMode.NONE) for n in part])
+                                metadatas=[chroma_metadata(n) for n in part])
 
     def embeddings(self, texts: list[str]) -> list[list[float]]:
         """The vector of each text: from the store's cache, the bundled subject names' vectors
@@ -140,12 +141,18 @@ class VectorIndex:
 
 
 def chroma_metadata(node: TextNode) -> dict[str, Any]:
-    """What Chroma keeps of a node beside its vector and text: the keys ChromaVectorStore reads it
-    back by (as its own `add` writes them) and the keys searched on (CHROMA_KEYS)."""
-    from llama_index.core.vector_stores.utils import node_to_metadata_dict
-
-    full = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
-    return {key: full[key] for key in CHROMA_KEYS}
+    """What Chroma keeps of a node beside its vector: the keys ChromaVectorStore reads it back by and
+    the keys searched on (CHROMA_KEYS). The node's JSON holds what a reader of a hit uses (its id, text,
+    metadata and source document) and nothing TextNode fills in by default (templates, the metadata
+    keys excluded from an embedding or a prompt, which nothing renders at retrieval); written as UTF-8,
+    not \\u escapes. Every byte is written and indexed by Chroma: llama-index's full JSON was half of
+    its CPU at ingest."""
+    sha = node.metadata["doc_sha"]
+    content = {"id_": node.node_id, "metadata": node.metadata, "text": node.text,
+               "relationships": {NodeRelationship.SOURCE.value: {"node_id": sha}}}
+    return {"_node_content": json.dumps(content, ensure_ascii=False, separators=(",", ":")),
+            "_node_type": TextNode.class_name(), "document_id": sha, "kind": node.metadata["kind"],
+            "doc_sha": sha}
 
 
 def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode], list[str]]:
@@ -165,7 +172,7 @@ def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode]
             relationships={NodeRelationship.SOURCE: source}))
     for (table_number, row_number), cells in _rows(records).items():
         first = cells[0]
-        embed.append(strip_ordinal(first.row) or first.table)
+        embed.append(normalize_label(first.row) or first.table)  # 「其中：（一）办公费：」 → 「办公费」
         nodes.append(TextNode(
             id_=f"{doc.sha256[:16]}-t{table_number}-r{row_number}", text=row_sentence(cells),
             metadata={**base, "kind": "row", "table": first.table, "table_number": table_number,

@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
 from ingest.store.storage import StorePaths, Stores
 
 TABLES = ("documents", "tables", "records", "chunks")
@@ -61,7 +63,7 @@ def consistency(root: Path) -> Consistency:
         shas = {d.sha256 for d in stores.sql.documents()}
         got = stores.vectors.collection.get(include=["metadatas", "documents"])
         per_doc = Counter(m["doc_sha"] for m in got["metadatas"])
-        orphan_chunks = [t for m, t in zip(got["metadatas"], got["documents"])
+        orphan_chunks = [metadata_dict_to_node(m, text=t).text for m, t in zip(got["metadatas"], got["documents"])
                          if m["doc_sha"] not in shas and m["kind"] == "chunk"]
         return Consistency(integrity, {s for s in shas if not per_doc[s]}, set(per_doc) - shas, orphan_chunks)
     finally:

@@ -28,6 +28,31 @@ def test_dedupe_keeps_what_pdfplumber_keeps_in_its_order():
     assert [id(c) for c in ours] == [id(c) for c in theirs]
 
 
+def test_dedupe_keeps_what_pdfplumber_keeps_on_pages_of_several_regions():
+    """The same on real pages of four templates, their characters shuffled and some printed again
+    within, at and beyond the tolerance (up and right), so that chars stand alone, in clusters, and in
+    chains that pdfplumber's clustering joins."""
+    import random
+
+    rng = random.Random(21)
+    names = ["重庆_重庆市水利局_2026_部门预算.pdf", "广东广州_广州市统计局_2026_部门预算.pdf",
+             "江苏省级_江苏省高级人民法院_2019_部门预算.pdf", "中央_国家信访局_2026_部门预算.pdf"]
+    pages = 0
+    for name in names:
+        with pdfplumber.open(REAL / name) as pdf:
+            for page in pdf.pages[:4]:
+                chars = list(page.chars)
+                if not chars:
+                    continue
+                again = [{**c, "x0": c["x0"] + rng.choice([0, 0.3, 1.0, 1.5]),
+                          "doctop": c["doctop"] + rng.choice([0, 0.5, 1.2])} for c in rng.sample(chars, min(60, len(chars)))]
+                printed = chars + again
+                rng.shuffle(printed)
+                assert [id(c) for c in dedupe_chars(printed)] == [id(c) for c in pdfplumber_dedupe(printed)]
+                pages += 1
+    assert pages >= 12
+
+
 def test_drop_frames_is_the_pairwise_rule_on_a_real_table():
     """A box enclosing two or more other boxes (within 1 pt) goes; a frame drawn round a real table is
     dropped and every cell of it kept."""

@@ -56,9 +56,14 @@ def test_chroma_holds_chunks_and_one_node_per_row_with_citation_metadata(store_d
         got = stores.vectors.collection.get(where={"kind": "row"}, include=["metadatas", "documents"])
         assert len(got["ids"]) > 100
         meta = got["metadatas"][0]
-        # Chroma keeps the keys searched on; the citation metadata travels in the node read back
+        # Chroma keeps the keys searched on; the citation metadata and the row's sentence travel in the
+        # node read back, not as a Chroma document (which Chroma would index for full-text search)
         assert set(meta) == set(CHROMA_KEYS) and {"kind", "doc_sha", "document_id"} <= set(meta)
-        assert {"document", "table", "page", "row", "code"} <= set(metadata_dict_to_node(meta).metadata)
+        assert got["documents"] == [None] * len(got["ids"])
+        node = metadata_dict_to_node(meta, text=got["documents"][0])
+        assert {"document", "table", "page", "row", "code"} <= set(node.metadata)
+        assert node.text.startswith(node.metadata["table"] + "：") and "万元" in node.text
+        assert node.ref_doc_id == meta["doc_sha"] and "\\u" not in meta["_node_content"]
         # a chunk is embedded by its section's heading (BUDGETQA_CHUNK_EMBED_CHARS=0): asked in the heading's
         # words, the section's chunks come first, each holding its whole text (BM25 ranks the words within)
         hits = stores.vectors.retrieve("一般性支出情况怎么样", top_k=3, kind="chunk")
