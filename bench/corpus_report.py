@@ -113,7 +113,7 @@ def corpus_kinds(runs: list[FileRun]) -> str:
     return "、".join(f"{k} {n}" for k, n in total.most_common()) or "none"
 
 
-def report(runs: list[FileRun], wall_s: float, store_dir: Path) -> None:
+def report(runs: list[FileRun], wall_s: float, store_dir: Path, cpu: tuple[float, float] | None = None) -> None:
     """The table, the totals, the reasons files were not ingested, then each file's tables by kind."""
     print(_row([name for name, _, _ in COLUMNS]))
     print(_row(["-" * w for _, w, _ in COLUMNS]))
@@ -124,6 +124,9 @@ def report(runs: list[FileRun], wall_s: float, store_dir: Path) -> None:
     print()
     print(f"batch ingest of all files: {wall_s:.1f} s wall (opening the stores and the embedder included); "
           f"store: {store_dir}")
+    if cpu and cpu[1]:
+        print(f"batch ingest CPU: {cpu[0]:.1f} s = {cpu[0] / cpu[1]:.2f}x the bare passes' {cpu[1]:.1f} s CPU "
+              "(the parse's fork server and its children included)")
     print(f"tables by kind over the corpus: {corpus_kinds(runs)}")
     reasons = Counter(r.reason for r in runs if r.status == "error")
     if reasons:

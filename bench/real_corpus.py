@@ -45,7 +45,9 @@ Figures:
   opening the vector index included), the bare pdfplumber pass (extract_text() + extract_tables() over
   every page, in this process), and their ratio; the total ratio is over the files that have both.
   The figures above come from one batch ingest of all the files (the product's path: it pairs a 情况说明
-  with its 报表), whose wall time is printed too; its per-file seconds are not used, because the batch
+  with its 报表), whose wall time is printed too, and its CPU against the bare passes' CPU (issue 21's
+  measure: this process and every process it started, the parse's fork server and its children
+  included, reaped after the batch; bench/bench_speed.py pairs whole runs and takes medians); its per-file seconds are not used, because the batch
   parses the next file while it stores this one, so on a small machine each includes the other's load.
 
 Run by hand (prints figures, asserts nothing):
@@ -54,6 +56,7 @@ Run by hand (prints figures, asserts nothing):
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
@@ -83,6 +86,7 @@ class FileRun:
     reason: str = ""
     ingest_s: float | None = None
     bare_s: float | None = None
+    bare_cpu: float | None = None   # CPU seconds of the bare pass
     pages: int | None = None
     seen: PageValues | None = None
     seen_error: str = ""
@@ -120,6 +124,12 @@ def ingest_all(runs: list[FileRun], store_dir: Path) -> float:
         if res is not None:
             r.status, r.reason = res.status, res.reason
     return time.perf_counter() - started
+
+
+def cpu_seconds() -> float:
+    """CPU of this process and of every child process it has reaped."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def time_alone(runs: list[FileRun], store_dir: Path) -> None:
@@ -179,7 +189,9 @@ def measure_pdf(r: FileRun, settings: dict) -> None:
     if r.path.suffix.lower() != ".pdf":
         return
     try:
+        started = cpu_seconds()
         r.bare_s = bare_pass(r.path)
+        r.bare_cpu = cpu_seconds() - started
         r.seen = seen_cells(r.path, settings)
         import pdfplumber
 
@@ -215,14 +227,19 @@ def main(argv: list[str] | None = None) -> int:
         store_dir = work / "store"
         for r in runs:
             measure_pdf(r, settings)
+        started = cpu_seconds()
         wall_s = ingest_all(runs, store_dir)
+        from multiprocessing import forkserver
+
+        forkserver._forkserver._stop()  # reap the fork server: its CPU and its parse children's count here
+        cpu = (cpu_seconds() - started, sum(r.bare_cpu or 0.0 for r in runs))
         if not args.no_timing:
             time_alone(runs, work / "timing-store")
         try:
             attach_documents(runs, store_dir)
         except Exception:
             print("warning: reading the store back failed:\n" + traceback.format_exc(), file=sys.stderr)
-        report(runs, wall_s, store_dir if args.workdir else Path("(temporary, removed)"))
+        report(runs, wall_s, store_dir if args.workdir else Path("(temporary, removed)"), cpu)
     return 0
 
 
