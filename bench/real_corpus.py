@@ -47,8 +47,9 @@ Figures:
   The figures above come from one batch ingest of all the files (the product's path: it pairs a 情况说明
   with its 报表), whose wall time is printed too, and its CPU against the bare passes' CPU (issue 21's
   measure: this process and every process it started, the parse's fork server and its children
-  included, reaped after the batch; bench/bench_speed.py pairs whole runs and takes medians); its per-file seconds are not used, because the batch
-  parses the next file while it stores this one, so on a small machine each includes the other's load.
+  included, reaped after the batch; bench/bench_speed.py pairs whole runs and takes medians); its
+  per-file seconds are not used, because the batch parses the next file while it stores this one, so
+  on a small machine each includes the other's load.
 
 Run by hand (prints figures, asserts nothing):
     .venv/bin/python bench/real_corpus.py [--files F ...] [--workdir DIR] [--no-timing]
@@ -56,7 +57,6 @@ Run by hand (prints figures, asserts nothing):
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -72,6 +72,7 @@ CORPUS = ROOT / "tests" / "data" / "real"
 SUFFIXES = (".pdf", ".xlsx")
 sys.path.insert(0, str(ROOT / "bench"))  # its sibling modules, when imported rather than run
 
+from bench_speed import cpu_self as cpu_seconds  # noqa: E402
 from corpus_report import report  # noqa: E402
 from grid_cells import PageValues, bare_pass, seen_cells, table_settings  # noqa: E402
 
@@ -124,12 +125,6 @@ def ingest_all(runs: list[FileRun], store_dir: Path) -> float:
         if res is not None:
             r.status, r.reason = res.status, res.reason
     return time.perf_counter() - started
-
-
-def cpu_seconds() -> float:
-    """CPU of this process and of every child process it has reaped."""
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def time_alone(runs: list[FileRun], store_dir: Path) -> None:

@@ -102,8 +102,8 @@ class VectorIndex:
                                 metadatas=[chroma_metadata(n) for n in part])
 
     def embeddings(self, texts: list[str]) -> list[list[float]]:
-        """The vector of each text: from the store's cache, the bundled subject names' vectors
-        (label_vectors), or embedded now (each distinct text once) and kept in the cache. The same row
+        """The vector of each text: from the store's cache, the bundled vectors of the subject names
+        and the template's words (label_vectors), or embedded now (each distinct text once) and kept in the cache. The same row
         label recurs across tables and across departments' documents."""
         distinct = list(dict.fromkeys(texts))
         known = self.cache.get(distinct) if self.cache is not None else {}
