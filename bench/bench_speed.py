@@ -22,7 +22,7 @@ chat handler, each asked twice: the first asking right after the upload, the sec
 --code DIR measures another checkout (e.g. /work/main, before a change) with this same script.
 
 Run by hand (prints figures, asserts nothing):
-    .venv/bin/python bench/bench_speed.py [--set sample|real|both] [--rounds 3] [--modes batch uploads changed]
+    .venv/bin/python bench/bench_speed.py [--set sample|real|both | --files F ...] [--rounds 3] [--modes batch uploads changed]
                                           [--answers] [--code DIR]
 """
 from __future__ import annotations
@@ -173,6 +173,7 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", choices=MODES, default=MODES, help="the ingest modes to run")
     parser.add_argument("--answers", action="store_true", help="the first-answer latency only")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to measure")
+    parser.add_argument("--files", nargs="+", type=Path, dest="given", help="these files instead of a --set")
     parser.add_argument("--child", choices=["bare", "batch", "uploads", "changed", "answers"], help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", type=Path, help=argparse.SUPPRESS)
@@ -189,7 +190,9 @@ def main() -> None:
         measure_answers(args.code.resolve())
     else:
         sets = {"sample": [("sample", [SAMPLE])], "real": [("tests/data/real/*.pdf", REAL)]}
-        for name, files in sets.get(args.set, sets["sample"] + sets["real"]):
+        chosen = [(f"{len(args.given)} files given", [f.resolve() for f in args.given])] if args.given else \
+            sets.get(args.set, sets["sample"] + sets["real"])
+        for name, files in chosen:
             measure_cpu(args.code.resolve(), name, files, args.rounds, args.modes)
 
 

@@ -1,5 +1,6 @@
 """The vector index: a persistent Chroma collection, reached through llama-index, holding narrative
-chunks and one node per table row (the row written out as a sentence), with citation metadata."""
+chunks and the table rows (one node per row label of a document, each row written out as a sentence),
+with citation metadata."""
 from __future__ import annotations
 
 import hashlib
@@ -157,7 +158,8 @@ def chroma_metadata(node: TextNode) -> dict[str, Any]:
 
 def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode], list[str]]:
     """Narrative chunks and table rows of a document as llama-index nodes with flat metadata, and the
-    short text each is embedded by (section and opening words; the row label)."""
+    short text each is embedded by (a chunk's heading words; a row's label: one node holds every row of
+    that label, and its metadata names the first)."""
     source = RelatedNodeInfo(node_id=doc.sha256)
     base = {"document": doc.title, "department": doc.department, "year": doc.year or 0, "doc_sha": doc.sha256}
     nodes, embed = [], []
@@ -170,19 +172,32 @@ def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode]
             excluded_embed_metadata_keys=_EXCLUDED + ["document", "department", "year"],
             excluded_llm_metadata_keys=_EXCLUDED,
             relationships={NodeRelationship.SOURCE: source}))
-    for (table_number, row_number), cells in _rows(records).items():
-        first = cells[0]
-        embed.append(normalize_label(first.row) or first.table)  # 「其中：（一）办公费：」 → 「办公费」
+    for label, rows in label_rows(records).items():
+        first = rows[0][0]
+        embed.append(label)
         nodes.append(TextNode(
-            id_=f"{doc.sha256[:16]}-t{table_number}-r{row_number}", text=row_sentence(cells),
-            metadata={**base, "kind": "row", "table": first.table, "table_number": table_number,
-                      "page": first.page, "row": first.row, "code": first.code or "", "row_number": row_number,
-                      "section": first.table},
+            id_=f"{doc.sha256[:16]}-t{first.table_number}-r{first.row_number}",
+            text="".join(row_sentence(cells) for cells in rows),
+            metadata={**base, "kind": "row", "table": first.table, "table_number": first.table_number,
+                      "page": first.page, "row": first.row, "code": first.code or "",
+                      "row_number": first.row_number, "section": first.table, "rows": len(rows)},
             excluded_embed_metadata_keys=_EXCLUDED + ["document", "department", "year", "table", "row",
-                                                      "code", "section"],
-            excluded_llm_metadata_keys=_EXCLUDED,
+                                                      "code", "section", "rows"],
+            excluded_llm_metadata_keys=_EXCLUDED + ["rows"],
             relationships={NodeRelationship.SOURCE: source}))
     return nodes, embed
+
+
+def label_rows(records: list[Record]) -> dict[str, list[list[Record]]]:
+    """A document's table rows by the text they are embedded by, their label (「其中：（一）办公费：」 →
+    「办公费」; a row without one, its table's title), in the order printed. Rows of one label share one
+    vector, so they make one node that holds each of them: 行政运行 printed in six tables, or in the
+    tables of 44 units, filled as many of a search's top places with one vector, and cost the index a
+    node each (over the breadth corpus 8,395 row nodes became 3,013)."""
+    groups: dict[str, list[list[Record]]] = {}
+    for cells in _rows(records).values():
+        groups.setdefault(normalize_label(cells[0].row) or cells[0].table, []).append(cells)
+    return groups
 
 
 def _rows(records: list[Record]) -> dict[tuple[int, int], list[Record]]:

@@ -152,3 +152,39 @@ def test_a_heading_is_embedded_by_its_words_so_documents_share_its_vector(read_o
     shared = set.intersection(*per_doc[:2]) | set.intersection(*per_doc[2:])
     assert len(shared) >= 3, shared                  # headings printed by more than one document: one text
     assert any(h in row_labels for d in per_doc for h in d)   # a heading is also a row label: one text
+
+
+def test_a_documents_rows_of_one_label_make_one_node_holding_each_row(read_once):
+    """Rows of one label share one vector (行政运行 in several tables of a document, or in the tables of
+    each unit), so they make one node: its text holds every one of those rows as a sentence, in the
+    order printed, and its metadata cites the first. Every row of a table is in exactly one node. Over
+    real documents of four regions."""
+    from collections import Counter
+    from pathlib import Path
+
+    from ingest.document.text import normalize_label
+    from ingest.store.vectors import _rows, document_nodes, row_sentence
+    from ingest.tables.records import document_records
+
+    real = Path(__file__).resolve().parents[1] / "data" / "real"
+    grouped = 0
+    for name in HEADING_DOCS:
+        doc = read_once(real / name)
+        records = document_records(doc)
+        nodes, texts = document_nodes(doc, records)
+        rows = [(n, t) for n, t in zip(nodes, texts) if n.metadata["kind"] == "row"]
+        assert len({t for _, t in rows}) == len(rows)          # one node per label of the document
+        by_label = {t: n for n, t in rows}
+        printed = Counter()
+        for cells in _rows(records).values():
+            label = normalize_label(cells[0].row) or cells[0].table
+            node = by_label[label]
+            assert row_sentence(cells) in node.text, (name, label)
+            printed[label] += 1
+        for label, node in by_label.items():
+            assert node.metadata["rows"] == printed[label]
+            first = node.text.split("。")[0]
+            assert first.startswith(f"{node.metadata['table']}：{node.metadata['row']}"), first
+        grouped += sum(1 for n in printed.values() if n > 1)
+        assert len(rows) < len(_rows(records))
+    assert grouped > 40          # labels printed in more than one row: 行政运行, 合计, 办公费 …
