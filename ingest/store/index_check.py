@@ -8,10 +8,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from llama_index.core.schema import TextNode
-
 from ..bounds import Deadline, embed_within
 from ..document.model import Chunk, Document, Record
+from .nodes import IndexNode
 from .storage import Stores
 from .store import Store, StoredDocument, StoredRecord
 from .vectors import VectorIndex, document_nodes
@@ -74,7 +73,7 @@ def _record(r: StoredRecord) -> Record:
                   r.row_number, r.side, r.group, r.table_kind, r.value_wan, r.bbox)
 
 
-def expected_nodes(sql: Store, doc: StoredDocument) -> tuple[list[TextNode], list[str]]:
+def expected_nodes(sql: Store, doc: StoredDocument) -> tuple[list[IndexNode], list[str]]:
     """The nodes the document's ingest put into the index, and the texts they were embedded by."""
     from ..pipeline import EMBED_MAX_CHARS  # the pipeline imports this module
 
@@ -87,7 +86,7 @@ def present_ids(vectors: VectorIndex, sha256: str) -> set[str]:
     return set(vectors.collection.get(where={"doc_sha": sha256}, include=[])["ids"])
 
 
-def document_gap(stores: Stores, doc: StoredDocument, nodes: list[TextNode] | None = None) -> IndexGap:
+def document_gap(stores: Stores, doc: StoredDocument, nodes: list[IndexNode] | None = None) -> IndexGap:
     nodes = nodes if nodes is not None else expected_nodes(stores.sql, doc)[0]
     present = present_ids(stores.vectors, doc.sha256)
     gap = IndexGap(doc, 0, 0)

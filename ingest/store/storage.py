@@ -8,16 +8,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.schema import TextNode
+from typing import Any
 
 from ..document.model import Document, Record
 from ..errors import IngestError
 from ..pdf.render import PAGES_DIR, kept_pdf
 from .embed_cache import CACHE_FILE, EmbeddingCache, embedder_identity
-from .embedding import configured_embedder
+from .embedding import Embedder, configured_embedder
 from .lock import say_waiting, write_lock
+from .nodes import IndexNode
 from .store import Store, StoredDocument
 from .undo_room import undo_room
 from .vectors import VectorIndex
@@ -63,7 +62,7 @@ class Stores:
     """Both stores of one directory; the vector index is opened on first use. Every write goes
     through `writing()`, which holds the store's write lock (ingest.store.lock)."""
 
-    def __init__(self, paths: StorePaths, embedder: BaseEmbedding | None = None) -> None:
+    def __init__(self, paths: StorePaths, embedder: Embedder | Any | None = None) -> None:
         self.paths = paths
         self.sql = Store(paths.sqlite)
         self._embedder = embedder  # the configured one when None
@@ -101,7 +100,7 @@ class Stores:
         self._vectors = None
         forget_chroma_systems(self.paths.chroma, stop=False)  # a question may still read the old one
 
-    def store_document(self, doc: Document, records: list[Record], nodes: list[TextNode],
+    def store_document(self, doc: Document, records: list[Record], nodes: list[IndexNode],
                        embed_texts: list[str], files: Sequence[Path] = (), by: str | None = None,
                        waiting: Callable[[str], None] = say_waiting) -> int | None:
         """Store a document in both stores under the write lock; None when its content is already

@@ -11,11 +11,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from llama_index.core import Settings, VectorStoreIndex
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.llms import MockLLM
-from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
 from ..document.model import Document, Record
 from ..document.text import normalize_label
 from ..errors import EmbedderMismatch
@@ -24,11 +19,13 @@ from ..tables.numbers import format_amount
 from .embed_cache import EmbeddingCache, embedder_identity
 from .embedding import chunk_embed_text
 from .label_vectors import bundled_vectors
+from .nodes import IndexNode
 
 COLLECTION = "budgetqa"
 _EMBED_LOCK = threading.Lock()  # one embedding call at a time: the CPU model uses both cores
 _CLIENT_LOCK = threading.Lock()  # one Chroma client made at a time in this process
-_EXCLUDED = ["document_id", "doc_sha", "kind", "page", "number", "table_number", "row_number"]
+_NODE_TYPE = "TextNode"      # llama-index's name for the node class it reads back (TextNode.class_name())
+_SOURCE = "1"                # llama-index's key of a node's source document (NodeRelationship.SOURCE)
 # The metadata keys Chroma keeps of a node: the node itself (llama-index's JSON, which holds all its
 # metadata, and its type), and the keys searched on: kind and doc_sha (retrieve's filters, index_check),
 # document_id (ChromaVectorStore.delete). Every flat key is a row Chroma writes and indexes: the other
@@ -67,11 +64,7 @@ def collection_name(path: str | Path) -> str:
 class VectorIndex:
     """Chroma collection + llama-index view over it; nodes carry their document's sha as ref_doc_id."""
 
-    def __init__(self, path: str | Path, embedder: BaseEmbedding, cache: EmbeddingCache | None = None) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        Settings.llm = MockLLM()  # never reach for a hosted model (None would print a notice to stdout)
-        Settings.embed_model = embedder
+    def __init__(self, path: str | Path, embedder: Any, cache: EmbeddingCache | None = None) -> None:
         self.embedder = embedder
         self.client = chroma_client(path)
         self.collection = self.client.get_or_create_collection(
@@ -81,17 +74,27 @@ class VectorIndex:
         if built_with and built_with != embedder.model_name:
             raise EmbedderMismatch(str(path), f"the vector index was built with {built_with!r}, not "
                                               f"{embedder.model_name!r}: use the same embedder or a new store")
-        self.store = ChromaVectorStore(chroma_collection=self.collection)
-        self._index: VectorStoreIndex | None = None
+        self._index: Any = None
         self.cache = cache
 
     @property
-    def index(self) -> VectorStoreIndex:
+    def index(self) -> Any:
+        """llama-index's view of the collection, made on the first search (an ingest never makes it)."""
         if self._index is None:
-            self._index = VectorStoreIndex.from_vector_store(self.store, embed_model=self.embedder)
+            from llama_index.core import Settings, VectorStoreIndex
+            from llama_index.core.llms import MockLLM
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            from .llama_embedding import as_llama
+
+            embed_model = as_llama(self.embedder)
+            Settings.llm = MockLLM()  # never reach for a hosted model (None would print a notice to stdout)
+            Settings.embed_model = embed_model
+            store = ChromaVectorStore(chroma_collection=self.collection)
+            self._index = VectorStoreIndex.from_vector_store(store, embed_model=embed_model)
         return self._index
 
-    def add(self, nodes: list[TextNode], embed_texts: list[str]) -> None:
+    def add(self, nodes: list[IndexNode], embed_texts: list[str]) -> None:
         """Embed each node by its short form (the CPU model costs ~1 ms a token) and store it. Its text
         travels inside the node's JSON, not as a Chroma document: Chroma indexes documents for its own
         full-text search, which nothing here uses, and that indexing was half of Chroma's CPU at ingest
@@ -121,7 +124,8 @@ class VectorIndex:
         return [known[t] for t in texts]
 
     def delete_document(self, sha256: str) -> None:
-        self.store.delete(ref_doc_id=sha256)
+        """Every node of the document (as llama-index's ChromaVectorStore.delete does it)."""
+        self.collection.delete(where={"document_id": sha256})
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -141,7 +145,7 @@ class VectorIndex:
         return retriever.retrieve(query)
 
 
-def chroma_metadata(node: TextNode) -> dict[str, Any]:
+def chroma_metadata(node: IndexNode) -> dict[str, Any]:
     """What Chroma keeps of a node beside its vector: the keys ChromaVectorStore reads it back by and
     the keys searched on (CHROMA_KEYS). The node's JSON holds what a reader of a hit uses (its id, text,
     metadata and source document) and nothing TextNode fills in by default (templates, the metadata
@@ -150,41 +154,32 @@ def chroma_metadata(node: TextNode) -> dict[str, Any]:
     its CPU at ingest."""
     sha = node.metadata["doc_sha"]
     content = {"id_": node.node_id, "metadata": node.metadata, "text": node.text,
-               "relationships": {NodeRelationship.SOURCE.value: {"node_id": sha}}}
+               "relationships": {_SOURCE: {"node_id": sha}}}
     return {"_node_content": json.dumps(content, ensure_ascii=False, separators=(",", ":")),
-            "_node_type": TextNode.class_name(), "document_id": sha, "kind": node.metadata["kind"],
+            "_node_type": _NODE_TYPE, "document_id": sha, "kind": node.metadata["kind"],
             "doc_sha": sha}
 
 
-def document_nodes(doc: Document, records: list[Record]) -> tuple[list[TextNode], list[str]]:
+def document_nodes(doc: Document, records: list[Record]) -> tuple[list[IndexNode], list[str]]:
     """Narrative chunks and table rows of a document as llama-index nodes with flat metadata, and the
     short text each is embedded by (a chunk's heading words; a row's label: one node holds every row of
     that label, and its metadata names the first)."""
-    source = RelatedNodeInfo(node_id=doc.sha256)
     base = {"document": doc.title, "department": doc.department, "year": doc.year or 0, "doc_sha": doc.sha256}
     nodes, embed = [], []
     for chunk in doc.chunks:
         embed.append(chunk_embed_text(chunk.section, chunk.text))
-        nodes.append(TextNode(
-            id_=f"{doc.sha256[:16]}-c{chunk.number}", text=chunk.text,
-            metadata={**base, "kind": "chunk", "section": chunk.section, "page": chunk.page,
-                      "number": chunk.number},
-            excluded_embed_metadata_keys=_EXCLUDED + ["document", "department", "year"],
-            excluded_llm_metadata_keys=_EXCLUDED,
-            relationships={NodeRelationship.SOURCE: source}))
+        nodes.append(IndexNode(
+            f"{doc.sha256[:16]}-c{chunk.number}", chunk.text,
+            {**base, "kind": "chunk", "section": chunk.section, "page": chunk.page, "number": chunk.number}))
     for label, rows in label_rows(records).items():
         first = rows[0][0]
         embed.append(label)
-        nodes.append(TextNode(
-            id_=f"{doc.sha256[:16]}-t{first.table_number}-r{first.row_number}",
-            text="".join(row_sentence(cells) for cells in rows),
-            metadata={**base, "kind": "row", "table": first.table, "table_number": first.table_number,
-                      "page": first.page, "row": first.row, "code": first.code or "",
-                      "row_number": first.row_number, "section": first.table, "rows": len(rows)},
-            excluded_embed_metadata_keys=_EXCLUDED + ["document", "department", "year", "table", "row",
-                                                      "code", "section", "rows"],
-            excluded_llm_metadata_keys=_EXCLUDED + ["rows"],
-            relationships={NodeRelationship.SOURCE: source}))
+        nodes.append(IndexNode(
+            f"{doc.sha256[:16]}-t{first.table_number}-r{first.row_number}",
+            "".join(row_sentence(cells) for cells in rows),
+            {**base, "kind": "row", "table": first.table, "table_number": first.table_number, "page": first.page,
+             "row": first.row, "code": first.code or "", "row_number": first.row_number, "section": first.table,
+             "rows": len(rows)}))
     return nodes, embed
 
 

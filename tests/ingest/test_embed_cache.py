@@ -74,7 +74,7 @@ def parsed(read_once) -> dict[str, tuple[Document, list, list, list[str]]]:
 
 def store_document(stores: Stores, item: tuple) -> None:
     doc, records, nodes, texts = item
-    stores.store_document(doc, records, [n.model_copy(deep=True) for n in nodes], texts)
+    stores.store_document(doc, records, list(nodes), texts)
 
 
 def embeddings_by_id(vectors: VectorIndex) -> dict[str, np.ndarray]:
@@ -105,7 +105,7 @@ def test_vectors_are_the_same_with_and_without_the_cache(tmp_path, parsed):
     store_document(cached, parsed["second"])   # most of its vectors come from the cache
     plain = VectorIndex(tmp_path / "plain" / "chroma", E5Embedding(), cache=None)
     _, _, nodes, texts = parsed["second"]
-    plain.add([n.model_copy(deep=True) for n in nodes], texts)
+    plain.add(list(nodes), texts)
 
     with_cache, without = embeddings_by_id(cached.vectors), embeddings_by_id(plain)
     assert set(without) <= set(with_cache)

@@ -96,7 +96,7 @@ def test_a_store_built_with_the_bundle_holds_the_vectors_of_one_built_without(tm
     texts = [t[:EMBED_MAX_CHARS] for t in texts]
     assert bundled_vectors(embedder_identity(E5Embedding()), texts)   # the premise: its rows are subject names
     plain = VectorIndex(tmp_path / "plain" / "chroma", UnbundledE5(), cache=None)
-    plain.add([n.model_copy(deep=True) for n in nodes], texts)
+    plain.add(list(nodes), texts)
 
     stores = Stores(StorePaths.at(putuo_justice_store))    # ingested with the bundle
     with_bundle = stores.vectors.collection.get(include=["embeddings"])
