@@ -163,7 +163,8 @@ def chroma_metadata(node: IndexNode) -> dict[str, Any]:
 def document_nodes(doc: Document, records: list[Record]) -> tuple[list[IndexNode], list[str]]:
     """Narrative chunks and table rows of a document as llama-index nodes with flat metadata, and the
     short text each is embedded by (a chunk's heading words; a row's label: one node holds every row of
-    that label, and its metadata names the first)."""
+    that label, a line each, and its metadata names the first, and in `sources` each row's table, page,
+    label and code, line by line)."""
     base = {"document": doc.title, "department": doc.department, "year": doc.year or 0, "doc_sha": doc.sha256}
     nodes, embed = [], []
     for chunk in doc.chunks:
@@ -176,10 +177,10 @@ def document_nodes(doc: Document, records: list[Record]) -> tuple[list[IndexNode
         embed.append(label)
         nodes.append(IndexNode(
             f"{doc.sha256[:16]}-t{first.table_number}-r{first.row_number}",
-            "".join(row_sentence(cells) for cells in rows),
+            "\n".join(row_sentence(cells) for cells in rows),
             {**base, "kind": "row", "table": first.table, "table_number": first.table_number, "page": first.page,
              "row": first.row, "code": first.code or "", "row_number": first.row_number, "section": first.table,
-             "rows": len(rows)}))
+             "rows": len(rows), "sources": [[c[0].table, c[0].page, c[0].row, c[0].code or ""] for c in rows]}))
     return nodes, embed
 
 

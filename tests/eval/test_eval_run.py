@@ -125,3 +125,25 @@ def test_cli_eval_ingests_the_sample_into_an_empty_store(tmp_path, capsys):
     out = capsys.readouterr()
     assert "ingested the bundled sample" in out.err
     assert "| 查单项（lookup） | 1 |" in out.out
+
+
+def test_the_baseline_answers_from_the_row_of_its_node_that_the_question_names(store_dir):
+    """A row node holds every row of one label (行政运行 in several tables); the baseline answers from it
+    with the row whose words the question shares and cites that row's table and page, not the first."""
+    import time
+
+    from eval.baseline import Baseline
+
+    baseline = Baseline(store_dir)
+    try:
+        hits = baseline.stores.vectors.retrieve("行政运行", 10, kind="row")
+        node = next(h.node for h in hits if h.node.metadata["rows"] > 1)
+        sources = node.metadata["sources"]
+        last_table, last_page = sources[-1][0], sources[-1][1]
+        assert last_table != sources[0][0]                  # the label printed in two tables at least
+        answer = baseline.answer_from(node, f"{last_table}中{node.metadata['row']}是多少", time.perf_counter())
+        cited = answer.citations[0]
+        assert (cited.table, cited.page) == (last_table, last_page)
+        assert answer.answer == node.text.split("\n")[-1]
+    finally:
+        baseline.close()

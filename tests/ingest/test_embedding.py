@@ -159,7 +159,6 @@ def test_a_documents_rows_of_one_label_make_one_node_holding_each_row(read_once)
     each unit), so they make one node: its text holds every one of those rows as a sentence, in the
     order printed, and its metadata cites the first. Every row of a table is in exactly one node. Over
     real documents of four regions."""
-    from collections import Counter
     from pathlib import Path
 
     from ingest.document.text import normalize_label
@@ -175,16 +174,17 @@ def test_a_documents_rows_of_one_label_make_one_node_holding_each_row(read_once)
         rows = [(n, t) for n, t in zip(nodes, texts) if n.metadata["kind"] == "row"]
         assert len({t for _, t in rows}) == len(rows)          # one node per label of the document
         by_label = {t: n for n, t in rows}
-        printed = Counter()
+        printed: dict[str, list] = {}
         for cells in _rows(records).values():
-            label = normalize_label(cells[0].row) or cells[0].table
-            node = by_label[label]
-            assert row_sentence(cells) in node.text, (name, label)
-            printed[label] += 1
+            printed.setdefault(normalize_label(cells[0].row) or cells[0].table, []).append(cells)
+        assert set(printed) == set(by_label)
         for label, node in by_label.items():
-            assert node.metadata["rows"] == printed[label]
-            first = node.text.split("。")[0]
-            assert first.startswith(f"{node.metadata['table']}：{node.metadata['row']}"), first
-        grouped += sum(1 for n in printed.values() if n > 1)
+            lines = node.text.split("\n")              # a line a row, in the order printed
+            assert lines == [row_sentence(cells) for cells in printed[label]], (name, label)
+            assert node.metadata["rows"] == len(lines)
+            assert node.metadata["sources"] == [[c[0].table, c[0].page, c[0].row, c[0].code or ""]
+                                                for c in printed[label]]
+            assert lines[0].startswith(f"{node.metadata['table']}：{node.metadata['row']}"), lines[0]
+        grouped += sum(1 for cells in printed.values() if len(cells) > 1)
         assert len(rows) < len(_rows(records))
     assert grouped > 40          # labels printed in more than one row: 行政运行, 合计, 办公费 …
