@@ -49,10 +49,6 @@ class Embedder:
     model_name = ""
     embed_batch_size = 64
 
-    @classmethod
-    def class_name(cls) -> str:
-        return cls.__name__
-
     def get_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
 
@@ -130,6 +126,7 @@ class E5Embedding(Embedder):
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self._e5().passage([t[:MAX_EMBED_CHARS] for t in texts]).tolist()
 
+
 class EndpointEmbedding(Embedder):
     """An OpenAI-compatible /v1/embeddings endpoint (a local server, or a hosted one by choice)."""
 
@@ -165,6 +162,7 @@ class EndpointEmbedding(Embedder):
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self._post(list(texts))
+
 
 def configured_embedder() -> Embedder:
     """The embedder the environment asks for; the bundled e5 model when nothing is set."""

@@ -14,7 +14,7 @@ from ..document.model import Document, Record
 from ..errors import IngestError
 from ..pdf.render import PAGES_DIR, kept_pdf
 from .embed_cache import CACHE_FILE, EmbeddingCache, embedder_identity
-from .embedding import Embedder, configured_embedder
+from .embedding import configured_embedder
 from .lock import say_waiting, write_lock
 from .nodes import IndexNode
 from .store import Store, StoredDocument
@@ -62,10 +62,10 @@ class Stores:
     """Both stores of one directory; the vector index is opened on first use. Every write goes
     through `writing()`, which holds the store's write lock (ingest.store.lock)."""
 
-    def __init__(self, paths: StorePaths, embedder: Embedder | Any | None = None) -> None:
+    def __init__(self, paths: StorePaths, embedder: Any = None) -> None:
         self.paths = paths
         self.sql = Store(paths.sqlite)
-        self._embedder = embedder  # the configured one when None
+        self._embedder = embedder  # an embedding.Embedder (or llama-index's kind); the configured one when None
         self._vectors: VectorIndex | None = None
         self._vectors_generation = -1  # the store's generation when this process last saw Chroma whole
         self.added_by: str | None = None  # who writes through these stores (list shows it)

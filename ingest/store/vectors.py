@@ -180,7 +180,7 @@ def document_nodes(doc: Document, records: list[Record]) -> tuple[list[IndexNode
             "\n".join(row_sentence(cells) for cells in rows),
             {**base, "kind": "row", "table": first.table, "table_number": first.table_number, "page": first.page,
              "row": first.row, "code": first.code or "", "row_number": first.row_number, "section": first.table,
-             "rows": len(rows), "sources": [[c[0].table, c[0].page, c[0].row, c[0].code or ""] for c in rows]}))
+             "sources": [[c[0].table, c[0].page, c[0].row, c[0].code or ""] for c in rows]}))
     return nodes, embed
 
 

@@ -181,7 +181,6 @@ def test_a_documents_rows_of_one_label_make_one_node_holding_each_row(read_once)
         for label, node in by_label.items():
             lines = node.text.split("\n")              # a line a row, in the order printed
             assert lines == [row_sentence(cells) for cells in printed[label]], (name, label)
-            assert node.metadata["rows"] == len(lines)
             assert node.metadata["sources"] == [[c[0].table, c[0].page, c[0].row, c[0].code or ""]
                                                 for c in printed[label]]
             assert lines[0].startswith(f"{node.metadata['table']}：{node.metadata['row']}"), lines[0]
