@@ -72,23 +72,23 @@ def parse_times(trees: tuple[Path, Path]) -> tuple[dict[str, float], dict[str, f
 
 def switched_parse_times() -> tuple[dict[str, float], dict[str, float]]:
     """CPU seconds to read each of PARSED in this process with the cell boxes switched off (the grid's
-    cells keep pdfplumber's boxes, ungrown, no character array) and on, taking turns; best of ROUNDS."""
+    cells keep pdfplumber's boxes, ungrown; the character array is made anyway, for the cells' texts)
+    and on, taking turns; best of ROUNDS."""
     import ingest.pdf.page_tables as page_tables
     from ingest.document.reader import read_document
 
-    grow, array = page_tables.boxes_around_text, page_tables.char_boxes
+    grow = page_tables.boxes_around_text
     best: tuple[dict[str, float], dict[str, float]] = ({}, {})
     try:
         for _ in range(ROUNDS):
             for on, times in zip((False, True), best):
                 page_tables.boxes_around_text = grow if on else (lambda boxes, chars, page_box: boxes)
-                page_tables.char_boxes = array if on else (lambda chars: None)
                 for path in map(str, PARSED):
                     started = time.process_time()
                     read_document(path)
                     times[path] = min(times.get(path, float("inf")), time.process_time() - started)
     finally:
-        page_tables.boxes_around_text, page_tables.char_boxes = grow, array
+        page_tables.boxes_around_text = grow
     return best
 
 

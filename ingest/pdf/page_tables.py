@@ -11,6 +11,7 @@ from ..document.metadata import department_from_line, unit_from_line
 from ..tables.numbers import is_money
 from ..tables.tables import PageTable
 from ..tables.titles import is_empty_note, is_number_label, is_year_line, split_number_label, table_title
+from .cell_text import cell_texts, char_boxes
 from .grid import BBox, Grid, cells_to_grid, drop_empty_columns
 from .pdf_lines import Line, chars_to_lines, dedupe_chars, inside_any
 
@@ -33,11 +34,17 @@ _HEAD_UNIT = re.compile(r"\S[（(][^（）()]*元[）)]$")  # 「预算数（单
 
 def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
     """The table pieces of one page and its remaining lines (narrative, running heads, notes)."""
-    page_chars = dedupe_chars(page.chars)
+    printed = page.chars
+    page_chars = dedupe_chars(printed)
     found = page.find_tables(TABLE_SETTINGS)
-    xy = char_boxes(page_chars) if found else None
-    grids = [part for t in found if (g := _grid(t, number, xy, tuple(page.bbox))) is not None
-             for part in split_at_title_rows(g)]
+    grids = []
+    if found:
+        printed_xy = char_boxes(printed)
+        at = {id(c): i for i, c in enumerate(printed)}
+        xy = printed_xy[[at[id(c)] for c in page_chars]].reshape(-1, 4)
+        grids = [part for t in found
+                 if (g := _grid(t, number, cell_texts(t, printed, printed_xy), xy, tuple(page.bbox))) is not None
+                 for part in split_at_title_rows(g)]
     tables = [g for g in grids if not is_boxed_paragraph(g)]
     boxes = [g.bbox for g in tables if g.bbox]
     chars = [c for c in page_chars if not inside_any(c, boxes)]
@@ -95,9 +102,11 @@ def is_boxed_paragraph(grid: Grid) -> bool:
     return any(len(t) > 30 or "。" in t or "，" in t for t in texts) or not any(texts)
 
 
-def _grid(table: Any, number: int, chars: Any, page_box: BBox) -> Grid | None:
+def _grid(table: Any, number: int, extracted: list[list[str | None]], chars: Any, page_box: BBox) -> Grid | None:
+    """The grid of a pdfplumber table from its cells' boxes and texts (`extracted`, as Table.extract()
+    gives them) and the page's characters (an array of boxes: boxes_around_text)."""
     boxes, texts = [], []
-    for row, values in zip(table.rows, table.extract()):
+    for row, values in zip(table.rows, extracted):
         for bbox, text in zip(row.cells, values):
             if bbox is not None:
                 boxes.append(bbox)
@@ -185,13 +194,6 @@ def boxes_around_text(boxes: list[BBox], chars: Any, page_box: BBox) -> list[BBo
             x1, bottom = max(x1, float(inside[:, 2].max())), max(bottom, float(inside[:, 3].max()))
         out.append((max(x0, px0), max(top, ptop), min(x1, px1), min(bottom, pbottom)))
     return out
-
-
-def char_boxes(chars: list[dict[str, Any]]) -> Any:
-    """The characters' boxes as an array of rows x0, top, x1, bottom (for boxes_around_text)."""
-    import numpy as np
-
-    return np.array([(c["x0"], c["top"], c["x1"], c["bottom"]) for c in chars], dtype=float).reshape(-1, 4)
 
 
 def _read_context(piece: PageTable, lines: list[Line], band: list[int], used: set[int]) -> None:

@@ -1,18 +1,17 @@
 """The vector index checked against the numeric lookup, and rebuilt from it. Every node of the index is
 derived from what SQLite holds (a table row's records, a narrative chunk's text), so a lost or damaged
 `chroma/` can be compared document by document and its missing nodes embedded again, with the same
-ids, texts and metadata an ingest gives them."""
+ids, vectors and search keys an ingest gives them (a hit's text and metadata are read from SQLite)."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..bounds import Deadline, embed_within
-from ..document.model import Chunk, Document, Record
 from .nodes import IndexNode
 from .storage import Stores
-from .store import Store, StoredDocument, StoredRecord
+from .store import Store, StoredDocument
+from .stored_nodes import stored_document
 from .vectors import VectorIndex, document_nodes
 
 RepairProgress = Callable[[str, int, int], None]  # (document, texts embedded, texts to embed)
@@ -54,23 +53,6 @@ class IndexGap:
                 "expected": self.rows + self.chunks, "actual": self.rows + self.chunks - len(self.missing),
                 "difference": len(self.missing), "cells": [], "rows": self.rows, "chunks": self.chunks,
                 "missing_rows": len(self.missing_rows), "missing_chunks": len(self.missing_chunks)}
-
-
-def stored_document(sql: Store, doc: StoredDocument) -> tuple[Document, list[Record]]:
-    """A stored document as ingest built it, enough to derive its nodes: its narrative chunks (with
-    their numbers) and its records, in the order they were written."""
-    rows = sql.execute("SELECT number, section, page, text FROM chunks WHERE document_id=? ORDER BY id",
-                       (doc.id,)).fetchall()
-    chunks = [Chunk(section, int(page), text, int(number)) for number, section, page, text in rows]
-    document = Document(doc.title, doc.department, doc.year, doc.kind, doc.source, doc.sha256, doc.pages,
-                        chunks=chunks, level=doc.level, tables_file=doc.tables_file,
-                        narrative_file=doc.narrative_file, unread_pages=json.loads(doc.unread_pages or "[]"))
-    return document, [_record(r) for r in sql.records("r.document_id=?", (doc.id,))]
-
-
-def _record(r: StoredRecord) -> Record:
-    return Record(r.table, r.table_number, r.page, r.row, r.code, r.column, r.value, r.text, r.unit,
-                  r.row_number, r.side, r.group, r.table_kind, r.value_wan, r.bbox)
 
 
 def expected_nodes(sql: Store, doc: StoredDocument) -> tuple[list[IndexNode], list[str]]:

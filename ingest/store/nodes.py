@@ -1,6 +1,6 @@
-"""A node of the vector index as ingest makes it: its id, text and flat metadata. Chroma keeps it as
-llama-index's node JSON (vectors.chroma_metadata), which llama-index reads back as a TextNode at search;
-ingest builds none, so it never imports llama-index."""
+"""A node of the vector index as ingest makes it: its id, text and flat metadata. Chroma keeps its id,
+vector and search keys (vectors.chroma_metadata); a search reads a hit back as llama-index's TextNode
+and fills it from the lookup (stored_nodes). Ingest builds no llama-index node, so it never imports it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -18,6 +18,7 @@ from .embedding import configured_embedder
 from .lock import say_waiting, write_lock
 from .nodes import IndexNode
 from .store import Store, StoredDocument
+from .stored_nodes import StoredNodes
 from .undo_room import undo_room
 from .vectors import VectorIndex
 
@@ -76,7 +77,7 @@ class Stores:
             embedder = self._embedder or configured_embedder()
             cache = EmbeddingCache(self.paths.embeddings, embedder_identity(embedder))
             self._vectors_generation = self.sql.generation()
-            self._vectors = VectorIndex(self.paths.chroma, embedder, cache)
+            self._vectors = VectorIndex(self.paths.chroma, embedder, cache, StoredNodes(self.sql))
         return self._vectors
 
     @contextmanager

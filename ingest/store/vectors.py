@@ -1,13 +1,15 @@
-"""The vector index: a persistent Chroma collection, reached through llama-index, holding narrative
-chunks and the table rows (one node per row label of a document, each row written out as a sentence),
-with citation metadata."""
+"""The vector index: a persistent Chroma collection, reached through llama-index, holding a vector for
+each narrative chunk and each row label of a document (one node holds every row of that label, each
+written out as a sentence). Chroma keeps a node's id, vector and the keys searched on; its text and
+citation metadata are derived from the numeric lookup (ingest.store.stored_nodes), which a hit is
+filled from, as a llama-index vector store that keeps no text is read beside its docstore."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +26,13 @@ from .nodes import IndexNode
 COLLECTION = "budgetqa"
 _EMBED_LOCK = threading.Lock()  # one embedding call at a time: the CPU model uses both cores
 _CLIENT_LOCK = threading.Lock()  # one Chroma client made at a time in this process
-_NODE_TYPE = "TextNode"      # llama-index's name for the node class it reads back (TextNode.class_name())
-_SOURCE = "1"                # llama-index's key of a node's source document (NodeRelationship.SOURCE)
-# The metadata keys Chroma keeps of a node: the node itself (llama-index's JSON, which holds all its
-# metadata, and its type), and the keys searched on: kind and doc_sha (retrieve's filters, index_check),
-# document_id (ChromaVectorStore.delete). Every flat key is a row Chroma writes and indexes: the other
-# copies (document, table, row, page …) were a fifth of an ingest's Chroma CPU and were never searched.
-CHROMA_KEYS = ("_node_content", "_node_type", "document_id", "kind", "doc_sha")
+# The metadata keys Chroma keeps of a node: the keys searched on, kind and doc_sha (retrieve's filters,
+# delete_document, index_check). Every key is a row Chroma writes and indexes: the node's JSON (its text
+# and citation metadata, which the numeric lookup holds anyway) was three quarters of an ingest's Chroma
+# CPU (over the breadth corpus 7.7 s of 4,194 nodes; these two keys alone, 1.9 s).
+CHROMA_KEYS = ("kind", "doc_sha")
+# A document's nodes by id, read from the numeric lookup: (sha256, rows wanted) → {node id: node}
+NodesOf = Callable[[str, bool], dict[str, IndexNode]]
 
 
 def chroma_client(path: str | Path) -> Any:
@@ -62,9 +64,11 @@ def collection_name(path: str | Path) -> str:
 
 
 class VectorIndex:
-    """Chroma collection + llama-index view over it; nodes carry their document's sha as ref_doc_id."""
+    """Chroma collection + llama-index view over it; a hit is filled with its node's text and metadata
+    from `nodes_of` (the store's numeric lookup) and carries its document's sha as ref_doc_id."""
 
-    def __init__(self, path: str | Path, embedder: Any, cache: EmbeddingCache | None = None) -> None:
+    def __init__(self, path: str | Path, embedder: Any, cache: EmbeddingCache | None = None,
+                 nodes_of: NodesOf | None = None) -> None:
         self.embedder = embedder
         self.client = chroma_client(path)
         self.collection = self.client.get_or_create_collection(
@@ -76,6 +80,7 @@ class VectorIndex:
                                               f"{embedder.model_name!r}: use the same embedder or a new store")
         self._index: Any = None
         self.cache = cache
+        self.nodes_of = nodes_of
 
     @property
     def index(self) -> Any:
@@ -95,10 +100,9 @@ class VectorIndex:
         return self._index
 
     def add(self, nodes: list[IndexNode], embed_texts: list[str]) -> None:
-        """Embed each node by its short form (the CPU model costs ~1 ms a token) and store it. Its text
-        travels inside the node's JSON, not as a Chroma document: Chroma indexes documents for its own
-        full-text search, which nothing here uses, and that indexing was half of Chroma's CPU at ingest
-        (ChromaVectorStore reads a node's text from its JSON when the document is None)."""
+        """Embed each node by its short form (the CPU model costs ~1 ms a token) and store its vector with
+        the keys searched on. Neither its text nor its JSON goes to Chroma: Chroma indexes a document for
+        its own full-text search and every metadata value for filtering, and nothing here uses either."""
         vectors = self.embeddings(embed_texts)
         for i in range(0, len(nodes), 500):
             part = nodes[i:i + 500]
@@ -124,8 +128,8 @@ class VectorIndex:
         return [known[t] for t in texts]
 
     def delete_document(self, sha256: str) -> None:
-        """Every node of the document (as llama-index's ChromaVectorStore.delete does it)."""
-        self.collection.delete(where={"document_id": sha256})
+        """Every node of the document."""
+        self.collection.delete(where={"doc_sha": sha256})
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -133,7 +137,8 @@ class VectorIndex:
     def retrieve(self, query: str, top_k: int = 5, kind: str | None = None,
                  documents: list[str] | None = None) -> list[Any]:
         """Nodes nearest to the query; `kind` = "chunk" or "row" keeps one sort, `documents` (sha256s)
-        keeps those documents' nodes."""
+        keeps those documents' nodes. A hit whose document the lookup no longer holds (nodes a writer
+        left when it died before its commit) is dropped."""
         from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
         parts = [MetadataFilter(key="kind", value=kind)] if kind else []
@@ -142,22 +147,35 @@ class VectorIndex:
                          MetadataFilter(key="doc_sha", value=list(documents), operator=FilterOperator.IN))
         filters = MetadataFilters(filters=parts) if parts else None
         retriever = self.index.as_retriever(similarity_top_k=top_k, filters=filters)
-        return retriever.retrieve(query)
+        return self.filled(retriever.retrieve(query))
+
+    def filled(self, hits: list[Any]) -> list[Any]:
+        """The hits with their nodes' text and metadata from the lookup (as given without `nodes_of`:
+        a store written before Chroma stopped keeping node JSON reads it back so)."""
+        if self.nodes_of is None:
+            return hits
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo
+
+        rows = {h.node.metadata.get("doc_sha", "") for h in hits if h.node.metadata.get("kind") == "row"}
+        held = {sha: self.nodes_of(sha, sha in rows) for sha in {h.node.metadata.get("doc_sha", "") for h in hits}}
+        out = []
+        for hit in hits:
+            sha = hit.node.metadata.get("doc_sha", "")
+            node = held[sha].get(hit.node.node_id)
+            if node is None:
+                continue
+            hit.node.text = node.text
+            hit.node.metadata = dict(node.metadata)
+            hit.node.relationships = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=sha)}
+            out.append(hit)
+        return out
 
 
 def chroma_metadata(node: IndexNode) -> dict[str, Any]:
-    """What Chroma keeps of a node beside its vector: the keys ChromaVectorStore reads it back by and
-    the keys searched on (CHROMA_KEYS). The node's JSON holds what a reader of a hit uses (its id, text,
-    metadata and source document) and nothing TextNode fills in by default (templates, the metadata
-    keys excluded from an embedding or a prompt, which nothing renders at retrieval); written as UTF-8,
-    not \\u escapes. Every byte is written and indexed by Chroma: llama-index's full JSON was half of
-    its CPU at ingest."""
-    sha = node.metadata["doc_sha"]
-    content = {"id_": node.node_id, "metadata": node.metadata, "text": node.text,
-               "relationships": {_SOURCE: {"node_id": sha}}}
-    return {"_node_content": json.dumps(content, ensure_ascii=False, separators=(",", ":")),
-            "_node_type": _NODE_TYPE, "document_id": sha, "kind": node.metadata["kind"],
-            "doc_sha": sha}
+    """What Chroma keeps of a node beside its id and vector: the keys searched on (CHROMA_KEYS). Without
+    llama-index's node JSON, ChromaVectorStore reads a hit back as a TextNode of these keys and no text
+    (its legacy form), which `VectorIndex.filled` fills from the lookup."""
+    return {"kind": node.metadata["kind"], "doc_sha": node.metadata["doc_sha"]}
 
 
 def document_nodes(doc: Document, records: list[Record]) -> tuple[list[IndexNode], list[str]]:

@@ -10,8 +10,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from llama_index.core.vector_stores.utils import metadata_dict_to_node
-
 from ingest.store.storage import StorePaths, Stores
 
 TABLES = ("documents", "tables", "records", "chunks")
@@ -42,7 +40,7 @@ class Consistency:
     integrity: str
     without_vectors: set[str]          # documents in SQLite with no node in Chroma
     orphans: set[str]                  # documents with nodes in Chroma but not in SQLite
-    orphan_chunks: list[str]           # the texts of those documents' narrative chunk nodes
+    orphan_nodes: list[str]            # the ids of those documents' nodes
 
     @property
     def ok(self) -> bool:
@@ -61,11 +59,10 @@ def consistency(root: Path) -> Consistency:
     stores = Stores(paths)
     try:
         shas = {d.sha256 for d in stores.sql.documents()}
-        got = stores.vectors.collection.get(include=["metadatas", "documents"])
+        got = stores.vectors.collection.get(include=["metadatas"])
         per_doc = Counter(m["doc_sha"] for m in got["metadatas"])
-        orphan_chunks = [metadata_dict_to_node(m, text=t).text for m, t in zip(got["metadatas"], got["documents"])
-                         if m["doc_sha"] not in shas and m["kind"] == "chunk"]
-        return Consistency(integrity, {s for s in shas if not per_doc[s]}, set(per_doc) - shas, orphan_chunks)
+        orphan_nodes = [i for i, m in zip(got["ids"], got["metadatas"]) if m["doc_sha"] not in shas]
+        return Consistency(integrity, {s for s in shas if not per_doc[s]}, set(per_doc) - shas, orphan_nodes)
     finally:
         stores.close()
 

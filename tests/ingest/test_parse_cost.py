@@ -1,6 +1,6 @@
 """The parse's own shortcuts read exactly what pdfplumber's slower paths read (issue 21, Speed):
 characters printed twice dropped as `Page.dedupe_chars` drops them, frames dropped as the pairwise rule
-says, on real pages."""
+says, cells' texts as `Table.extract()` gives them, on real pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,6 +8,7 @@ from pathlib import Path
 import pdfplumber
 from pdfplumber.utils import dedupe_chars as pdfplumber_dedupe
 
+from ingest.pdf.cell_text import cell_texts, char_boxes
 from ingest.pdf.page_tables import TABLE_SETTINGS, drop_frames
 from ingest.pdf.pdf_lines import dedupe_chars
 
@@ -69,3 +70,23 @@ def test_drop_frames_is_the_pairwise_rule_on_a_real_table():
         return (outer != inner and outer[0] - 1 <= inner[0] and outer[1] - 1 <= inner[1]
                 and inner[2] <= outer[2] + 1 and inner[3] <= outer[3] + 1)
     assert kept == [b for b in boxes if sum(encloses(b, o) for o in [*boxes, frame]) < 2]
+
+
+def test_cell_texts_are_what_pdfplumber_extracts_on_tables_of_several_regions():
+    """Every cell of every ruled table on the table pages of six templates (upright and landscape,
+    元 and 万元, cells merged over rows and columns, cells left empty, characters printed twice)."""
+    names = ["重庆_重庆市水利局_2026_部门预算.pdf", "广东广州_广州市统计局_2026_部门预算.pdf",
+             "江苏省级_江苏省高级人民法院_2019_部门预算.pdf", "中央_国家信访局_2026_部门预算.pdf",
+             "上海普陀_上海市普陀区财政局_2024_部门决算.pdf", "陕西西安_西安市审计局汇总_2026_部门预算.pdf"]
+    cells = empty = merged = 0
+    for name in names:
+        with pdfplumber.open(REAL / name) as pdf:
+            for page in pdf.pages[:14]:
+                for table in page.find_tables(TABLE_SETTINGS):
+                    theirs = table.extract()
+                    assert cell_texts(table, page.chars, char_boxes(page.chars)) == theirs, (name, page.page_number)
+                    flat = [t for row in theirs for t in row]
+                    cells += sum(t is not None for t in flat)
+                    empty += flat.count("")
+                    merged += flat.count(None)
+    assert cells > 3000 and empty > 100 and merged > 50, (cells, empty, merged)

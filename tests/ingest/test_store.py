@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
 from ingest.document.sandbox import ParseLimits, parse_isolated
 from ingest.pipeline import ingest_paths
@@ -55,15 +54,16 @@ def test_chroma_holds_chunks_and_one_node_per_row_with_citation_metadata(store_d
     try:
         got = stores.vectors.collection.get(where={"kind": "row"}, include=["metadatas", "documents"])
         assert len(got["ids"]) > 100
-        meta = got["metadatas"][0]
-        # Chroma keeps the keys searched on; the citation metadata and the row's sentence travel in the
-        # node read back, not as a Chroma document (which Chroma would index for full-text search)
-        assert set(meta) == set(CHROMA_KEYS) and {"kind", "doc_sha", "document_id"} <= set(meta)
+        # Chroma keeps a node's id, vector and the keys searched on, neither its text as a Chroma document
+        # (indexed for full-text search) nor its JSON; a hit is filled from the lookup
+        assert all(set(meta) == set(CHROMA_KEYS) for meta in got["metadatas"])
         assert got["documents"] == [None] * len(got["ids"])
-        node = metadata_dict_to_node(meta, text=got["documents"][0])
-        assert {"document", "table", "page", "row", "code"} <= set(node.metadata)
+        hits = stores.vectors.retrieve("一般公共服务支出", top_k=5, kind="row")
+        assert hits and {h.node.node_id for h in hits} <= set(got["ids"])
+        node = hits[0].node
+        assert {"document", "table", "page", "row", "code", "sources"} <= set(node.metadata)
         assert node.text.startswith(node.metadata["table"] + "：") and "万元" in node.text
-        assert node.ref_doc_id == meta["doc_sha"] and "\\u" not in meta["_node_content"]
+        assert node.ref_doc_id == node.metadata["doc_sha"] == got["metadatas"][0]["doc_sha"]
         # a chunk is embedded by its section's heading (BUDGETQA_CHUNK_EMBED_CHARS=0): asked in the heading's
         # words, the section's chunks come first, each holding its whole text (BM25 ranks the words within)
         hits = stores.vectors.retrieve("一般性支出情况怎么样", top_k=3, kind="chunk")

@@ -75,3 +75,30 @@ def test_filter_holds_for_table_rows_too(vectors, shas):
     nodes = vectors.retrieve("公务接待费", 10, kind="row", documents=[shas[2]])
     assert nodes and set(doc_shas(nodes)) == {shas[2]}
     assert all(n.node.metadata["kind"] == "row" for n in nodes)
+
+
+def test_a_hit_is_read_from_the_lookup_and_a_document_it_lost_never_comes_back(store_dir, tmp_path, shas):
+    """Chroma keeps ids, vectors and search keys only: each hit's text and citation metadata are the
+    lookup's, and when the lookup no longer holds a document (a writer died before its commit, or
+    SQLite lost it) its nodes, still in Chroma, are never returned."""
+    import shutil
+
+    copy = tmp_path / "store"
+    shutil.copytree(store_dir, copy)
+    stores = Stores(StorePaths.at(copy))
+    try:
+        sql_chunks = {c.text for c in stores.sql.chunks()}
+        before = stores.vectors.retrieve("三公经费", 60)
+        assert {h.node.metadata["kind"] for h in before} == {"chunk", "row"}
+        assert all(h.node.text in sql_chunks for h in before if h.node.metadata["kind"] == "chunk")
+        assert all(h.node.metadata["sources"] and "万元" in h.node.text for h in before if h.node.metadata["kind"] == "row")
+        lost = shas[1]
+        with stores.sql.transaction() as tx:
+            doc = next(d for d in stores.sql.documents() if d.sha256 == lost)
+            stores.sql.delete_document(tx, doc.id)
+        assert stores.vectors.collection.get(where={"doc_sha": lost}, include=[])["ids"]  # still in Chroma
+        after = stores.vectors.retrieve("三公经费", 60)
+        assert after and lost not in doc_shas(after)
+        assert set(doc_shas(after)) == set(shas) - {lost}
+    finally:
+        stores.close()
