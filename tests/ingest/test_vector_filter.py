@@ -15,15 +15,20 @@ DEPARTMENTS = [(0, "长沙市", "财政局"), (1, "株洲市", "教育局"), (2,
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from ingest.pipeline import ingest_paths
-
+def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("filter-src")
     for index, city, bureau in DEPARTMENTS:
         doc = synth.generate("vector-filter", index, kind="预算", city=city, bureau=bureau, year=2024)
         synth.render_text(doc, src / f"doc{index}.txt")
+    return src
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory, sources: Path) -> Path:
+    from ingest.pipeline import ingest_paths
+
     root = tmp_path_factory.mktemp("filter-store")
-    summary = ingest_paths([src], root)
+    summary = ingest_paths([sources], root)
     assert not summary.failed, summary.line()
     return root
 
@@ -77,14 +82,12 @@ def test_filter_holds_for_table_rows_too(vectors, shas):
     assert all(n.node.metadata["kind"] == "row" for n in nodes)
 
 
-def test_a_hit_is_read_from_the_lookup_and_a_document_it_lost_never_comes_back(store_dir, tmp_path, shas):
+def test_a_hit_is_read_from_the_lookup_and_a_document_it_lost_never_comes_back(store_dir, sources, tmp_path, shas,
+                                                                              writable_copy):
     """Chroma keeps ids, vectors and search keys only: each hit's text and citation metadata are the
     lookup's, and when the lookup no longer holds a document (a writer died before its commit, or
     SQLite lost it) its nodes, still in Chroma, are never returned."""
-    import shutil
-
-    copy = tmp_path / "store"
-    shutil.copytree(store_dir, copy)
+    copy = writable_copy(store_dir, tmp_path / "store", [sources])
     stores = Stores(StorePaths.at(copy))
     try:
         sql_chunks = {c.text for c in stores.sql.chunks()}
