@@ -150,8 +150,8 @@ class VectorIndex:
         return self.filled(retriever.retrieve(query))
 
     def filled(self, hits: list[Any]) -> list[Any]:
-        """The hits with their nodes' text and metadata from the lookup (as given without `nodes_of`:
-        a store written before Chroma stopped keeping node JSON reads it back so)."""
+        """The hits with their nodes' text and metadata from the lookup; as given when this index has no
+        lookup (opened on its own, its hits carry only their ids and search keys)."""
         if self.nodes_of is None:
             return hits
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo
