@@ -21,6 +21,7 @@ from ..tables.numbers import format_amount
 from .embed_cache import EmbeddingCache, embedder_identity
 from .embedding import chunk_embed_text
 from .label_vectors import bundled_vectors
+from .lock import open_lock
 from .nodes import IndexNode
 
 COLLECTION = "budgetqa"
@@ -70,10 +71,11 @@ class VectorIndex:
     def __init__(self, path: str | Path, embedder: Any, cache: EmbeddingCache | None = None,
                  nodes_of: NodesOf | None = None) -> None:
         self.embedder = embedder
-        self.client = chroma_client(path)
-        self.collection = self.client.get_or_create_collection(
-            collection_name(path), metadata={"hnsw:space": "cosine", "embedder": embedder.model_name},
-            embedding_function=None)
+        with open_lock(Path(path).parent):  # two processes creating a new store's Chroma at once: open_lock
+            self.client = chroma_client(path)
+            self.collection = self.client.get_or_create_collection(
+                collection_name(path), metadata={"hnsw:space": "cosine", "embedder": embedder.model_name},
+                embedding_function=None)
         built_with = (self.collection.metadata or {}).get("embedder")
         if built_with and built_with != embedder.model_name:
             raise EmbedderMismatch(str(path), f"the vector index was built with {built_with!r}, not "

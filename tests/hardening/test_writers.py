@@ -126,3 +126,35 @@ def test_a_writer_that_cannot_wait_fails_naming_the_store(tmp_path):
     with write_lock(tmp_path), pytest.raises(StoreBusy, match=str(tmp_path)):
         with write_lock(tmp_path, timeout=0, waiting=lambda line: None):
             pass
+
+
+_OPEN_AT = """
+import sys, time
+from pathlib import Path
+from ingest.store.embedding import E5Embedding
+from ingest.store.vectors import VectorIndex
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+VectorIndex(Path(sys.argv[1]) / "chroma", E5Embedding())
+"""
+
+
+@pytest.mark.slow
+def test_processes_opening_a_new_stores_vector_index_at_once_all_open_it(tmp_path):
+    """Two uploads or `budgetqa ingest` runs into a new store reach its Chroma directory at the same
+    moment: chromadb creates its tables unguarded, and without the open lock 5 of 32 such processes
+    died in a trial (「table collections already exists」). Five at once, six times: every one opens it."""
+    for round_ in range(6):
+        store = tmp_path / f"store{round_}"
+        store.mkdir()
+        at = time.time() + 6   # after every process's imports
+        procs = [subprocess.Popen([sys.executable, "-c", _OPEN_AT, str(store), str(at)], cwd=ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(5)]
+        errs = [p.communicate(timeout=120)[1] for p in procs]
+        assert all(p.returncode == 0 for p in procs), "\n".join(errs)
+        stores = Stores(StorePaths.at(store))
+        try:
+            assert stores.vectors.count() == 0
+        finally:
+            stores.close()
