@@ -48,9 +48,16 @@ def write_lock(root: str | Path, timeout: float | None = None,
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     limit = lock_timeout() if timeout is None else timeout
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    with _locked(os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644),
+                 lambda fd: _acquire(fd, root, limit, waiting)):
+        yield
+
+
+@contextmanager
+def _locked(fd: int, acquire: Callable[[int], None]) -> Iterator[None]:
+    """Hold the lock `acquire` takes on the open file `fd`; unlock and close it after."""
     try:
-        _acquire(fd, root, limit, waiting)
+        acquire(fd)
         try:
             yield
         finally:
@@ -82,8 +89,8 @@ OPEN_LOCK_FILE = ".chroma-open.lock"
 @contextmanager
 def open_lock(root: str | Path) -> Iterator[None]:
     """Held while a process opens the store's Chroma directory (which creates it on first use). chromadb
-    creates its tables unguarded: processes opening a new store at once broke all but one (「table
-    collections already exists」, 「database is locked」: 3 of 18 in a test of three at a time). Opening
+    creates its tables unguarded: processes opening a new store at once broke one another (「table
+    collections already exists」, 「database is locked」: 5 of 32 started four at a time). Opening
     takes a moment, so a reader waits no longer than that; a directory where no lock file can be made
     (read-only) is opened without it, since nothing can be created there either."""
     try:
@@ -91,11 +98,5 @@ def open_lock(root: str | Path) -> Iterator[None]:
     except OSError:
         yield
         return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    with _locked(fd, lambda held: fcntl.flock(held, fcntl.LOCK_EX)):
+        yield
