@@ -38,10 +38,8 @@ def read_page(page: Any, number: int) -> tuple[list[PageTable], list[Line]]:
     page_chars = dedupe_chars(printed)
     found = page.find_tables(TABLE_SETTINGS)
     grids = []
-    if found:
-        printed_xy = char_boxes(printed)
-        at = {id(c): i for i, c in enumerate(printed)}
-        xy = printed_xy[[at[id(c)] for c in page_chars]].reshape(-1, 4)
+    if found:  # cells' texts from every printed character, as pdfplumber's; boxes grown to the kept ones
+        printed_xy, xy = char_boxes(printed), char_boxes(page_chars)
         grids = [part for t in found
                  if (g := _grid(t, number, cell_texts(t, printed, printed_xy), xy, tuple(page.bbox))) is not None
                  for part in split_at_title_rows(g)]

@@ -71,7 +71,7 @@ class VectorIndex:
     def __init__(self, path: str | Path, embedder: Any, cache: EmbeddingCache | None = None,
                  nodes_of: NodesOf | None = None) -> None:
         self.embedder = embedder
-        with open_lock(Path(path).parent):  # two processes creating a new store's Chroma at once: open_lock
+        with open_lock(Path(path).parent):  # processes opening a new store at once would race to create it
             self.client = chroma_client(path)
             self.collection = self.client.get_or_create_collection(
                 collection_name(path), metadata={"hnsw:space": "cosine", "embedder": embedder.model_name},
@@ -158,11 +158,11 @@ class VectorIndex:
             return hits
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo
 
-        rows = {h.node.metadata.get("doc_sha", "") for h in hits if h.node.metadata.get("kind") == "row"}
-        held = {sha: self.nodes_of(sha, sha in rows) for sha in {h.node.metadata.get("doc_sha", "") for h in hits}}
+        shas = [h.node.metadata.get("doc_sha", "") for h in hits]
+        rows = {sha for sha, h in zip(shas, hits) if h.node.metadata.get("kind") == "row"}
+        held = {sha: self.nodes_of(sha, sha in rows) for sha in set(shas)}
         out = []
-        for hit in hits:
-            sha = hit.node.metadata.get("doc_sha", "")
+        for sha, hit in zip(shas, hits):
             node = held[sha].get(hit.node.node_id)
             if node is None:
                 continue
